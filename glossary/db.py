@@ -1,0 +1,191 @@
+"""The SQLite term base: one connection per request, schema migrations, seeding."""
+
+from __future__ import annotations
+
+import fcntl
+import sqlite3
+from pathlib import Path
+
+import click
+import sqlite_utils
+from flask import current_app, g
+
+from .model import DOMAINS
+
+BUSY_TIMEOUT_MS = 10_000
+
+MIGRATIONS = sqlite_utils.Migrations("glossary")
+
+@MIGRATIONS()
+def m001_initial(db: sqlite_utils.Database) -> None:
+    """Create the concept-oriented schema (TBX: concept > language > term)."""
+    db["domains"].create(
+        {"key": str, "name_en": str, "name_ru": str, "name_kk": str, "position": int},
+        pk="key",
+        not_null={"name_en", "name_ru", "name_kk"},
+        if_not_exists=True,
+    )
+    db["concepts"].create(
+        {"id": int, "domain": str, "created_at": str, "updated_at": str},
+        pk="id",
+        not_null={"domain", "created_at", "updated_at"},
+        foreign_keys=[("domain", "domains", "key")],
+        if_not_exists=True,
+    )
+    db["terms"].create(
+        {
+            "id": int,
+            "concept_id": int,
+            "lang": str,
+            "text": str,
+            "status": str,
+            "pos": str,
+            "usage": str,
+            "source": str,
+            "position": int,
+        },
+        pk="id",
+        not_null={"concept_id", "lang", "text", "status", "position"},
+        defaults={"pos": "", "usage": "", "source": ""},
+        foreign_keys=[("concept_id", "concepts", "id")],
+        if_not_exists=True,
+    )
+    db["terms"].create_index(["concept_id", "lang", "text"], unique=True,
+                             if_not_exists=True)
+    db["terms"].create_index(["lang", "text"], if_not_exists=True)
+    db["definitions"].create(
+        {"concept_id": int, "lang": str, "text": str, "source": str},
+        pk=("concept_id", "lang"),
+        not_null={"text"},
+        defaults={"source": ""},
+        foreign_keys=[("concept_id", "concepts", "id")],
+        if_not_exists=True,
+    )
+    db["notes"].create(
+        {
+            "id": int,
+            "concept_id": int,
+            "term_id": int,
+            "lang": str,
+            "author": str,
+            "text": str,
+            "created_at": str,
+        },
+        pk="id",
+        not_null={"concept_id", "lang", "author", "text", "created_at"},
+        foreign_keys=[("concept_id", "concepts", "id"), ("term_id", "terms", "id")],
+        if_not_exists=True,
+    )
+    db["notes"].create_index(["concept_id"], if_not_exists=True)
+    db["relations"].create(
+        {"concept_id": int, "related_id": int},
+        pk=("concept_id", "related_id"),
+        foreign_keys=[("concept_id", "concepts", "id"), ("related_id", "concepts", "id")],
+        if_not_exists=True,
+    )
+    # Every change to a concept: who, when, what before and after, why, which
+    # proposal. The review workflow writes here too; before/after are JSON.
+    db["history"].create(
+        {
+            "id": int,
+            "concept_id": int,
+            "at": str,
+            "author": str,
+            "action": str,
+            "reason": str,
+            "proposal_id": int,
+            "before": str,
+            "after": str,
+        },
+        pk="id",
+        not_null={"concept_id", "at", "author", "action"},
+        defaults={"reason": ""},
+        if_not_exists=True,
+    )
+    db["history"].create_index(["concept_id", "id"], if_not_exists=True)
+    # A counter bumped on every committed change: lets each worker process see
+    # that its in-memory search index is stale (see glossary.concepts).
+    db["meta"].create({"key": str, "value": int}, pk="key", if_not_exists=True)
+    db["meta"].upsert({"key": "generation", "value": 0}, pk="key")
+    db["domains"].upsert_all(
+        [
+            {"key": k, "name_en": en, "name_ru": ru, "name_kk": kk, "position": i}
+            for i, (k, en, ru, kk) in enumerate(DOMAINS)
+        ],
+        pk="key",
+    )
+
+
+def connect(path: str | Path) -> sqlite_utils.Database:
+    """Open the database at PATH with WAL, foreign keys and a busy timeout."""
+    conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000,
+                           check_same_thread=False)
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    conn.execute("PRAGMA foreign_keys = ON")
+    db = sqlite_utils.Database(conn)
+    if str(path) != ":memory:" and db.journal_mode != "wal":
+        db.enable_wal()
+    conn.execute("PRAGMA synchronous = NORMAL")
+    return db
+
+
+def migrate(db: sqlite_utils.Database) -> None:
+    """Apply pending schema migrations."""
+    MIGRATIONS.apply(db)
+
+
+def is_empty(db: sqlite_utils.Database) -> bool:
+    """Tell whether the term base holds no concept yet."""
+    return db["concepts"].count == 0
+
+
+def prepare_database(path: str | Path, seed_path: str | Path | None) -> bool:
+    """Create and migrate the database, seeding it when empty; return True if seeded.
+
+    A lock file serialises this across worker processes starting together.
+    """
+    from .concepts import import_records  # data layer imports db
+    from .interchange.csvfile import read_concepts_csv
+
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(f"{path}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        db = connect(path)
+        try:
+            migrate(db)
+            if seed_path is None or not is_empty(db):
+                return False
+            with open(seed_path, encoding="utf-8-sig", newline="") as f:
+                result = read_concepts_csv(f)
+            if result.errors:
+                raise click.ClickException(
+                    f"{seed_path}: {len(result.errors)} invalid rows, first: "
+                    f"{result.errors[0]}"
+                )
+            with db.atomic():
+                import_records(db, result.records, author="seed",
+                               reason=f"seeded from {Path(seed_path).name}")
+            return True
+        finally:
+            db.close()
+
+
+def get_db() -> sqlite_utils.Database:
+    """Return this request's database connection, opening it on first use."""
+    if "db" not in g:
+        g.db = connect(current_app.config["DATABASE"])
+    return g.db
+
+
+def close_db(e: BaseException | None = None) -> None:
+    """Close the request's connection, if one was opened."""
+    db = g.pop("db", None)
+    if db is not None:
+        db.close()
+
+
+def init_app(app) -> None:
+    """Register teardown and prepare the database named in the app's config."""
+    app.teardown_appcontext(close_db)
+    prepare_database(app.config["DATABASE"], app.config.get("SEED_PATH"))

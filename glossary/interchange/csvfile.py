@@ -1,0 +1,305 @@
+"""Read and write the glossary's CSV layout: one row per concept (pure, streaming).
+
+The layout is documented in README.md ("CSV layout"). In short: `id`, `domain`,
+`term_en`, `term_ru`, `term_kk`, then per language the first term's `status_xx`,
+`pos_xx`, `usage_xx`, `source_xx` (and derived `latin_kk`); further terms in
+numbered slots `term_xx_2`, `status_xx_2`, …; `definition_xx` with
+`definition_source_xx`; `related` (ids separated by spaces); notes in numbered
+slots `note_N`, `note_N_lang`, `note_N_term`, `note_N_author`, `note_N_date`.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import IO
+
+from ..model import LANGS, normalise_concept, validate_concept
+
+TERM_FIELDS = ("term", "status", "pos", "usage", "source")
+NOTE_FIELDS = ("", "_lang", "_term", "_author", "_date")
+MAX_ROWS = 2_000_000
+MAX_CELL = 20_000
+
+# A spreadsheet runs a cell that starts with one of these as a formula
+# (OWASP "CSV injection"); export prefixes such a cell with an apostrophe and
+# import takes it off again, so that a suffix such as "-лар" survives.
+_FORMULA = re.compile(r"^'*[=+\-@\t\r]")
+_GUARDED = re.compile(r"^'+[=+\-@\t\r]")
+
+_SLOT = re.compile(r"^(term|status|pos|usage|source)_(en|ru|kk)(?:_([1-9]\d*))?$")
+_LATIN_SLOT = re.compile(r"^latin_kk(?:_([1-9]\d*))?$")
+_DEF = re.compile(r"^definition(_source)?_(en|ru|kk)$")
+_NOTE = re.compile(r"^note_([1-9]\d*)(_lang|_term|_author|_date)?$")
+
+
+def guard_cell(value: str) -> str:
+    """Return VALUE made safe to open in a spreadsheet (reversible)."""
+    return "'" + value if _FORMULA.match(value) else value
+
+
+def unguard_cell(value: str) -> str:
+    """Undo guard_cell."""
+    return value[1:] if _GUARDED.match(value) else value
+
+
+@dataclass
+class ReadResult:
+    """Concept records read from a file, with the line-numbered errors found."""
+
+    records: list[dict] = field(default_factory=list)
+    lines: list[int] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+def term_columns(lang: str, slot: int) -> list[str]:
+    """Return the column names of term SLOT (1-based) of LANG, in export order."""
+    suffix = "" if slot == 1 else f"_{slot}"
+    names = [f"{f}_{lang}{suffix}" for f in TERM_FIELDS]
+    if lang == "kk":
+        names.append(f"latin_kk{suffix}")
+    return names
+
+
+def header_for(term_slots: dict[str, int], note_slots: int) -> list[str]:
+    """Return the export header for the given number of term and note slots."""
+    header = ["id", "domain", "term_en", "term_ru", "term_kk"]
+    for lang in LANGS:
+        header += term_columns(lang, 1)[1:]
+    for lang in LANGS:
+        for slot in range(2, term_slots.get(lang, 1) + 1):
+            header += term_columns(lang, slot)
+    for lang in LANGS:
+        header += [f"definition_{lang}", f"definition_source_{lang}"]
+    header.append("related")
+    for n in range(1, note_slots + 1):
+        header += [f"note_{n}{f}" for f in NOTE_FIELDS]
+    return header
+
+
+def slots_needed(records: Iterable[dict]) -> tuple[dict[str, int], int]:
+    """Return the term slots per language and the note slots RECORDS need."""
+    term_slots = dict.fromkeys(LANGS, 1)
+    note_slots = 0
+    for r in records:
+        for lang in LANGS:
+            n = sum(1 for t in r["terms"] if t["lang"] == lang)
+            term_slots[lang] = max(term_slots[lang], n)
+        note_slots = max(note_slots, len(r["notes"]))
+    return term_slots, note_slots
+
+
+def concept_to_row(record: dict, to_latin: Callable[[str], str]) -> dict[str, str]:
+    """Flatten a concept record into one CSV row (a dict keyed by column)."""
+    row = {"id": "" if record.get("id") is None else str(record["id"]),
+           "domain": record["domain"]}
+    for lang in LANGS:
+        terms = [t for t in record["terms"] if t["lang"] == lang]
+        for slot, t in enumerate(terms, 1):
+            names = term_columns(lang, slot)
+            for name, f in zip(names, TERM_FIELDS, strict=False):
+                row[name] = t[f] or ""
+            if lang == "kk":
+                row[names[-1]] = to_latin(t["text"])
+    for lang, d in record["definitions"].items():
+        row[f"definition_{lang}"] = d["text"]
+        row[f"definition_source_{lang}"] = d["source"]
+    row["related"] = " ".join(str(r) for r in record["related"])
+    for n, note in enumerate(record["notes"], 1):
+        row[f"note_{n}"] = note["text"]
+        row[f"note_{n}_lang"] = note["lang"]
+        row[f"note_{n}_term"] = note["term"] or ""
+        row[f"note_{n}_author"] = note["author"]
+        row[f"note_{n}_date"] = note["date"] or ""
+    return row
+
+
+def write_concepts_csv(
+    records: Iterable[dict],
+    out: IO[str],
+    *,
+    header: list[str],
+    to_latin: Callable[[str], str],
+) -> int:
+    """Write RECORDS under HEADER to OUT, one row per concept; return the row count."""
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(header)
+    count = 0
+    for record in records:
+        row = concept_to_row(record, to_latin)
+        writer.writerow([guard_cell(row.get(name, "")) for name in header])
+        count += 1
+    return count
+
+
+def check_header(header: list[str]) -> list[str]:
+    """Return the problems with a CSV HEADER (empty when it can be read)."""
+    problems = []
+    seen = set()
+    for name in header:
+        if name in seen:
+            problems.append(f"column {name!r} appears twice")
+        seen.add(name)
+        if name in ("id", "domain", "related") or _SLOT.match(name) or _LATIN_SLOT.match(
+            name
+        ) or _DEF.match(name) or _NOTE.match(name):
+            continue
+        problems.append(f"unknown column {name!r} (the layout is in README.md)")
+    if not {"term_en", "term_ru", "term_kk"} & seen:
+        problems.append("no term column: the header needs term_en, term_ru or term_kk")
+    return problems
+
+
+def row_to_concept(row: dict[str, str]) -> dict:
+    """Turn one CSV row (column → cell) into a raw concept record."""
+    slots: dict[tuple[str, int], dict[str, str]] = {}
+    notes: dict[int, dict[str, str]] = {}
+    definitions: dict[str, dict[str, str]] = {}
+    for name, value in row.items():
+        if m := _SLOT.match(name):
+            f, lang, slot = m.group(1), m.group(2), int(m.group(3) or 1)
+            slots.setdefault((lang, slot), {})[f] = value
+        elif m := _DEF.match(name):
+            key = "source" if m.group(1) else "text"
+            definitions.setdefault(m.group(2), {"text": "", "source": ""})[key] = value
+        elif m := _NOTE.match(name):
+            key = (m.group(2) or "_text")[1:]
+            notes.setdefault(int(m.group(1)), {})[key] = value
+    terms, problems = [], []
+    for (lang, slot) in sorted(slots, key=lambda k: (LANGS.index(k[0]), k[1])):
+        cells = slots[(lang, slot)]
+        if not cells.get("term", "").strip():
+            extra = [f for f in TERM_FIELDS[1:] if cells.get(f, "").strip()]
+            if extra:
+                col = term_columns(lang, slot)[0]
+                problems.append(f"{', '.join(extra)} given for an empty {col}")
+            continue
+        default_status = "preferred" if slot == 1 else "admitted"
+        terms.append({
+            "lang": lang,
+            "text": cells["term"],
+            "status": cells.get("status", "").strip() or default_status,
+            "pos": cells.get("pos", ""),
+            "usage": cells.get("usage", ""),
+            "source": cells.get("source", ""),
+        })
+    note_list = []
+    for n in sorted(notes):
+        cells = notes[n]
+        if not any(v.strip() for v in cells.values()):
+            continue
+        lang = cells.get("lang", "").strip()
+        term = cells.get("term", "").strip()
+        if not lang and ":" in term:
+            lang = term.split(":", 1)[0]
+        note_list.append({
+            "text": cells.get("text", ""),
+            "lang": lang,
+            "author": cells.get("author", ""),
+            "date": cells.get("date", ""),
+            "term": term,
+        })
+    related, raw_related = [], (row.get("related") or "").replace(",", " ").split()
+    for r in raw_related:
+        if r.isdigit():
+            related.append(int(r))
+        else:
+            problems.append(f"related id {r!r} is not a number")
+    raw_id = (row.get("id") or "").strip()
+    record = {
+        "id": int(raw_id) if raw_id.isdigit() else raw_id or None,
+        "domain": row.get("domain") or "general",
+        "terms": terms,
+        "definitions": definitions,
+        "notes": note_list,
+        "related": related,
+    }
+    return {"record": record, "problems": problems}
+
+
+def sniff_delimiter(first_line: str) -> str:
+    """Guess the delimiter of a header line: comma, semicolon or tab."""
+    counts = {d: first_line.count(d) for d in (",", ";", "\t")}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
+def iter_rows(f: IO[str]) -> Iterator[tuple[int, list[str] | None, str | None]]:
+    """Yield (line number, cells, error) for each row of the CSV file F."""
+    first = f.readline()
+    if first.startswith("\ufeff"):
+        first = first[1:]
+    delimiter = sniff_delimiter(first)
+
+    def lines() -> Iterator[str]:
+        yield first
+        yield from f
+
+    reader = csv.reader(lines(), delimiter=delimiter, strict=True)
+    line = 1
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            yield line, None, f"malformed CSV: {exc}"
+            return
+        yield line, cells, None
+        line = reader.line_num + 1
+
+
+def read_concepts_csv(f: IO[str]) -> ReadResult:
+    """Read and validate every row of the CSV file F (text, already decoded)."""
+    result = ReadResult()
+    header: list[str] | None = None
+    seen_ids: dict[int, int] = {}
+    for line, cells, error in iter_rows(f):
+        if error:
+            result.errors.append(f"line {line}: {error}")
+            return result
+        if header is None:
+            header = [c.strip() for c in cells]
+            problems = check_header(header)
+            if problems:
+                result.errors += [f"line 1: {p}" for p in problems]
+                return result
+            continue
+        if not any(c.strip() for c in cells):
+            continue  # blank line
+        if len(result.records) + len(result.errors) >= MAX_ROWS:
+            result.errors.append(f"line {line}: more than {MAX_ROWS} rows")
+            return result
+        if len(cells) != len(header):
+            result.errors.append(
+                f"line {line}: {len(cells)} cells where the header has {len(header)}"
+            )
+            continue
+        if any(len(c) > MAX_CELL for c in cells):
+            result.errors.append(f"line {line}: a cell is longer than {MAX_CELL} characters")
+            continue
+        parsed = row_to_concept(dict(zip(header, map(unguard_cell, cells), strict=True)))
+        record = normalise_concept_safely(parsed["record"], parsed["problems"])
+        problems = parsed["problems"] + validate_concept(record)
+        if isinstance(record["id"], int):
+            if record["id"] in seen_ids:
+                problems.append(f"id {record['id']} is also on line {seen_ids[record['id']]}")
+            seen_ids[record["id"]] = line
+        if problems:
+            result.errors += [f"line {line}: {p}" for p in problems]
+            continue
+        result.records.append(record)
+        result.lines.append(line)
+    if header is None:
+        result.errors.append("line 1: the file is empty (a header row is needed)")
+    return result
+
+
+def normalise_concept_safely(record: dict, problems: list[str]) -> dict:
+    """Normalise RECORD, turning a non-numeric id into a problem instead of a crash."""
+    if record["id"] is not None and not isinstance(record["id"], int):
+        problems.append(f"id {record['id']!r} is not a positive whole number")
+        record = {**record, "id": None}
+    return normalise_concept(record)
