@@ -16,6 +16,7 @@ BUSY_TIMEOUT_MS = 10_000
 
 MIGRATIONS = sqlite_utils.Migrations("glossary")
 
+
 @MIGRATIONS()
 def m001_initial(db: sqlite_utils.Database) -> None:
     """Create the concept-oriented schema (TBX: concept > language > term)."""
@@ -50,8 +51,9 @@ def m001_initial(db: sqlite_utils.Database) -> None:
         foreign_keys=[("concept_id", "concepts", "id")],
         if_not_exists=True,
     )
-    db["terms"].create_index(["concept_id", "lang", "text"], unique=True,
-                             if_not_exists=True)
+    db["terms"].create_index(
+        ["concept_id", "lang", "text"], unique=True, if_not_exists=True
+    )
     db["terms"].create_index(["lang", "text"], if_not_exists=True)
     db["definitions"].create(
         {"concept_id": int, "lang": str, "text": str, "source": str},
@@ -80,7 +82,10 @@ def m001_initial(db: sqlite_utils.Database) -> None:
     db["relations"].create(
         {"concept_id": int, "related_id": int},
         pk=("concept_id", "related_id"),
-        foreign_keys=[("concept_id", "concepts", "id"), ("related_id", "concepts", "id")],
+        foreign_keys=[
+            ("concept_id", "concepts", "id"),
+            ("related_id", "concepts", "id"),
+        ],
         if_not_exists=True,
     )
     # Every change to a concept: who, when, what before and after, why, which
@@ -118,8 +123,9 @@ def m001_initial(db: sqlite_utils.Database) -> None:
 
 def connect(path: str | Path) -> sqlite_utils.Database:
     """Open the database at PATH with WAL, foreign keys and a busy timeout."""
-    conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000,
-                           check_same_thread=False)
+    conn = sqlite3.connect(
+        str(path), timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False
+    )
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     conn.execute("PRAGMA foreign_keys = ON")
     db = sqlite_utils.Database(conn)
@@ -164,8 +170,12 @@ def prepare_database(path: str | Path, seed_path: str | Path | None) -> bool:
                     f"{result.errors[0]}"
                 )
             with db.atomic():
-                import_records(db, result.records, author="seed",
-                               reason=f"seeded from {Path(seed_path).name}")
+                import_records(
+                    db,
+                    result.records,
+                    author="seed",
+                    reason=f"seeded from {Path(seed_path).name}",
+                )
             return True
         finally:
             db.close()

@@ -7,7 +7,8 @@ layer, the CSV/TBX interchange and the API all exchange:
      "terms": [{"lang": "kk", "text": "…", "status": "preferred",
                 "pos": "", "usage": "", "source": "…"}, …],   # order = rank in language
      "definitions": {"en": {"text": "…", "source": "…"}},
-     "notes": [{"text": "…", "lang": "en", "author": "…", "date": "2026-11-29T…Z" | None,
+     "notes": [{"text": "…", "lang": "en", "author": "…",
+                "date": "2026-11-29T…Z" | None,
                 "term": None | "ru:творческие индустрии"}],
      "related": [3, 41]}
 """
@@ -21,7 +22,12 @@ LANGS: tuple[str, ...] = ("en", "ru", "kk")
 STATUSES: tuple[str, ...] = ("preferred", "admitted", "deprecated", "superseded")
 STATUS_RANK = {s: i for i, s in enumerate(STATUSES)}
 PARTS_OF_SPEECH: tuple[str, ...] = (
-    "noun", "verb", "adjective", "adverb", "properNoun", "other",
+    "noun",
+    "verb",
+    "adjective",
+    "adverb",
+    "properNoun",
+    "other",
 )
 
 # Domain keys with their names in the three term languages. These names are
@@ -38,12 +44,24 @@ DOMAINS: list[tuple[str, str, str, str]] = [
     ("music", "Music", "Музыка", "Музыка"),
     ("film", "Film", "Кино", "Кино"),
     ("publishing", "Publishing", "Издательское дело", "Баспа ісі"),
-    ("museums-heritage", "Museums and heritage", "Музеи и наследие",
-     "Мұражайлар және мұра"),
-    ("digital-games", "Digital media and games", "Цифровые медиа и игры",
-     "Цифрлық медиа және ойындар"),
-    ("business", "Business, funding and IP", "Бизнес, финансирование и ИС",
-     "Бизнес, қаржыландыру және зияткерлік меншік"),
+    (
+        "museums-heritage",
+        "Museums and heritage",
+        "Музеи и наследие",
+        "Мұражайлар және мұра",
+    ),
+    (
+        "digital-games",
+        "Digital media and games",
+        "Цифровые медиа и игры",
+        "Цифрлық медиа және ойындар",
+    ),
+    (
+        "business",
+        "Business, funding and IP",
+        "Бизнес, финансирование и ИС",
+        "Бизнес, қаржыландыру және зияткерлік меншік",
+    ),
 ]
 DOMAIN_KEYS: tuple[str, ...] = tuple(d[0] for d in DOMAINS)
 
@@ -52,8 +70,12 @@ MAX_SOURCE = 2000
 MAX_TEXT = 5000  # definitions, notes, usage notes
 MAX_AUTHOR = 100
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069]")
-_CONTROL_INLINE = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069]")
+_CONTROL = re.compile(
+    r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069]"
+)
+_CONTROL_INLINE = re.compile(
+    r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069]"
+)
 _SPACES = re.compile(r"\s+")
 _WORD = re.compile(r"[^\W\d_]+")
 _LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
@@ -97,8 +119,9 @@ def term_key(term: dict) -> str:
     return f"{term['lang']}:{term['text']}"
 
 
-def _check_text(errors: list[str], what: str, value: str, limit: int,
-                inline: bool) -> None:
+def _check_text(
+    errors: list[str], what: str, value: str, limit: int, inline: bool
+) -> None:
     if len(value) > limit:
         errors.append(f"{what} is {len(value)} characters long (at most {limit})")
     if (_CONTROL_INLINE if inline else _CONTROL).search(value):
@@ -109,14 +132,18 @@ def normalise_concept(record: dict) -> dict:
     """Return RECORD with every text cleaned and defaults filled in."""
     terms = []
     for t in record.get("terms", []):
-        terms.append({
-            "lang": clean_line(t.get("lang")),
-            "text": clean_line(t.get("text")),
-            "status": clean_line(t.get("status")) or "preferred",
-            "pos": clean_line(t.get("pos")),
-            "usage": clean_block(t.get("usage")),
-            "source": clean_line(t.get("source")),
-        })
+        terms.append(
+            {
+                "lang": clean_line(t.get("lang")),
+                "text": clean_line(t.get("text")),
+                "status": clean_line(t.get("status")) or "preferred",
+                "pos": clean_line(t.get("pos")),
+                "usage": clean_block(t.get("usage")),
+                "source": clean_line(t.get("source")),
+            }
+        )
+    # Terms are kept grouped by language (en, ru, kk), in their order within it.
+    terms.sort(key=lambda t: LANGS.index(t["lang"]) if t["lang"] in LANGS else 9)
     definitions = {}
     for lang, d in (record.get("definitions") or {}).items():
         text = clean_block(d.get("text"))
@@ -124,24 +151,28 @@ def normalise_concept(record: dict) -> dict:
             definitions[lang] = {"text": text, "source": clean_line(d.get("source"))}
     notes = []
     for n in record.get("notes", []):
-        notes.append({
-            "text": clean_block(n.get("text")),
-            "lang": clean_line(n.get("lang")),
-            "author": clean_line(n.get("author")),
-            "date": clean_line(n.get("date")) or None,
-            "term": clean_line(n.get("term")) or None,
-        })
+        notes.append(
+            {
+                "text": clean_block(n.get("text")),
+                "lang": clean_line(n.get("lang")),
+                "author": clean_line(n.get("author")),
+                "date": clean_line(n.get("date")) or None,
+                "term": clean_line(n.get("term")) or None,
+            }
+        )
     return {
         "id": record.get("id"),
         "domain": clean_line(record.get("domain")) or "general",
         "terms": terms,
         "definitions": definitions,
         "notes": notes,
-        "related": [int(r) for r in record.get("related") or []],
+        "related": sorted({int(r) for r in record.get("related") or []}),
     }
 
 
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$")
+_DATE = re.compile(
+    r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$"
+)
 
 
 def validate_concept(record: dict) -> list[str]:
@@ -191,16 +222,21 @@ def validate_concept(record: dict) -> list[str]:
         if not d["text"]:
             errors.append(f"{lang} definition has a source but no text")
         _check_text(errors, f"{lang} definition", d["text"], MAX_TEXT, inline=False)
-        _check_text(errors, f"{lang} definition source", d["source"], MAX_SOURCE,
-                    inline=True)
+        _check_text(
+            errors, f"{lang} definition source", d["source"], MAX_SOURCE, inline=True
+        )
     keys = {term_key(t) for t in record["terms"]}
     for i, n in enumerate(record["notes"], 1):
         if not n["text"]:
             errors.append(f"note {i} is empty")
         if n["lang"] not in LANGS:
-            errors.append(f"note {i}: unknown language {n['lang']!r} (allowed: en, ru, kk)")
+            errors.append(
+                f"note {i}: unknown language {n['lang']!r} (allowed: en, ru, kk)"
+            )
         if n["term"] and n["term"] not in keys:
-            errors.append(f"note {i} refers to term {n['term']!r}, which this concept lacks")
+            errors.append(
+                f"note {i} refers to term {n['term']!r}, which this concept lacks"
+            )
         if n["date"] and not _DATE.match(n["date"]):
             errors.append(f"note {i}: date {n['date']!r} is not an ISO 8601 date")
         _check_text(errors, f"note {i}", n["text"], MAX_TEXT, inline=False)
@@ -211,5 +247,5 @@ def validate_concept(record: dict) -> list[str]:
 
 
 def terms_signature(record: dict) -> frozenset[tuple[str, str]]:
-    """Return the set of (lang, casefolded text) that identifies a concept without id."""
+    """Return the (lang, casefolded text) set that identifies a concept without id."""
     return frozenset((t["lang"], t["text"].casefold()) for t in record["terms"])

@@ -93,14 +93,16 @@ def slots_needed(records: Iterable[dict]) -> tuple[dict[str, int], int]:
 
 def concept_to_row(record: dict, to_latin: Callable[[str], str]) -> dict[str, str]:
     """Flatten a concept record into one CSV row (a dict keyed by column)."""
-    row = {"id": "" if record.get("id") is None else str(record["id"]),
-           "domain": record["domain"]}
+    row = {
+        "id": "" if record.get("id") is None else str(record["id"]),
+        "domain": record["domain"],
+    }
     for lang in LANGS:
         terms = [t for t in record["terms"] if t["lang"] == lang]
         for slot, t in enumerate(terms, 1):
             names = term_columns(lang, slot)
             for name, f in zip(names, TERM_FIELDS, strict=False):
-                row[name] = t[f] or ""
+                row[name] = t["text" if f == "term" else f] or ""
             if lang == "kk":
                 row[names[-1]] = to_latin(t["text"])
     for lang, d in record["definitions"].items():
@@ -142,9 +144,13 @@ def check_header(header: list[str]) -> list[str]:
         if name in seen:
             problems.append(f"column {name!r} appears twice")
         seen.add(name)
-        if name in ("id", "domain", "related") or _SLOT.match(name) or _LATIN_SLOT.match(
-            name
-        ) or _DEF.match(name) or _NOTE.match(name):
+        if (
+            name in ("id", "domain", "related")
+            or _SLOT.match(name)
+            or _LATIN_SLOT.match(name)
+            or _DEF.match(name)
+            or _NOTE.match(name)
+        ):
             continue
         problems.append(f"unknown column {name!r} (the layout is in README.md)")
     if not {"term_en", "term_ru", "term_kk"} & seen:
@@ -168,7 +174,7 @@ def row_to_concept(row: dict[str, str]) -> dict:
             key = (m.group(2) or "_text")[1:]
             notes.setdefault(int(m.group(1)), {})[key] = value
     terms, problems = [], []
-    for (lang, slot) in sorted(slots, key=lambda k: (LANGS.index(k[0]), k[1])):
+    for lang, slot in sorted(slots, key=lambda k: (LANGS.index(k[0]), k[1])):
         cells = slots[(lang, slot)]
         if not cells.get("term", "").strip():
             extra = [f for f in TERM_FIELDS[1:] if cells.get(f, "").strip()]
@@ -177,14 +183,16 @@ def row_to_concept(row: dict[str, str]) -> dict:
                 problems.append(f"{', '.join(extra)} given for an empty {col}")
             continue
         default_status = "preferred" if slot == 1 else "admitted"
-        terms.append({
-            "lang": lang,
-            "text": cells["term"],
-            "status": cells.get("status", "").strip() or default_status,
-            "pos": cells.get("pos", ""),
-            "usage": cells.get("usage", ""),
-            "source": cells.get("source", ""),
-        })
+        terms.append(
+            {
+                "lang": lang,
+                "text": cells["term"],
+                "status": cells.get("status", "").strip() or default_status,
+                "pos": cells.get("pos", ""),
+                "usage": cells.get("usage", ""),
+                "source": cells.get("source", ""),
+            }
+        )
     note_list = []
     for n in sorted(notes):
         cells = notes[n]
@@ -194,13 +202,15 @@ def row_to_concept(row: dict[str, str]) -> dict:
         term = cells.get("term", "").strip()
         if not lang and ":" in term:
             lang = term.split(":", 1)[0]
-        note_list.append({
-            "text": cells.get("text", ""),
-            "lang": lang,
-            "author": cells.get("author", ""),
-            "date": cells.get("date", ""),
-            "term": term,
-        })
+        note_list.append(
+            {
+                "text": cells.get("text", ""),
+                "lang": lang,
+                "author": cells.get("author", ""),
+                "date": cells.get("date", ""),
+                "term": term,
+            }
+        )
     related, raw_related = [], (row.get("related") or "").replace(",", " ").split()
     for r in raw_related:
         if r.isdigit():
@@ -278,14 +288,20 @@ def read_concepts_csv(f: IO[str]) -> ReadResult:
             )
             continue
         if any(len(c) > MAX_CELL for c in cells):
-            result.errors.append(f"line {line}: a cell is longer than {MAX_CELL} characters")
+            result.errors.append(
+                f"line {line}: a cell is longer than {MAX_CELL} characters"
+            )
             continue
-        parsed = row_to_concept(dict(zip(header, map(unguard_cell, cells), strict=True)))
+        parsed = row_to_concept(
+            dict(zip(header, map(unguard_cell, cells), strict=True))
+        )
         record = normalise_concept_safely(parsed["record"], parsed["problems"])
         problems = parsed["problems"] + validate_concept(record)
         if isinstance(record["id"], int):
             if record["id"] in seen_ids:
-                problems.append(f"id {record['id']} is also on line {seen_ids[record['id']]}")
+                problems.append(
+                    f"id {record['id']} is also on line {seen_ids[record['id']]}"
+                )
             seen_ids[record["id"]] = line
         if problems:
             result.errors += [f"line {line}: {p}" for p in problems]

@@ -18,7 +18,8 @@ def sort_key(text: str, lang: str) -> tuple:
     if lang == "en":
         # English ignores accents when sorting (café between cafe and cafes).
         folded = "".join(
-            c for c in unicodedata.normalize("NFD", folded)
+            c
+            for c in unicodedata.normalize("NFD", folded)
             if not unicodedata.combining(c)
         )
     if lang == "ru":

@@ -1,0 +1,566 @@
+"""Data layer for concepts, terms, definitions, notes, cross-references and history.
+
+Plain functions that take the sqlite-utils `db` first and return dicts; views,
+the API and the CLI all go through them. Multi-step writes run in `db.atomic()`.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+import sqlite_utils
+
+from .model import LANGS, STATUS_RANK, normalise_concept, term_key, terms_signature
+from .search import SearchIndex, initial, sort_key, to_kazakh_latin
+
+
+class NotFound(LookupError):
+    """A concept that does not exist was asked for."""
+
+
+def now() -> str:
+    """Return the current UTC time as an ISO 8601 string with seconds."""
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+# --- reading ---------------------------------------------------------------
+
+
+def list_domains(db: sqlite_utils.Database) -> list[dict]:
+    """Return every domain with its names and number of concepts, in display order."""
+    return list(
+        db.query(
+            """select d.key, d.name_en, d.name_ru, d.name_kk,
+                  (select count(*) from concepts c where c.domain = d.key) as concepts
+           from domains d order by d.position"""
+        )
+    )
+
+
+def domain(db: sqlite_utils.Database, key: str) -> dict | None:
+    """Return one domain by KEY, or None."""
+    rows = [d for d in list_domains(db) if d["key"] == key]
+    return rows[0] if rows else None
+
+
+def _records(
+    db: sqlite_utils.Database, where: str = "", params: tuple = ()
+) -> Iterator[dict]:
+    """Yield concept records (model.py shape) in id order, a batch at a time."""
+    last = 0
+    while True:
+        concepts = list(
+            db.query(
+                f"select id, domain from concepts where id > ? {where} "
+                "order by id limit 500",
+                (last, *params),
+            )
+        )
+        if not concepts:
+            return
+        ids = [c["id"] for c in concepts]
+        marks = ",".join("?" * len(ids))
+        by_id = {
+            c["id"]: {
+                "id": c["id"],
+                "domain": c["domain"],
+                "terms": [],
+                "definitions": {},
+                "notes": [],
+                "related": [],
+            }
+            for c in concepts
+        }
+        term_keys: dict[int, str] = {}
+        for t in db.query(
+            f"select * from terms where concept_id in ({marks}) "
+            "order by concept_id, lang, position, id",
+            ids,
+        ):
+            term = {
+                k: t[k] or ""
+                for k in ("lang", "text", "status", "pos", "usage", "source")
+            }
+            by_id[t["concept_id"]]["terms"].append(term)
+            term_keys[t["id"]] = term_key(term)
+        for r in by_id.values():
+            r["terms"].sort(key=lambda t: LANGS.index(t["lang"]))
+        for d in db.query(
+            f"select * from definitions where concept_id in ({marks})", ids
+        ):
+            by_id[d["concept_id"]]["definitions"][d["lang"]] = {
+                "text": d["text"],
+                "source": d["source"] or "",
+            }
+        for r in by_id.values():
+            r["definitions"] = {
+                lang: r["definitions"][lang]
+                for lang in LANGS
+                if lang in r["definitions"]
+            }
+        for n in db.query(
+            f"select * from notes where concept_id in ({marks}) order by id", ids
+        ):
+            by_id[n["concept_id"]]["notes"].append(
+                {
+                    "text": n["text"],
+                    "lang": n["lang"],
+                    "author": n["author"],
+                    "date": n["created_at"],
+                    "term": term_keys.get(n["term_id"]) if n["term_id"] else None,
+                }
+            )
+        for rel in db.query(
+            f"select * from relations where concept_id in ({marks}) "
+            "order by related_id",
+            ids,
+        ):
+            by_id[rel["concept_id"]]["related"].append(rel["related_id"])
+        yield from by_id.values()
+        last = ids[-1]
+
+
+def iter_records(
+    db: sqlite_utils.Database, domain: str | None = None
+) -> Iterator[dict]:
+    """Yield every concept record in id order (optionally of one domain)."""
+    if domain:
+        return _records(db, "and domain = ?", (domain,))
+    return _records(db)
+
+
+def load_record(db: sqlite_utils.Database, concept_id: int) -> dict:
+    """Return one concept as a record; raise NotFound when it does not exist."""
+    for record in _records(db, "and id = ?", (concept_id,)):
+        return record
+    raise NotFound(concept_id)
+
+
+def export_slots(db: sqlite_utils.Database) -> tuple[dict[str, int], int]:
+    """Return the term slots per language and note slots an export needs."""
+    term_slots = dict.fromkeys(LANGS, 1)
+    for row in db.query(
+        "select lang, max(n) as n from (select lang, count(*) as n from terms "
+        "group by concept_id, lang) group by lang"
+    ):
+        term_slots[row["lang"]] = row["n"]
+    notes = db.execute(
+        "select coalesce(max(n), 0) from (select count(*) as n from notes "
+        "group by concept_id)"
+    ).fetchone()[0]
+    return term_slots, notes
+
+
+def concept_view(db: sqlite_utils.Database, concept_id: int) -> dict:
+    """Return a concept with everything a page or the API shows about it."""
+    record = load_record(db, concept_id)
+    row = db["concepts"].get(concept_id)
+    view = {
+        "id": concept_id,
+        "url": f"/concepts/{concept_id}",
+        "domain": domain(db, record["domain"]),
+        "created_at": row["created_at"],
+        "updated_at": row["updated_at"],
+        "terms": {lang: [] for lang in LANGS},
+        "definitions": record["definitions"],
+        "notes": [n for n in record["notes"] if not n["term"]],
+        "related": [],
+        "history": history(db, concept_id, limit=5),
+        "changes": db["history"].count_where("concept_id = ?", [concept_id]),
+    }
+    for t in record["terms"]:
+        term = {**t, "notes": [n for n in record["notes"] if n["term"] == term_key(t)]}
+        if t["lang"] == "kk":
+            term["latin"] = to_kazakh_latin(t["text"])
+        view["terms"][t["lang"]].append(term)
+    if record["related"]:
+        heads = headwords(db, record["related"])
+        view["related"] = [
+            {"id": i, "url": f"/concepts/{i}", "terms": heads.get(i, {})}
+            for i in record["related"]
+        ]
+    return view
+
+
+def headwords(db: sqlite_utils.Database, ids: list[int]) -> dict[int, dict[str, list]]:
+    """Return, for each concept id, its terms per language as {text, status} dicts."""
+    out: dict[int, dict[str, list]] = {i: {lang: [] for lang in LANGS} for i in ids}
+    if not ids:
+        return out
+    marks = ",".join("?" * len(ids))
+    for t in db.query(
+        f"select concept_id, lang, text, status from terms "
+        f"where concept_id in ({marks}) "
+        "order by concept_id, lang, position, id",
+        list(ids),
+    ):
+        entry = {"text": t["text"], "status": t["status"]}
+        if t["lang"] == "kk":
+            entry["latin"] = to_kazakh_latin(t["text"])
+        out[t["concept_id"]][t["lang"]].append(entry)
+    return out
+
+
+def concepts_in_domain(db: sqlite_utils.Database, key: str, lang: str) -> list[dict]:
+    """Return the concepts of domain KEY with their terms, sorted in LANG's alphabet."""
+    ids = [r["id"] for r in db.query("select id from concepts where domain = ?", [key])]
+    heads = headwords(db, ids)
+
+    def order(i: int) -> tuple:
+        first = heads[i][lang][0]["text"] if heads[i][lang] else None
+        return (first is None, sort_key(first or "", lang), i)
+
+    return [
+        {"id": i, "url": f"/concepts/{i}", "terms": heads[i]}
+        for i in sorted(ids, key=order)
+    ]
+
+
+def letters(db: sqlite_utils.Database, lang: str) -> list[str]:
+    """Return the initial letters under which LANG has terms, in alphabet order."""
+    found = {
+        initial(r["text"], lang)
+        for r in db.query("select text from terms where lang = ?", [lang])
+    }
+    return sorted(found, key=lambda c: (c == "#", sort_key(c, lang)))
+
+
+def terms_by_letter(db: sqlite_utils.Database, lang: str, letter: str) -> list[dict]:
+    """Return LANG's terms starting with LETTER, sorted in LANG's alphabet."""
+    rows = [
+        r
+        for r in db.query(
+            "select t.concept_id, t.text, t.status, c.domain from terms t "
+            "join concepts c on c.id = t.concept_id where t.lang = ?",
+            [lang],
+        )
+        if initial(r["text"], lang) == letter
+    ]
+    rows.sort(key=lambda r: (sort_key(r["text"], lang), r["concept_id"]))
+    heads = headwords(db, sorted({r["concept_id"] for r in rows}))
+    for r in rows:
+        r["url"] = f"/concepts/{r['concept_id']}"
+        r["terms"] = heads[r["concept_id"]]
+        if lang == "kk":
+            r["latin"] = to_kazakh_latin(r["text"])
+    return rows
+
+
+def history(
+    db: sqlite_utils.Database, concept_id: int, limit: int | None = None
+) -> list[dict]:
+    """Return the recorded changes of a concept, newest first."""
+    sql = (
+        "select id, at, author, action, reason, proposal_id from history "
+        "where concept_id = ? order by id desc"
+    )
+    if limit:
+        sql += f" limit {int(limit)}"
+    return list(db.query(sql, [concept_id]))
+
+
+def counts(db: sqlite_utils.Database) -> dict[str, int]:
+    """Return the number of concepts and of terms per language."""
+    out = {"concepts": db["concepts"].count}
+    for r in db.query("select lang, count(*) as n from terms group by lang"):
+        out[r["lang"]] = r["n"]
+    return out
+
+
+# --- search ----------------------------------------------------------------
+
+_INDEXES: dict[str, tuple[int, SearchIndex]] = {}
+_INDEX_LOCK = threading.Lock()
+
+
+def generation(db: sqlite_utils.Database) -> int:
+    """Return the change counter: it grows with every committed change."""
+    return db.execute("select value from meta where key = 'generation'").fetchone()[0]
+
+
+def search_index(db: sqlite_utils.Database, cache_key: str) -> SearchIndex:
+    """Return this process's index of the term base, rebuilt when it is stale."""
+    current = generation(db)
+    cached = _INDEXES.get(cache_key)
+    if cached and cached[0] == current:
+        return cached[1]
+    with _INDEX_LOCK:
+        cached = _INDEXES.get(cache_key)
+        if cached and cached[0] == current:
+            return cached[1]
+        rows = list(
+            db.query(
+                "select t.concept_id, c.domain, t.lang, t.text, t.status from terms t "
+                "join concepts c on c.id = t.concept_id"
+            )
+        )
+        index = SearchIndex(rows)
+        _INDEXES[cache_key] = (current, index)
+        return index
+
+
+def search(
+    db: sqlite_utils.Database,
+    cache_key: str,
+    query: str,
+    *,
+    lang: str | None = None,
+    domain: str | None = None,
+    limit: int = 10,
+    offset: int = 0,
+) -> list[dict]:
+    """Return the concepts matching QUERY, best first, in the API's result shape."""
+    hits = search_index(db, cache_key).search(
+        query, lang=lang, domain=domain, limit=limit, offset=offset
+    )
+    heads = headwords(db, [h.concept_id for h in hits])
+    domains = (
+        dict(
+            db.execute(
+                "select id, domain from concepts where id in ({})".format(
+                    ",".join("?" * len(hits))
+                ),
+                [h.concept_id for h in hits],
+            ).fetchall()
+        )
+        if hits
+        else {}
+    )
+    return [
+        {
+            "id": h.concept_id,
+            "url": f"/concepts/{h.concept_id}",
+            "domain": domains[h.concept_id],
+            "score": h.score,
+            "match": {"lang": h.lang, "text": h.text, "how": h.how},
+            "terms": heads[h.concept_id],
+        }
+        for h in hits
+    ]
+
+
+def suggestions(db: sqlite_utils.Database, cache_key: str, query: str) -> list[str]:
+    """Return term texts close to QUERY, for a "did you mean" line."""
+    return search_index(db, cache_key).suggest(query)
+
+
+# --- writing ---------------------------------------------------------------
+
+
+def _bump_generation(db: sqlite_utils.Database) -> None:
+    db.execute("update meta set value = value + 1 where key = 'generation'")
+
+
+def _write_history(
+    db: sqlite_utils.Database,
+    concept_id: int,
+    action: str,
+    author: str,
+    reason: str,
+    before: dict | None,
+    after: dict | None,
+    proposal_id: int | None = None,
+) -> None:
+    db["history"].insert(
+        {
+            "concept_id": concept_id,
+            "at": now(),
+            "author": author,
+            "action": action,
+            "reason": reason,
+            "proposal_id": proposal_id,
+            "before": json.dumps(before, ensure_ascii=False) if before else None,
+            "after": json.dumps(after, ensure_ascii=False) if after else None,
+        }
+    )
+
+
+def _replace_content(db: sqlite_utils.Database, concept_id: int, record: dict) -> None:
+    """Replace the terms, definitions, notes and relations of a concept by RECORD's."""
+    for table in ("notes", "definitions", "relations"):
+        db.execute(f"delete from {table} where concept_id = ?", [concept_id])
+    db.execute("delete from terms where concept_id = ?", [concept_id])
+    ids: dict[str, int] = {}
+    positions = dict.fromkeys(LANGS, 0)
+    for t in record["terms"]:
+        positions[t["lang"]] += 1
+        ids[term_key(t)] = (
+            db["terms"]
+            .insert(
+                {
+                    "concept_id": concept_id,
+                    **t,
+                    "position": positions[t["lang"]],
+                }
+            )
+            .last_pk
+        )
+    for lang, d in record["definitions"].items():
+        db["definitions"].insert({"concept_id": concept_id, "lang": lang, **d})
+    for r in record["related"]:
+        db["relations"].insert({"concept_id": concept_id, "related_id": r})
+    for n in record["notes"]:
+        db["notes"].insert(
+            {
+                "concept_id": concept_id,
+                "term_id": ids[n["term"]] if n["term"] else None,
+                "lang": n["lang"],
+                "author": n["author"],
+                "text": n["text"],
+                "created_at": n["date"],
+            }
+        )
+
+
+def _fill_note_defaults(record: dict, current: dict | None, author: str) -> dict:
+    """Give undated notes the date of the same existing note, or now; fill authors."""
+    dated = {}
+    if current:
+        dated = {(n["text"], n["lang"], n["term"]): n for n in current["notes"]}
+    notes = []
+    for n in record["notes"]:
+        old = dated.get((n["text"], n["lang"], n["term"]))
+        notes.append(
+            {
+                **n,
+                "author": n["author"] or (old["author"] if old else author),
+                "date": n["date"] or (old["date"] if old else now()),
+            }
+        )
+    return {**record, "notes": notes}
+
+
+def save_concept(
+    db: sqlite_utils.Database,
+    record: dict,
+    *,
+    author: str,
+    reason: str = "",
+    action: str | None = None,
+    proposal_id: int | None = None,
+) -> tuple[int, str]:
+    """Create or replace one concept from a validated RECORD; return (id, outcome).
+
+    The outcome is "new", "changed" or "unchanged". History is written for the
+    first two, in the same transaction as the change.
+    """
+    record = normalise_concept(record)
+    with db.atomic():
+        current = None
+        if record["id"] is not None:
+            try:
+                current = load_record(db, record["id"])
+            except NotFound:
+                current = None
+        record = _fill_note_defaults(record, current, author)
+        stamp = now()
+        if current is None:
+            row = {"domain": record["domain"], "created_at": stamp, "updated_at": stamp}
+            if record["id"] is not None:
+                row["id"] = record["id"]
+            concept_id = db["concepts"].insert(row).last_pk
+            record = {**record, "id": concept_id}
+            outcome = "new"
+        else:
+            concept_id = record["id"]
+            if current == record:
+                return concept_id, "unchanged"
+            db["concepts"].update(
+                concept_id, {"domain": record["domain"], "updated_at": stamp}
+            )
+            outcome = "changed"
+        _replace_content(db, concept_id, record)
+        _write_history(
+            db,
+            concept_id,
+            action or ("create" if current is None else "update"),
+            author,
+            reason,
+            current,
+            record,
+            proposal_id,
+        )
+        _bump_generation(db)
+    return concept_id, outcome
+
+
+def match_existing(db: sqlite_utils.Database, records: list[dict]) -> list[int | None]:
+    """Return, per record, the id of the concept it updates (None: a new concept).
+
+    A record with an id updates that concept; one without matches an existing
+    concept only when the two have exactly the same terms.
+    """
+    need = any(r["id"] is None for r in records)
+    by_signature: dict[frozenset, int] = {}
+    if need:
+        current: dict[int, set] = {}
+        for t in db.query("select concept_id, lang, text from terms"):
+            current.setdefault(t["concept_id"], set()).add(
+                (t["lang"], t["text"].casefold())
+            )
+        for cid, sig in sorted(current.items(), reverse=True):
+            by_signature[frozenset(sig)] = cid
+    return [
+        r["id"] if r["id"] is not None else by_signature.get(terms_signature(r))
+        for r in records
+    ]
+
+
+def plan_import(
+    db: sqlite_utils.Database, records: list[dict], lines: list[int] | None = None
+) -> dict:
+    """Compare RECORDS with the term base without writing: new, changed, unchanged."""
+    lines = lines or list(range(1, len(records) + 1))
+    targets = match_existing(db, records)
+    report = {"new": 0, "changed": 0, "unchanged": 0, "errors": [], "targets": targets}
+    known = {r["id"] for r in db.query("select id from concepts")}
+    incoming = {t for t in targets if t is not None}
+    for record, target, line in zip(records, targets, lines, strict=True):
+        if target is None or target not in known:
+            report["new"] += 1
+        else:
+            current = load_record(db, target)
+            candidate = _fill_note_defaults({**record, "id": target}, current, "")
+            report["changed" if candidate != current else "unchanged"] += 1
+        for r in record["related"]:
+            if r not in known and r not in incoming:
+                report["errors"].append(f"line {line}: related id {r} does not exist")
+    return report
+
+
+def import_records(
+    db: sqlite_utils.Database,
+    records: list[dict],
+    *,
+    author: str,
+    reason: str,
+    lines: list[int] | None = None,
+) -> dict:
+    """Upsert RECORDS in one transaction; return the counts of new/changed/unchanged.
+
+    Raises ValueError (and writes nothing) when a cross-reference does not resolve.
+    """
+    report = plan_import(db, records, lines)
+    if report["errors"]:
+        raise ValueError("; ".join(report["errors"][:5]))
+    with db.atomic():
+        # Cross-references may point at rows further down the file: check
+        # foreign keys when the whole import commits, not row by row.
+        db.execute("PRAGMA defer_foreign_keys = ON")
+        for record, target in zip(records, report["targets"], strict=True):
+            save_concept(
+                db,
+                {**record, "id": target},
+                author=author,
+                reason=reason,
+                action="import",
+            )
+    return report
+
+
+def sorted_terms(terms: list[dict]) -> list[dict]:
+    """Return TERMS ordered by status (preferred first), keeping their order within."""
+    return sorted(terms, key=lambda t: STATUS_RANK.get(t["status"], 9))

@@ -1,0 +1,40 @@
+"""Normalisation of terms and queries into comparable keys (pure)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from .latin import turkic_lower
+
+# Hyphens, dashes, apostrophes and quotes are folded so that "бизнес-инкубатор",
+# "бизнес инкубатор" and «бизнес–инкубатор» meet on one key.
+_PUNCT = re.compile(r"[\s\-‐‑‒–—―_/'’‘`´«»\"“”„.,;:!?()\[\]]+")
+KAZAKH_TO_RUSSIAN_LOOKALIKE = str.maketrans(
+    {
+        "қ": "к",
+        "ғ": "г",
+        "ң": "н",
+        "ә": "а",
+        "ө": "о",
+        "ү": "у",
+        "ұ": "у",
+        "і": "и",
+        "һ": "х",
+    }
+)
+
+
+def normalise(text: str) -> str:
+    """Return the search key of TEXT: NFC, Turkic lower-case, ё→е, punctuation folded.
+
+    Dotless ı and dotted i are folded together on purpose: users type either.
+    """
+    text = turkic_lower(unicodedata.normalize("NFC", text))
+    text = text.replace("ё", "е").replace("ı", "i")
+    return _PUNCT.sub(" ", text).strip()
+
+
+def fold_kazakh(key: str) -> str:
+    """Fold Kazakh letters of a normalised KEY to their Russian look-alikes."""
+    return key.translate(KAZAKH_TO_RUSSIAN_LOOKALIKE)

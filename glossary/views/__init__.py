@@ -1,0 +1,44 @@
+"""Blueprints (pages, api) and what they share: error pages and security headers."""
+
+from __future__ import annotations
+
+from flask import render_template, request
+from werkzeug.exceptions import HTTPException
+
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; img-src 'self' data:; style-src 'self'; "
+        "script-src 'self'; "
+        "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "X-Frame-Options": "DENY",
+}
+
+
+def init_app(app) -> None:
+    """Register the blueprints, the error handlers and the security headers."""
+    from . import api, pages
+
+    app.register_blueprint(pages.bp)
+    app.register_blueprint(api.bp)
+    pages.init_app(app)
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        # Routing errors (unknown URL, wrong method) never reach a blueprint's
+        # handler: answer API paths in the API's error shape here.
+        if request.path.startswith("/api/"):
+            return api.error_response(
+                error.code or 500, error.description or error.name
+            )
+        if error.code == 404:
+            return render_template("errors/404.html"), 404
+        return error
+
+    @app.after_request
+    def security_headers(response):
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        return response

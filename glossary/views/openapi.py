@@ -1,0 +1,240 @@
+"""The OpenAPI 3.1 description of /api/v1 (kept beside the routes it describes)."""
+
+from __future__ import annotations
+
+from ..model import DOMAIN_KEYS, LANGS, STATUSES
+
+
+def _error(description: str) -> dict:
+    return {
+        "description": description,
+        "content": {
+            "application/json": {"schema": {"$ref": "#/components/schemas/Error"}}
+        },
+    }
+
+
+def openapi_document() -> dict:
+    """Return the API description as a dict."""
+    term = {
+        "type": "object",
+        "required": ["text", "status"],
+        "properties": {
+            "text": {"type": "string"},
+            "status": {"type": "string", "enum": list(STATUSES)},
+            "latin": {
+                "type": "string",
+                "description": "Kazakh only: the 2021 Latin form",
+            },
+        },
+    }
+    terms_by_lang = {
+        "type": "object",
+        "properties": {
+            lang: {"type": "array", "items": {"$ref": "#/components/schemas/Term"}}
+            for lang in LANGS
+        },
+    }
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "glossary API",
+            "version": "1",
+            "description": "Trilingual (en, ru, kk) creative-industries glossary.",
+        },
+        "servers": [{"url": "/api/v1"}],
+        "paths": {
+            "/search": {
+                "get": {
+                    "summary": "Look a term up in en, ru and kk, best match first",
+                    "parameters": [
+                        {
+                            "name": "q",
+                            "in": "query",
+                            "required": True,
+                            "schema": {"type": "string", "maxLength": 200},
+                        },
+                        {
+                            "name": "lang",
+                            "in": "query",
+                            "schema": {"enum": list(LANGS)},
+                        },
+                        {
+                            "name": "domain",
+                            "in": "query",
+                            "schema": {"enum": list(DOMAIN_KEYS)},
+                        },
+                        {
+                            "name": "limit",
+                            "in": "query",
+                            "schema": {
+                                "type": "integer",
+                                "minimum": 1,
+                                "maximum": 100,
+                                "default": 10,
+                            },
+                        },
+                        {
+                            "name": "offset",
+                            "in": "query",
+                            "schema": {"type": "integer", "minimum": 0, "default": 0},
+                        },
+                    ],
+                    "responses": {
+                        "200": {
+                            "description": "Matching concepts",
+                            "content": {
+                                "application/json": {
+                                    "schema": {
+                                        "$ref": "#/components/schemas/SearchResults"
+                                    }
+                                }
+                            },
+                        },
+                        "400": _error("Missing or invalid parameter"),
+                    },
+                }
+            },
+            "/concepts/{id}": {
+                "get": {
+                    "summary": "One whole entry",
+                    "parameters": [
+                        {
+                            "name": "id",
+                            "in": "path",
+                            "required": True,
+                            "schema": {"type": "integer"},
+                        }
+                    ],
+                    "responses": {
+                        "200": {
+                            "description": "The concept",
+                            "content": {
+                                "application/json": {
+                                    "schema": {
+                                        "$ref": "#/components/schemas/ConceptAnswer"
+                                    }
+                                }
+                            },
+                        },
+                        "404": _error("No such concept"),
+                    },
+                }
+            },
+            "/domains": {
+                "get": {
+                    "summary": "The domains (subject fields) with names in en, ru, kk",
+                    "responses": {
+                        "200": {
+                            "description": "Domains",
+                            "content": {
+                                "application/json": {
+                                    "schema": {"$ref": "#/components/schemas/Domains"}
+                                }
+                            },
+                        }
+                    },
+                }
+            },
+            "/openapi.json": {
+                "get": {
+                    "summary": "This document",
+                    "responses": {"200": {"description": "OpenAPI 3.1 document"}},
+                }
+            },
+        },
+        "components": {
+            "schemas": {
+                "Error": {
+                    "type": "object",
+                    "required": ["ok", "error", "status"],
+                    "properties": {
+                        "ok": {"const": False},
+                        "error": {"type": "string"},
+                        "status": {"type": "integer"},
+                    },
+                },
+                "Term": term,
+                "SearchResults": {
+                    "type": "object",
+                    "required": ["ok", "query", "results"],
+                    "properties": {
+                        "ok": {"const": True},
+                        "query": {"type": "string"},
+                        "results": {
+                            "type": "array",
+                            "items": {
+                                "type": "object",
+                                "properties": {
+                                    "id": {"type": "integer"},
+                                    "url": {"type": "string"},
+                                    "domain": {"enum": list(DOMAIN_KEYS)},
+                                    "score": {"type": "number"},
+                                    "match": {
+                                        "type": "object",
+                                        "properties": {
+                                            "lang": {"enum": list(LANGS)},
+                                            "text": {"type": "string"},
+                                            "how": {
+                                                "enum": [
+                                                    "exact",
+                                                    "normalised",
+                                                    "latin",
+                                                    "folded",
+                                                    "prefix",
+                                                    "word",
+                                                    "fuzzy",
+                                                ]
+                                            },
+                                        },
+                                    },
+                                    "terms": terms_by_lang,
+                                },
+                            },
+                        },
+                    },
+                },
+                "ConceptAnswer": {
+                    "type": "object",
+                    "required": ["ok", "concept"],
+                    "properties": {
+                        "ok": {"const": True},
+                        "concept": {
+                            "type": "object",
+                            "properties": {
+                                "id": {"type": "integer"},
+                                "url": {"type": "string"},
+                                "domain": {"type": "object"},
+                                "terms": {
+                                    "type": "object",
+                                    "description": "per language: text, status, pos, usage, "
+                                    "source, notes, "
+                                    "latin (kk)",
+                                },
+                                "definitions": {"type": "object"},
+                                "notes": {"type": "array", "items": {"type": "object"}},
+                                "related": {
+                                    "type": "array",
+                                    "items": {"type": "object"},
+                                },
+                                "history": {
+                                    "type": "array",
+                                    "items": {"type": "object"},
+                                },
+                                "changes": {"type": "integer"},
+                                "created_at": {"type": "string"},
+                                "updated_at": {"type": "string"},
+                            },
+                        },
+                    },
+                },
+                "Domains": {
+                    "type": "object",
+                    "properties": {
+                        "ok": {"const": True},
+                        "domains": {"type": "array", "items": {"type": "object"}},
+                    },
+                },
+            }
+        },
+    }

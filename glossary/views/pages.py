@@ -1,0 +1,188 @@
+"""Public pages: home, search results, concept, domains, A–Z browsing, about."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+
+from .. import concepts
+from ..db import get_db
+from ..model import DOMAIN_KEYS, LANGS
+
+bp = Blueprint("pages", __name__)
+
+PAGE_SIZE = 20
+
+STATUS_LABELS = {
+    "preferred": _l("preferred"),
+    "admitted": _l("admitted"),
+    "deprecated": _l("deprecated"),
+    "superseded": _l("superseded"),
+}
+HOW_LABELS = {
+    "exact": _l("exact match"),
+    "normalised": _l("match ignoring case, ё/е and punctuation"),
+    "latin": _l("match in Kazakh Latin script"),
+    "folded": _l("Kazakh typed with Russian letters"),
+    "prefix": _l("beginning of the term"),
+    "word": _l("one word of the term"),
+    "fuzzy": _l("similar spelling"),
+}
+LANG_LABELS = {"en": _l("English"), "ru": _l("Russian"), "kk": _l("Kazakh")}
+POS_LABELS = {
+    "noun": _l("noun"),
+    "verb": _l("verb"),
+    "adjective": _l("adjective"),
+    "adverb": _l("adverb"),
+    "properNoun": _l("proper noun"),
+    "other": _l("other"),
+}
+ACTION_LABELS = {
+    "create": _l("created"),
+    "update": _l("changed"),
+    "import": _l("imported"),
+}
+
+
+def init_app(app) -> None:
+    """Expose labels and the domain-name helper to every template."""
+
+    @app.context_processor
+    def labels() -> dict:
+        return {
+            "STATUS_LABELS": STATUS_LABELS,
+            "HOW_LABELS": HOW_LABELS,
+            "LANG_LABELS": LANG_LABELS,
+            "POS_LABELS": POS_LABELS,
+            "ACTION_LABELS": ACTION_LABELS,
+            "TERM_LANGS": LANGS,
+            "domain_name": domain_name,
+        }
+
+
+def domain_name(domain: dict | None) -> str:
+    """Return the name of DOMAIN in the interface language."""
+    if not domain:
+        return ""
+    return domain.get(f"name_{get_locale()}") or domain["name_en"]
+
+
+def _cache_key() -> str:
+    return current_app.config["DATABASE"]
+
+
+@bp.get("/")
+def home():
+    """Show the search box, an introduction and the domains."""
+    db = get_db()
+    return render_template(
+        "pages/home.html", domains=concepts.list_domains(db), counts=concepts.counts(db)
+    )
+
+
+@bp.get("/search")
+def search():
+    """Show the concepts that match the query, or say that none do."""
+    db = get_db()
+    q = request.args.get("q", "").strip()[:200]
+    search_lang = request.args.get("in")
+    search_lang = search_lang if search_lang in LANGS else None
+    domain_key = request.args.get("domain")
+    domain_key = domain_key if domain_key in DOMAIN_KEYS else None
+    page = request.args.get("page", 1, type=int)
+    page = max(1, min(page or 1, 50))
+    results, suggestions = [], []
+    if q:
+        results = concepts.search(
+            db,
+            _cache_key(),
+            q,
+            lang=search_lang,
+            domain=domain_key,
+            limit=PAGE_SIZE + 1,
+            offset=(page - 1) * PAGE_SIZE,
+        )
+        if not results:
+            suggestions = concepts.suggestions(db, _cache_key(), q)
+    domains = {d["key"]: d for d in concepts.list_domains(db)}
+    filters = {k: v for k, v in (("in", search_lang), ("domain", domain_key)) if v}
+
+    def page_url(n: int) -> str:
+        return url_for("pages.search", q=q, page=n, **filters)
+
+    return render_template(
+        "pages/search.html",
+        q=q,
+        results=results[:PAGE_SIZE],
+        first_rank=(page - 1) * PAGE_SIZE + 1,
+        suggestions=suggestions,
+        prev_url=page_url(page - 1) if page > 1 and q else None,
+        next_url=page_url(page + 1) if len(results) > PAGE_SIZE else None,
+        search_lang=search_lang,
+        domain_key=domain_key,
+        domains=domains,
+    )
+
+
+@bp.get("/concepts/<int:concept_id>")
+def concept(concept_id: int):
+    """Show one concept: all its terms, definitions, notes and history."""
+    try:
+        view = concepts.concept_view(get_db(), concept_id)
+    except concepts.NotFound:
+        abort(404)
+    return render_template("pages/concept.html", c=view)
+
+
+@bp.get("/domains")
+def domains():
+    """List the domains (subject fields)."""
+    return render_template(
+        "pages/domains.html", domains=concepts.list_domains(get_db())
+    )
+
+
+@bp.get("/domains/<key>")
+def domain(key: str):
+    """List the concepts of one domain, sorted in the chosen language."""
+    db = get_db()
+    found = concepts.domain(db, key)
+    if found is None:
+        abort(404)
+    sort_lang = request.args.get("sort")
+    sort_lang = sort_lang if sort_lang in LANGS else "en"
+    return render_template(
+        "pages/domain.html",
+        domain=found,
+        sort_lang=sort_lang,
+        items=concepts.concepts_in_domain(db, key, sort_lang),
+    )
+
+
+@bp.get("/browse/<term_lang>")
+@bp.get("/browse/<term_lang>/<letter>")
+def browse(term_lang: str, letter: str | None = None):
+    """Browse one language's terms A–Z, in that language's alphabet."""
+    if term_lang not in LANGS:
+        abort(404)
+    db = get_db()
+    all_letters = concepts.letters(db, term_lang)
+    if letter is None and all_letters:
+        letter = all_letters[0]
+    if letter is not None and letter not in all_letters:
+        abort(404)
+    items = concepts.terms_by_letter(db, term_lang, letter) if letter else []
+    return render_template(
+        "pages/browse.html",
+        term_lang=term_lang,
+        letter=letter,
+        letters=all_letters,
+        items=items,
+    )
+
+
+@bp.get("/about")
+def about():
+    """Tell where the glossary comes from."""
+    return render_template("pages/about.html", counts=concepts.counts(get_db()))
