@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from ..model import DOMAIN_KEYS, LANGS, STATUSES
 
+TERMS_DESCRIPTION = (
+    "per language: text, status, pos, usage, source, notes, latin (kk only)"
+)
+
 
 def _error(description: str) -> dict:
     return {
@@ -207,9 +211,7 @@ def openapi_document() -> dict:
                                 "domain": {"type": "object"},
                                 "terms": {
                                     "type": "object",
-                                    "description": "per language: text, status, pos, usage, "
-                                    "source, notes, "
-                                    "latin (kk)",
+                                    "description": TERMS_DESCRIPTION,
                                 },
                                 "definitions": {"type": "object"},
                                 "notes": {"type": "array", "items": {"type": "object"}},
