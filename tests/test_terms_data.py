@@ -1,0 +1,303 @@
+"""Data checks on the seed glossary terms.csv (run on every CI).
+
+They read the file as the application does (read_concepts_csv) and check what a
+reader of the glossary must be able to trust: entry 1, sources on every term,
+no homoglyphs, Kazakh spelled with Kazakh letters, no silent duplicates, valid
+statuses, domains and cross-references, and a byte-exact export round trip.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections import defaultdict
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+from glossary.interchange.csvfile import (
+    header_for,
+    read_concepts_csv,
+    slots_needed,
+    write_concepts_csv,
+)
+from glossary.search.latin import to_kazakh_latin
+
+TERMS_CSV = Path(__file__).parent.parent / "terms.csv"
+
+# From PRODUCT.md ("The entry model"); kept here on purpose so that a change
+# in the code does not silently widen what the data may contain.
+DOMAINS = (
+    "general",
+    "architecture",
+    "urban-planning",
+    "design",
+    "fashion",
+    "crafts",
+    "theatre",
+    "music",
+    "film",
+    "publishing",
+    "museums-heritage",
+    "digital-games",
+    "business",
+)
+STATUSES = ("preferred", "admitted", "deprecated", "superseded")
+PARTS_OF_SPEECH = ("", "noun", "verb", "adjective", "adverb", "properNoun", "other")
+
+WORD = re.compile(r"[^\W\d_]+")
+LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
+CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+KAZAKH_LETTERS = "әғқңөұүһі"
+# The Russian look-alikes typed instead of the Kazakh letters (PRODUCT.md).
+LOOK_ALIKE = str.maketrans(KAZAKH_LETTERS, "агкноуухи")
+
+# Common Kazakh words written with Russian look-alike letters in place of
+# ә ғ қ ң ө ұ ү һ і: none of them may appear in a Kazakh term.
+KAZAKH_MISSPELLINGS = set(
+    """
+    казак казакша казакстан онер колонер колонерши мадениет мадени курылыс курылым
+    инфракурылым кала калалык калам шыгармашылык шығармашылык шыгармашылық мура
+    муражай мурагат саулет саулетши касипкер касипкерлик кәсипкер зияткерлик меншик
+    кукык кукыктар құкық оним кызмет акпарат жане улттык тужырымдама тужырымдамасы
+    министрлиги сангер эдебиет адебиет китапхана ескерткиш
+    """.split()
+)
+
+
+@cache
+def _read():
+    with TERMS_CSV.open(encoding="utf-8", newline="") as f:
+        return read_concepts_csv(f)
+
+
+def _records() -> list[dict]:
+    return _read().records
+
+
+def _terms(lang: str | None = None):
+    for record in _records():
+        for term in record["terms"]:
+            if lang is None or term["lang"] == lang:
+                yield record, term
+
+
+TERM_COLUMN = re.compile(r"^term_(en|ru|kk)(_[1-9][0-9]*)?$")
+
+
+@cache
+def _raw_terms() -> list[tuple[str, str, str, str, str]]:
+    """Return (id, lang, text, source, column) for every term cell, read with csv alone.
+
+    The script checks run on the raw cells so that they hold even for a row that
+    read_concepts_csv would reject.
+    """
+    with TERMS_CSV.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    out = []
+    for row in rows:
+        for column, text in row.items():
+            m = TERM_COLUMN.match(column or "")
+            if m and text and text.strip():
+                source = row.get(f"source_{m.group(1)}{m.group(2) or ''}", "")
+                out.append((row["id"], m.group(1), text, source, column))
+    return out
+
+
+def _raw_id(value) -> str:
+    """Name a parametrized case by entry id and column, e.g. '42-term_kk_2'."""
+    return f"{value[0]}-{value[4]}"
+
+
+def test_file_is_utf8_without_bom():
+    raw = TERMS_CSV.read_bytes()
+    assert not raw.startswith(b"\xef\xbb\xbf")
+    raw.decode("utf-8")
+
+
+def test_file_loads_without_errors():
+    result = _read()
+    assert result.errors == []
+    assert result.records
+
+
+def test_export_round_trip_is_byte_exact():
+    """The seed file is in export form: writing what was read reproduces it."""
+    records = _records()
+    out = io.StringIO(newline="")
+    write_concepts_csv(
+        records,
+        out,
+        header=header_for(*slots_needed(records)),
+        to_latin=to_kazakh_latin,
+    )
+    assert out.getvalue().encode("utf-8") == TERMS_CSV.read_bytes()
+
+
+def test_size_and_domains():
+    records = _records()
+    assert len(records) >= 60
+    per_domain = defaultdict(int)
+    for r in records:
+        per_domain[r["domain"]] += 1
+    missing = [d for d in DOMAINS if per_domain[d] == 0]
+    assert missing == [], f"domains without entries: {missing}"
+
+
+@pytest.mark.parametrize("domain", DOMAINS)
+def test_each_domain_has_at_least_five_entries(domain):
+    assert sum(1 for r in _records() if r["domain"] == domain) >= 5
+
+
+def test_ids_are_unique_and_numbered_from_one():
+    ids = [r["id"] for r in _records()]
+    assert all(isinstance(i, int) for i in ids)
+    assert len(ids) == len(set(ids))
+    assert sorted(ids) == list(range(1, len(ids) + 1))
+
+
+def test_concept_1_is_creative_industries():
+    record = next(r for r in _records() if r["id"] == 1)
+    assert record["domain"] == "general"
+    terms = [(t["lang"], t["text"], t["status"]) for t in record["terms"]]
+    assert terms == [
+        ("en", "creative industries", "preferred"),
+        ("ru", "креативные индустрии", "preferred"),
+        ("ru", "творческие индустрии", "admitted"),
+        ("kk", "креативті индустриялар", "preferred"),
+        ("kk", "шығармашылық индустрия", "admitted"),
+        ("kk", "креатив индустриясы", "admitted"),
+    ]
+    history = [n for n in record["notes"] if "British Council" in n["text"]]
+    assert len(history) == 1
+    note = history[0]
+    assert note["lang"] == "en"
+    assert note["author"] == "glossary editors"
+    assert note["date"].startswith("2026-11-29")
+    facts = (
+        "2016",
+        "Cultural industries in Kazakhstan",
+        "De Beukelaer",
+        "Koretskaya",
+        "креативті индустриялар",
+        "креативные индустрии",
+        "творческие индустрии",
+        "Russian Federation",
+    )
+    for fact in facts:
+        assert fact in note["text"]
+
+
+@pytest.mark.parametrize("item", _raw_terms(), ids=_raw_id)
+def test_every_term_has_a_source(item):
+    _id, _lang, text, source, _column = item
+    assert source.strip(), f"{text!r} needs the source it was taken from"
+
+
+def test_every_definition_has_a_source():
+    for r in _records():
+        for lang, d in r["definitions"].items():
+            assert d["text"].strip() and d["source"].strip(), (r["id"], lang)
+
+
+@pytest.mark.parametrize("item", _raw_terms(), ids=_raw_id)
+def test_term_script(item):
+    """No homoglyphs: one script per word; en Latin only; ru and kk in Cyrillic."""
+    _id, lang, text, _source, _column = item
+    for word in WORD.findall(text):
+        assert not (LATIN.search(word) and CYRILLIC.search(word)), (
+            f"{word!r} mixes Latin and Cyrillic letters"
+        )
+    if lang == "en":
+        assert not CYRILLIC.search(text)
+    else:
+        assert CYRILLIC.search(text)
+    if lang == "ru":
+        assert not re.search(f"[{KAZAKH_LETTERS}]", text.lower()), (
+            "Kazakh letters in a Russian term"
+        )
+
+
+def test_no_kazakh_term_uses_russian_look_alike_spellings():
+    found = [
+        (cid, text, w)
+        for cid, lang, text, _source, _column in _raw_terms()
+        if lang == "kk"
+        for w in WORD.findall(text.lower())
+        if w in KAZAKH_MISSPELLINGS
+    ]
+    assert found == []
+
+
+# Distinct Kazakh words that only differ in Kazakh vs Russian look-alike letters
+# (e.g. кен 'ore' and кең 'wide'); none are needed so far.
+LOOK_ALIKE_PAIRS_ALLOWED: set[frozenset[str]] = set()
+
+
+def test_kazakh_words_are_spelled_one_way():
+    """A word written once with Kazakh letters never appears with look-alikes."""
+    spellings = defaultdict(set)
+    for _id, lang, text, _source, _column in _raw_terms():
+        if lang != "kk":
+            continue
+        for w in WORD.findall(text.lower()):
+            spellings[w.translate(LOOK_ALIKE)].add(w)
+    clashes = [
+        s
+        for s in spellings.values()
+        if len(s) > 1 and frozenset(s) not in LOOK_ALIKE_PAIRS_ALLOWED
+    ]
+    assert clashes == []
+
+
+@pytest.mark.parametrize("lang", ("en", "ru", "kk"))
+def test_no_duplicate_terms_unless_marked_homonym(lang):
+    where = defaultdict(set)
+    for r, t in _terms(lang):
+        where[t["text"].casefold()].add(r["id"])
+    by_id = {r["id"]: r for r in _records()}
+
+    def marked(cid: int, text: str) -> bool:
+        """Say whether entry CID has a homonym note about TEXT (in its text or term)."""
+        return any(
+            "homonym" in n["text"].casefold()
+            and (
+                text in n["text"].casefold()
+                or (n["term"] or "").casefold() == f"{lang}:{text}"
+            )
+            for n in by_id[cid]["notes"]
+        )
+
+    bad = {
+        text: sorted(ids)
+        for text, ids in where.items()
+        if len(ids) > 1 and not all(marked(i, text) for i in ids)
+    }
+    assert bad == {}
+
+
+def test_statuses_parts_of_speech_and_domains_are_allowed():
+    for r in _records():
+        assert r["domain"] in DOMAINS, r["id"]
+        for t in r["terms"]:
+            assert t["lang"] in ("en", "ru", "kk"), r["id"]
+            assert t["status"] in STATUSES, (r["id"], t["text"])
+            assert t["pos"] in PARTS_OF_SPEECH, (r["id"], t["text"])
+
+
+def test_each_language_lists_a_preferred_or_admitted_term_first():
+    for r in _records():
+        for lang in ("en", "ru", "kk"):
+            mine = [t for t in r["terms"] if t["lang"] == lang]
+            if mine:
+                assert mine[0]["status"] in ("preferred", "admitted"), (r["id"], lang)
+
+
+def test_related_ids_exist():
+    ids = {r["id"] for r in _records()}
+    for r in _records():
+        assert r["id"] not in r["related"]
+        missing = [i for i in r["related"] if i not in ids]
+        assert missing == [], f"entry {r['id']} refers to missing entries {missing}"
