@@ -10,7 +10,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from . import concepts
+from . import concepts, translate
 from .db import connect, prepare_database
 from .interchange.csvfile import header_for, read_concepts_csv, write_concepts_csv
 from .model import DOMAIN_KEYS
@@ -167,3 +167,4 @@ def init_app(app) -> None:
     """Register the commands on APP."""
     for command in (init_db_command, import_command, export_command, backup_command):
         app.cli.add_command(command)
+    translate.init_app(app)

@@ -21,7 +21,13 @@ def select_locale() -> str:
         return asked
     if session.get("locale") in LOCALES:
         return session["locale"]
-    return request.accept_languages.best_match(LOCALES) or "en"
+    # Walk the browser's languages in its order of preference: "kk-KZ" means
+    # Kazakh even when a less-wanted "ru" would match exactly.
+    for tag, _quality in request.accept_languages:
+        primary = tag.split("-")[0].split("_")[0].lower()
+        if primary in LOCALES:
+            return primary
+    return "en"
 
 
 def init_app(app) -> None:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from datetime import datetime
 
 LANGS: tuple[str, ...] = ("en", "ru", "kk")
 STATUSES: tuple[str, ...] = ("preferred", "admitted", "deprecated", "superseded")
@@ -175,6 +176,17 @@ _DATE = re.compile(
 )
 
 
+def _is_iso_date(value: str) -> bool:
+    """Tell whether VALUE is a real ISO 8601 date or date-time (not 2026-13-01)."""
+    if not _DATE.match(value):
+        return False
+    try:
+        datetime.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
 def validate_concept(record: dict) -> list[str]:
     """Return every problem with a normalised concept RECORD (empty when valid)."""
     errors: list[str] = []
@@ -237,7 +249,7 @@ def validate_concept(record: dict) -> list[str]:
             errors.append(
                 f"note {i} refers to term {n['term']!r}, which this concept lacks"
             )
-        if n["date"] and not _DATE.match(n["date"]):
+        if n["date"] and not _is_iso_date(n["date"]):
             errors.append(f"note {i}: date {n['date']!r} is not an ISO 8601 date")
         _check_text(errors, f"note {i}", n["text"], MAX_TEXT, inline=False)
         _check_text(errors, f"note {i} author", n["author"], MAX_AUTHOR, inline=True)

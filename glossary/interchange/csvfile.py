@@ -29,8 +29,9 @@ MAX_CELL = 20_000
 _FORMULA = re.compile(r"^'*[=+\-@\t\r]")
 _GUARDED = re.compile(r"^'+[=+\-@\t\r]")
 
-_SLOT = re.compile(r"^(term|status|pos|usage|source)_(en|ru|kk)(?:_([1-9]\d*))?$")
-_LATIN_SLOT = re.compile(r"^latin_kk(?:_([1-9]\d*))?$")
+# The first term has no number (term_en); further ones are numbered from 2.
+_SLOT = re.compile(r"^(term|status|pos|usage|source)_(en|ru|kk)(?:_([2-9]|[1-9]\d+))?$")
+_LATIN_SLOT = re.compile(r"^latin_kk(?:_([2-9]|[1-9]\d+))?$")
 _DEF = re.compile(r"^definition(_source)?_(en|ru|kk)$")
 _NOTE = re.compile(r"^note_([1-9]\d*)(_lang|_term|_author|_date)?$")
 
@@ -213,13 +214,13 @@ def row_to_concept(row: dict[str, str]) -> dict:
         )
     related, raw_related = [], (row.get("related") or "").replace(",", " ").split()
     for r in raw_related:
-        if r.isdigit():
+        if r.isascii() and r.isdigit():
             related.append(int(r))
         else:
             problems.append(f"related id {r!r} is not a number")
     raw_id = (row.get("id") or "").strip()
     record = {
-        "id": int(raw_id) if raw_id.isdigit() else raw_id or None,
+        "id": int(raw_id) if raw_id.isascii() and raw_id.isdigit() else raw_id or None,
         "domain": row.get("domain") or "general",
         "terms": terms,
         "definitions": definitions,
@@ -272,6 +273,11 @@ def read_concepts_csv(f: IO[str]) -> ReadResult:
             return result
         if header is None:
             header = [c.strip() for c in cells]
+            if not any(header):
+                result.errors.append(
+                    "line 1: the file is empty (a header row is needed)"
+                )
+                return result
             problems = check_header(header)
             if problems:
                 result.errors += [f"line 1: {p}" for p in problems]

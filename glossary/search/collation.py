@@ -22,14 +22,18 @@ def sort_key(text: str, lang: str) -> tuple:
             for c in unicodedata.normalize("NFD", folded)
             if not unicodedata.combining(c)
         )
-    if lang == "ru":
-        # Russian dictionaries file ё under е; ё only breaks ties (via TEXT below).
-        folded = folded.replace("ё", "е")
     # Letters of the alphabet first, in its order; anything else after, by code point.
     ranks = tuple(
         alphabet.index(c) if c in alphabet else len(alphabet) + ord(c) for c in folded
     )
-    return ranks, text
+    if lang == "ru":
+        # Russian dictionaries file ё under е; ё (then case) only breaks ties.
+        primary = tuple(
+            alphabet.index(c) if c in alphabet else len(alphabet) + ord(c)
+            for c in folded.replace("ё", "е")
+        )
+        return primary, ranks, text.swapcase()
+    return ranks, text.swapcase()
 
 
 def initial(text: str, lang: str) -> str:
@@ -38,6 +42,8 @@ def initial(text: str, lang: str) -> str:
         if c.isalpha():
             if lang == "en":
                 c = unicodedata.normalize("NFD", c)[0]
+            if lang == "ru" and c == "ё":
+                c = "е"  # filed under Е, as in Russian dictionaries
             return c.upper() if c in ALPHABETS[lang] else "#"
         if c.isdigit():
             return "#"

@@ -110,14 +110,11 @@ class SearchIndex:
         def consider(e: Entry, how: str, score: float) -> None:
             if (lang and e.lang != lang) or (domain and e.domain != domain):
                 return
-            tier = TIERS[how][0]
-            rank = (
-                tier,
-                -score,
-                STATUS_RANK.get(e.status, 9),
-                len(e.text),
-                e.concept_id,
-            )
+            tier, status = TIERS[how][0], STATUS_RANK.get(e.status, 9)
+            # Within a tier: preferred before admitted before deprecated, then
+            # shorter; fuzzy matches are ordered by similarity first.
+            closeness = -score if how == "fuzzy" else 0.0
+            rank = (tier, closeness, status, len(e.text), e.concept_id)
             current = best.get(e.concept_id)
             if current is None or rank < current[0]:
                 best[e.concept_id] = (
@@ -128,9 +125,14 @@ class SearchIndex:
         for e in self.entries:
             how = self._classify(query, qkey if e.form != "folded" else folded_q, e)
             if how:
-                score = TIERS[how][1]
-                if how in ("prefix", "word"):
-                    score -= min(10.0, (len(e.key) - len(qkey)) / 4)
+                # The score falls with status and extra length, but by less than
+                # the gap between two tiers, so it agrees with the ranking.
+                extra = max(0, len(e.key) - len(qkey))
+                score = (
+                    TIERS[how][1]
+                    - 0.5 * STATUS_RANK.get(e.status, 3)
+                    - min(0.4, extra / 50)
+                )
                 consider(e, how, score)
         if len(best) < limit + offset and len(qkey) >= 3:
             for _, score, i in process.extract(

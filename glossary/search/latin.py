@@ -80,8 +80,9 @@ def to_kazakh_latin(text: str) -> str:
         else:
             # An upper-case letter: a digraph is all capitals only inside an
             # all-capitals word (ЮНЕСКО → İUNESKO), else only its first letter.
-            neighbour = text[i + 1] if i + 1 < len(text) else (text[i - 1] if i else "")
-            if len(latin) > 1 and not (neighbour.isalpha() and neighbour.isupper()):
+            neighbours = text[i - 1 : i] + text[i + 1 : i + 2]
+            all_caps = any(n.isalpha() and n.isupper() for n in neighbours)
+            if len(latin) > 1 and not all_caps:
                 out.append(turkic_upper(latin[0]) + latin[1:])
             else:
                 out.append(turkic_upper(latin))

@@ -32,7 +32,8 @@ def normalise(text: str) -> str:
     """
     text = turkic_lower(unicodedata.normalize("NFC", text))
     text = text.replace("ё", "е").replace("ı", "i")
-    return _PUNCT.sub(" ", text).strip()
+    # Folding ı may leave a combining accent to compose ("ı́" → "í").
+    return unicodedata.normalize("NFC", _PUNCT.sub(" ", text).strip())
 
 
 def fold_kazakh(key: str) -> str:

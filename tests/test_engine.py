@@ -1,0 +1,340 @@
+"""SearchIndex: ranked lookup over small hand-built term rows."""
+
+import pytest
+
+from glossary.search.engine import TIERS, Hit, SearchIndex
+
+
+def row(concept_id, lang, text, status="preferred", domain="general"):
+    return {
+        "concept_id": concept_id,
+        "domain": domain,
+        "lang": lang,
+        "text": text,
+        "status": status,
+    }
+
+
+ROWS = [
+    row(1, "en", "creative industries"),
+    row(1, "ru", "креативные индустрии"),
+    row(1, "ru", "творческие индустрии", "admitted"),
+    row(1, "kk", "креативті индустриялар"),
+    row(1, "kk", "шығармашылық индустриялар", "admitted"),
+    row(2, "en", "Ministry of Culture and Information"),
+    row(2, "ru", "Министерство культуры и информации"),
+    row(2, "kk", "Мәдениет және ақпарат министрлігі"),
+    row(3, "en", "design", domain="design"),
+    row(3, "ru", "дизайн", domain="design"),
+    row(3, "kk", "дизайн", domain="design"),
+    row(4, "en", "designer", domain="design"),
+    row(4, "ru", "дизайнер", domain="design"),
+    row(4, "kk", "дизайнер", domain="design"),
+    row(5, "en", "business incubator", domain="business"),
+    row(5, "ru", "бизнес-инкубатор", domain="business"),
+    row(5, "kk", "бизнес-инкубатор", domain="business"),
+    row(6, "en", "Christmas tree"),
+    row(6, "ru", "новогодняя ёлка"),
+    row(6, "kk", "шырша"),
+    row(7, "en", "architecture", domain="architecture"),
+    row(7, "ru", "архитектура", domain="architecture"),
+    row(7, "kk", "сәулет", domain="architecture"),
+    row(7, "kk", "архитектура", "admitted", domain="architecture"),
+    row(8, "en", "Kazakhstan"),
+    row(8, "ru", "Казахстан"),
+    row(8, "kk", "Қазақстан"),
+    row(9, "en", "national museum", domain="museums-heritage"),
+    row(9, "ru", "национальный музей", domain="museums-heritage"),
+    row(9, "kk", "Ұлттық мұражай", domain="museums-heritage"),
+]
+
+
+@pytest.fixture(scope="module")
+def index():
+    return SearchIndex(ROWS)
+
+
+def top(index, query, **kwargs):
+    hits = index.search(query, **kwargs)
+    assert hits, f"no hit for {query!r}"
+    return hits[0]
+
+
+@pytest.mark.parametrize(
+    ("query", "concept_id", "how", "text"),
+    [
+        # exact: the term as stored, ignoring case only
+        ("creative industries", 1, "exact", "creative industries"),
+        ("Креативные индустрии", 1, "exact", "креативные индустрии"),
+        ("КРЕАТИВТІ ИНДУСТРИЯЛАР", 1, "exact", "креативті индустриялар"),
+        ("Қазақстан", 8, "exact", "Қазақстан"),
+        ("сәулет", 7, "exact", "сәулет"),
+        # normalised: punctuation, ё/е, white space
+        ("креативные-индустрии", 1, "normalised", "креативные индустрии"),
+        ("новогодняя елка", 6, "normalised", "новогодняя ёлка"),
+        ("бизнес инкубатор", 5, "normalised", "бизнес-инкубатор"),
+        ("«Business incubator»", 5, "normalised", "business incubator"),
+        ("  creative   industries ", 1, "normalised", "creative industries"),
+        # latin: the Kazakh term's 2021 Latin form
+        ("kreativtı industriialar", 1, "latin", "креативті индустриялар"),
+        ("kreativti industriialar", 1, "latin", "креативті индустриялар"),
+        ("KREATİVTI İNDUSTRİİALAR", 1, "latin", "креативті индустриялар"),
+        ("şyğarmaşylyq industriialar", 1, "latin", "шығармашылық индустриялар"),
+        (
+            "Mädeniet jäne aqparat ministrlıgı",
+            2,
+            "latin",
+            "Мәдениет және ақпарат министрлігі",
+        ),
+        ("Qazaqstan", 8, "latin", "Қазақстан"),
+        ("säulet", 7, "latin", "сәулет"),
+        ("Ūlttyq mūrajai", 9, "latin", "Ұлттық мұражай"),
+        # folded: Kazakh typed with Russian look-alike letters
+        ("креативти индустриялар", 1, "folded", "креативті индустриялар"),
+        ("Казакстан", 8, "folded", "Қазақстан"),
+        (
+            "Мадениет жане акпарат министрлиги",
+            2,
+            "folded",
+            "Мәдениет және ақпарат министрлігі",
+        ),
+        ("саулет", 7, "folded", "сәулет"),
+        ("улттык муражай", 9, "folded", "Ұлттық мұражай"),
+        # prefix: autocomplete
+        ("креатив", 1, "prefix", "креативные индустрии"),
+        ("дизай", 3, "prefix", "дизайн"),
+        ("Christ", 6, "prefix", "Christmas tree"),
+        ("kreativ", 1, "prefix", "креативті индустриялар"),
+        # word: one word of a longer term
+        ("инкубатор", 5, "word", "бизнес-инкубатор"),
+        ("incubator", 5, "word", "business incubator"),
+        ("музей", 9, "word", "национальный музей"),
+        ("мұражай", 9, "word", "Ұлттық мұражай"),
+    ],
+)
+def test_each_tier(index, query, concept_id, how, text):
+    hit = top(index, query)
+    assert (hit.concept_id, hit.how, hit.text) == (concept_id, how, text)
+    # The score stays within its tier's band (status and length lower it a little).
+    assert TIERS[how][1] - 2 < hit.score <= TIERS[how][1]
+
+
+@pytest.mark.parametrize(
+    ("query", "concept_id"),
+    [
+        # Cyrillic, one or two typos
+        ("креативные индустири", 1),
+        ("креотивные индустрии", 1),
+        ("архитекутра", 7),
+        ("архетиктура", 7),
+        ("национальны музей", 9),
+        ("Казахстн", 8),
+        # Latin, one or two typos
+        ("creatve industries", 1),
+        ("creative industires", 1),
+        ("architecure", 7),
+        ("Kazahkstan", 8),
+        ("kreativti industrialar", 1),
+        ("Qazaqstn", 8),
+    ],
+)
+def test_fuzzy_catches_typos(index, query, concept_id):
+    hit = top(index, query)
+    assert hit.concept_id == concept_id
+    assert hit.how == "fuzzy"
+    assert 0 < hit.score < TIERS["word"][1]
+
+
+def test_tiers_rank_in_order():
+    rows = [
+        row(11, "ru", "индустрия моды"),  # prefix
+        row(12, "ru", "индустирия"),  # fuzzy (a typo of the query)
+        row(13, "ru", "креативная индустрия"),  # word
+        row(14, "kk", "індустрия"),  # folded (і for и)
+        row(15, "ru", "Индустрия!"),  # normalised
+        row(16, "ru", "индустрия"),  # exact
+    ]
+    hits = SearchIndex(rows).search("индустрия")
+    assert [(h.concept_id, h.how) for h in hits] == [
+        (16, "exact"),
+        (15, "normalised"),
+        (14, "folded"),
+        (11, "prefix"),
+        (13, "word"),
+        (12, "fuzzy"),
+    ]
+    scores = [h.score for h in hits]
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_latin_ranks_between_normalised_and_prefix():
+    rows = [
+        row(21, "en", "qalamger"),  # prefix
+        row(22, "kk", "қала"),  # latin
+        row(23, "en", "Qala."),  # normalised
+        row(24, "en", "old qala"),  # word
+        row(25, "en", "qala"),  # exact
+    ]
+    hits = SearchIndex(rows).search("qala")
+    assert [(h.concept_id, h.how) for h in hits[:5]] == [
+        (25, "exact"),
+        (23, "normalised"),
+        (22, "latin"),
+        (21, "prefix"),
+        (24, "word"),
+    ]
+
+
+def test_a_better_tier_wins_over_a_preferred_status():
+    rows = [
+        row(31, "ru", "дизайнер", "preferred"),
+        row(32, "ru", "дизайн", "deprecated"),
+    ]
+    hits = SearchIndex(rows).search("дизайн")
+    assert [(h.concept_id, h.how) for h in hits] == [(32, "exact"), (31, "prefix")]
+
+
+def test_preferred_before_admitted_before_deprecated_at_equal_tier():
+    rows = [
+        row(41, "ru", "арт-объект", "admitted"),
+        row(42, "ru", "Арт-объект", "deprecated"),
+        row(43, "ru", "«арт-объект»", "preferred"),  # longer, but preferred
+    ]
+    hits = SearchIndex(rows).search("арт объект")
+    assert {h.how for h in hits} == {"normalised"}
+    assert [h.concept_id for h in hits] == [43, 41, 42]
+
+
+def test_preferred_before_admitted_within_the_prefix_tier():
+    # README: "Ranking is by that order, then preferred before admitted before
+    # deprecated, then shorter terms" -- status outranks length.
+    rows = [
+        row(51, "ru", "дизайнер", "admitted"),
+        row(52, "ru", "дизайн-мышление", "preferred"),
+    ]
+    hits = SearchIndex(rows).search("дизайн")
+    assert [h.how for h in hits] == ["prefix", "prefix"]
+    assert [h.concept_id for h in hits] == [52, 51]
+
+
+def test_shorter_term_first_at_equal_tier_and_status():
+    rows = [row(61, "en", "design thinking"), row(62, "en", "design")]
+    hits = SearchIndex(rows).search("desi")
+    assert [h.concept_id for h in hits] == [62, 61]
+
+
+def test_one_hit_per_concept_with_its_best_term(index):
+    hits = index.search("индустри", limit=100)
+    ids = [h.concept_id for h in hits]
+    assert len(ids) == len(set(ids))
+    assert ids[0] == 1
+    # concept 1 matches through five terms; the best one is shown
+    assert (hits[0].how, hits[0].text) == ("word", "креативные индустрии")
+
+
+def test_the_best_form_of_a_concept_is_reported(index):
+    # "дизайн" is exact in ru and kk; the concept is listed once
+    hits = index.search("дизайн")
+    assert [h.concept_id for h in hits][:2] == [3, 4]
+    assert hits[0].how == "exact"
+    assert hits[1].how == "prefix"
+
+
+def test_filter_by_language(index):
+    assert top(index, "дизайн", lang="kk").lang == "kk"
+    assert top(index, "дизайн", lang="ru").lang == "ru"
+    hits = index.search("дизайн", lang="en")
+    assert all(h.lang == "en" for h in hits)
+    assert 3 not in [h.concept_id for h in hits]
+    # the Latin form of a Kazakh term counts as Kazakh
+    hit = top(index, "kreativtı industriialar", lang="kk")
+    assert (hit.concept_id, hit.lang, hit.how) == (1, "kk", "latin")
+    hits = index.search("kreativtı industriialar", lang="ru")
+    assert all(h.lang == "ru" for h in hits)
+
+
+def test_filter_by_domain(index):
+    hits = index.search("дизай", domain="design")
+    assert [h.concept_id for h in hits] == [3, 4]
+    assert index.search("дизай", domain="fashion") == []
+    assert all(
+        h.concept_id == 7 for h in index.search("архитектура", domain="architecture")
+    )
+    assert 1 not in [h.concept_id for h in index.search("индустр", domain="design")]
+
+
+def test_filters_combine(index):
+    hits = index.search("дизайнер", lang="kk", domain="design")
+    assert [(h.concept_id, h.lang, h.how) for h in hits][0] == (4, "kk", "exact")
+    assert all(h.lang == "kk" for h in hits)
+
+
+def test_limit_and_offset_paginate():
+    rows = [row(i, "en", f"term {i:02d}") for i in range(1, 13)]
+    index = SearchIndex(rows)
+    everything = index.search("term", limit=100)
+    assert [h.concept_id for h in everything] == list(range(1, 13))
+    assert [h.concept_id for h in index.search("term", limit=5)] == [1, 2, 3, 4, 5]
+    assert [h.concept_id for h in index.search("term", limit=5, offset=5)] == [
+        6,
+        7,
+        8,
+        9,
+        10,
+    ]
+    assert [h.concept_id for h in index.search("term", limit=5, offset=10)] == [11, 12]
+    assert index.search("term", limit=5, offset=20) == []
+    pages = [index.search("term", limit=4, offset=o) for o in (0, 4, 8)]
+    assert [h for page in pages for h in page] == everything
+
+
+def test_default_limit_is_ten():
+    rows = [row(i, "en", f"term {i:02d}") for i in range(1, 13)]
+    assert len(SearchIndex(rows).search("term")) == 10
+
+
+@pytest.mark.parametrize("query", ["", "   ", "—", "«»", "?!"])
+def test_empty_query_finds_nothing(index, query):
+    assert index.search(query) == []
+    assert index.suggest(query) == []
+
+
+def test_nothing_close_finds_nothing(index):
+    assert index.search("zzzzqqqxxx") == []
+
+
+def test_short_queries_are_not_fuzzy(index):
+    assert all(h.how != "fuzzy" for h in index.search("дз"))
+
+
+def test_empty_index():
+    index = SearchIndex([])
+    assert index.search("дизайн") == []
+    assert index.suggest("дизайн") == []
+
+
+def test_hit_shape(index):
+    hit = top(index, "design")
+    assert hit == Hit(concept_id=3, score=100.0, lang="en", text="design", how="exact")
+
+
+@pytest.mark.parametrize(
+    ("query", "suggestion"),
+    [
+        ("креативные индустири", "креативные индустрии"),
+        ("архитекутра", "архитектура"),
+        ("creatve industries", "creative industries"),
+        ("Qazaqstn", "Қазақстан"),
+        ("национальны музей", "национальный музей"),
+    ],
+)
+def test_suggest_says_did_you_mean(index, query, suggestion):
+    suggestions = index.suggest(query)
+    assert suggestions[0] == suggestion
+    assert len(suggestions) <= 3
+    assert len(suggestions) == len(set(suggestions))
+
+
+def test_suggest_limit(index):
+    assert len(index.suggest("индустрии", limit=1)) == 1
+    assert len(index.suggest("индустрии", limit=2)) == 2
