@@ -45,6 +45,13 @@ DOMAINS = (
     "business",
 )
 STATUSES = ("preferred", "admitted", "deprecated", "superseded")
+LANGUAGES = ("en", "ru", "kk")
+
+# The figures of issue #6 ("a real creative-industries term base").
+MIN_CONCEPTS = 300
+MIN_PER_DOMAIN = 12
+MIN_ALL_THREE_SHARE = 0.95
+MIN_EN_DEFINITIONS = 40
 PARTS_OF_SPEECH = ("", "noun", "verb", "adjective", "adverb", "properNoun", "other")
 
 WORD = re.compile(r"[^\W\d_]+")
@@ -301,3 +308,76 @@ def test_related_ids_exist():
         assert r["id"] not in r["related"]
         missing = [i for i in r["related"] if i not in ids]
         assert missing == [], f"entry {r['id']} refers to missing entries {missing}"
+
+
+# ---------------------------------------------------------------- issue #6 figures
+
+
+def test_at_least_300_concepts():
+    assert len(_records()) >= MIN_CONCEPTS
+
+
+@pytest.mark.parametrize("domain", DOMAINS)
+def test_each_domain_has_at_least_twelve_concepts(domain):
+    count = sum(1 for r in _records() if r["domain"] == domain)
+    assert count >= MIN_PER_DOMAIN, f"{domain} has {count} concepts"
+
+
+def test_at_least_95_percent_have_a_term_in_all_three_languages():
+    records = _records()
+    full = [r for r in records if {t["lang"] for t in r["terms"]} >= set(LANGUAGES)]
+    share = len(full) / len(records)
+    gaps = sorted(r["id"] for r in records if r not in full)
+    assert share >= MIN_ALL_THREE_SHARE, f"{share:.1%}; incomplete entries: {gaps}"
+
+
+def test_at_least_40_concepts_have_a_sourced_english_definition():
+    defined = [
+        r["id"]
+        for r in _records()
+        if r["definitions"].get("en", {}).get("text", "").strip()
+        and r["definitions"]["en"].get("source", "").strip()
+    ]
+    assert len(defined) >= MIN_EN_DEFINITIONS, f"only {len(defined)}: {defined}"
+
+
+def test_every_definition_language_is_allowed():
+    for r in _records():
+        assert set(r["definitions"]) <= set(LANGUAGES), r["id"]
+
+
+def test_every_note_has_language_author_and_date():
+    date = re.compile(r"^\d{4}-\d{2}-\d{2}")
+    for r in _records():
+        for n in r["notes"]:
+            assert n["text"].strip(), r["id"]
+            assert n["lang"] in LANGUAGES, (r["id"], n["text"][:40])
+            assert n["author"].strip(), (r["id"], n["text"][:40])
+            assert n["date"] and date.match(n["date"]), (r["id"], n["text"][:40])
+
+
+def _kk_terms(cid: int) -> dict[str, str]:
+    record = next(r for r in _records() if r["id"] == cid)
+    return {t["text"]: t["status"] for t in record["terms"] if t["lang"] == "kk"}
+
+
+def _has_note_about(cid: int, *words: str) -> bool:
+    record = next(r for r in _records() if r["id"] == cid)
+    return any(all(w in n["text"] for w in words) for n in record["notes"])
+
+
+@pytest.mark.parametrize(
+    ("cid", "preferred", "other"),
+    [
+        (1, "креативті индустриялар", "шығармашылық индустрия"),
+        (79, "сәулет", "архитектура"),
+        (344, "патент", "иеқұжат"),
+    ],
+)
+def test_competing_kazakh_forms_have_statuses_and_a_note(cid, preferred, other):
+    """The issue's examples: the common form preferred, the other admitted or
+    deprecated, and a note that says why."""
+    kk = _kk_terms(cid)
+    assert kk.get(preferred) == "preferred"
+    assert kk.get(other) in ("admitted", "deprecated")
+    assert _has_note_about(cid, preferred.split()[0], other.split()[0])
