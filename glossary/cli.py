@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import io
 import sqlite3
-import sys
 from pathlib import Path
 
 import click
@@ -33,8 +33,6 @@ def _open_text(path: str):
         raise click.ClickException(
             f"{path} is not UTF-8 (byte {exc.start}); save it as UTF-8 and try again"
         ) from None
-    import io
-
     return io.StringIO(text, newline="")
 
 
@@ -117,9 +115,17 @@ def export_command(path: str | None, domain: str | None) -> None:
         header = header_for(*concepts.export_slots(db))
         records = concepts.iter_records(db, domain)
         if path is None:
-            write_concepts_csv(
-                records, sys.stdout, header=header, to_latin=to_kazakh_latin
+            # UTF-8 whatever the console's encoding, and no newline translation.
+            out = io.TextIOWrapper(
+                click.get_binary_stream("stdout"), encoding="utf-8", newline=""
             )
+            try:
+                write_concepts_csv(
+                    records, out, header=header, to_latin=to_kazakh_latin
+                )
+                out.flush()
+            finally:
+                out.detach()
             return
         tmp = Path(f"{path}.part")
         try:
@@ -151,7 +157,13 @@ def backup_command(path: str) -> None:
         with dest:
             source.backup(dest)
         dest.close()
-        check = sqlite3.connect(tmp).execute("pragma integrity_check").fetchone()[0]
+        verify = sqlite3.connect(tmp)
+        try:
+            # A single-file copy: no -wal/-shm beside it once this closes.
+            verify.execute("pragma journal_mode = delete")
+            check = verify.execute("pragma integrity_check").fetchone()[0]
+        finally:
+            verify.close()
         if check != "ok":
             raise click.ClickException(f"backup failed its integrity check: {check}")
         tmp.replace(target)

@@ -342,7 +342,9 @@ def search(
     ]
 
 
-def suggestions(db: sqlite_utils.Database, cache_key: str, query: str) -> list[str]:
+def suggestions(
+    db: sqlite_utils.Database, cache_key: str, query: str
+) -> list[dict[str, str]]:
     """Return term texts close to QUERY, for a "did you mean" line."""
     return search_index(db, cache_key).suggest(query)
 

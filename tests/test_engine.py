@@ -330,9 +330,11 @@ def test_hit_shape(index):
 )
 def test_suggest_says_did_you_mean(index, query, suggestion):
     suggestions = index.suggest(query)
-    assert suggestions[0] == suggestion
-    assert len(suggestions) <= 3
-    assert len(suggestions) == len(set(suggestions))
+    texts = [s["text"] for s in suggestions]
+    assert texts[0] == suggestion
+    assert all(s["lang"] in ("en", "ru", "kk") for s in suggestions)
+    assert len(texts) <= 3
+    assert len(texts) == len(set(texts))
 
 
 def test_suggest_limit(index):

@@ -127,7 +127,7 @@ class SearchIndex:
             if how:
                 # The score falls with status and extra length, but by less than
                 # the gap between two tiers, so it agrees with the ranking.
-                extra = max(0, len(e.key) - len(qkey))
+                extra = max(0, len(e.text) - len(qkey))
                 score = (
                     TIERS[how][1]
                     - 0.5 * STATUS_RANK.get(e.status, 3)
@@ -151,16 +151,16 @@ class SearchIndex:
         ranked = sorted(best.values(), key=lambda item: item[0])
         return [hit for _, hit in ranked[offset : offset + limit]]
 
-    def suggest(self, query: str, limit: int = 3) -> list[str]:
-        """Return term texts close to QUERY, for "did you mean"."""
+    def suggest(self, query: str, limit: int = 3) -> list[dict[str, str]]:
+        """Return terms close to QUERY ({"text", "lang"}), for "did you mean"."""
         qkey = normalise(query)
         if not qkey:
             return []
-        seen: list[str] = []
+        seen: list[dict[str, str]] = []
         for _, _, i in process.extract(
             qkey, self.keys, scorer=fuzz.ratio, limit=limit * 4, score_cutoff=50
         ):
-            text = self.entries[i].text
-            if text not in seen:
-                seen.append(text)
+            e = self.entries[i]
+            if all(s["text"] != e.text for s in seen):
+                seen.append({"text": e.text, "lang": e.lang})
         return seen[:limit]

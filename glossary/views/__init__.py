@@ -31,7 +31,7 @@ def init_app(app) -> None:
         # handler: answer API paths in the API's error shape here.
         if request.path.startswith("/api/"):
             return api.error_response(
-                error.code or 500, error.description or error.name
+                error.code or 500, error.description or error.name, error.get_headers()
             )
         if error.code == 404:
             return render_template("errors/404.html"), 404

@@ -16,10 +16,13 @@ MAX_LIMIT = 100
 MAX_QUERY = 200
 
 
-def error_response(status: int, message: str):
+def error_response(status: int, message: str, headers=None):
     """Return the one error shape: {"ok": false, "error": …, "status": N}."""
     response = jsonify({"ok": False, "error": message, "status": status})
     response.status_code = status
+    for name, value in headers or ():
+        if name.lower() != "content-type":  # e.g. Allow on a 405
+            response.headers[name] = value
     return response
 
 
@@ -38,7 +41,9 @@ def handle_api_error(error: ApiError):
 
 @bp.errorhandler(HTTPException)
 def handle_http_error(error: HTTPException):
-    return error_response(error.code or 500, error.description or error.name)
+    return error_response(
+        error.code or 500, error.description or error.name, error.get_headers()
+    )
 
 
 @bp.errorhandler(Exception)
