@@ -81,6 +81,11 @@ def check_csrf() -> None:
         )
 
 
+def _here() -> str:
+    """Return the path (and query, if any) of this request, to come back to."""
+    return request.full_path if request.query_string else request.path
+
+
 def login_required(view):
     """Send anonymous visitors to the sign-in page, then back."""
 
@@ -89,7 +94,7 @@ def login_required(view):
         if g.user is None:
             if request.method != "GET":
                 abort(401)
-            return redirect(url_for("auth.signin", next=request.full_path))
+            return redirect(url_for("auth.signin", next=_here()))
         return view(*args, **kwargs)
 
     return wrapped
@@ -104,7 +109,7 @@ def role_required(*roles: str):
             if g.user is None:
                 if request.method != "GET":
                     abort(401)
-                return redirect(url_for("auth.signin", next=request.full_path))
+                return redirect(url_for("auth.signin", next=_here()))
             if g.user["role"] not in roles:
                 abort(403)
             return view(*args, **kwargs)
