@@ -245,7 +245,7 @@ def test_review_path_approve_reject_and_history(app):
     assert [p["kind"] for p in mine] == ["new_term", "change"]
     first, second = (p["id"] for p in mine)
 
-    queue = rclient.get("/review?lang=ru").get_data(as_text=True)
+    queue = rclient.get("/review?in=ru").get_data(as_text=True)
     assert f"Proposal {first}" in queue and f"Proposal {second}" not in queue
     assert f"Proposal {second}" in rclient.get("/review?kind=change").get_data(
         as_text=True

@@ -265,7 +265,7 @@ def queue():
     """List pending proposals, oldest first, filtered by language, domain, kind."""
     db = get_db()
     filters = {
-        "lang": _arg("lang", LANGS),
+        "lang": _arg("in", LANGS),
         "domain": _arg("domain", DOMAIN_KEYS),
         "kind": _arg("kind", proposals.KINDS),
     }
