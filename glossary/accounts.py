@@ -87,7 +87,9 @@ def create_user(
         raise AccountError(problem)
     if role not in ROLES:
         raise AccountError(f"unknown role {role!r} (allowed: {', '.join(ROLES)})")
-    if email and (len(email) > MAX_EMAIL or not _EMAIL.match(email)):
+    if email and (
+        len(email) > MAX_EMAIL or not _EMAIL.match(email) or not email.isprintable()
+    ):
         raise AccountError("that e-mail address does not look valid")
     with db.atomic():
         if db["users"].count_where("username_key = ?", [username_key(username)]):

@@ -10,8 +10,9 @@ from __future__ import annotations
 import functools
 import hmac
 import secrets
+import time
 
-from flask import abort, g, redirect, request, session, url_for
+from flask import abort, current_app, g, redirect, request, session, url_for
 from flask_babel import gettext as _
 
 from . import accounts
@@ -19,6 +20,9 @@ from .db import get_db
 
 CSRF_FIELD = "csrf_token"
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+# How long a sign-in lasts (GLOSSARY_SIGNIN_LIFETIME, seconds); the cookie itself
+# lives longer because it also remembers the interface language.
+SIGNIN_LIFETIME = 14 * 24 * 60 * 60
 
 
 def csrf_token() -> str:
@@ -36,6 +40,7 @@ def sign_in(user: dict) -> None:
         session["locale"] = locale
     session["uid"] = user["id"]
     session["check"] = user["session_check"]
+    session["since"] = int(time.time())
     session["csrf"] = secrets.token_urlsafe(32)
     session.permanent = True
 
@@ -53,6 +58,10 @@ def load_user() -> None:
     g.user = None
     uid = session.get("uid")
     if uid is None:
+        return
+    lifetime = current_app.config.get("SIGNIN_LIFETIME", SIGNIN_LIFETIME)
+    if time.time() - session.get("since", 0) > float(lifetime):
+        sign_out()
         return
     user = accounts.get_user(get_db(), uid)
     if (

@@ -1,4 +1,4 @@
-"""Flask commands: init-db, import, export, backup, create-user, create-token."""
+"""Flask commands: init-db, import, export, backup, accounts and API tokens."""
 
 from __future__ import annotations
 
@@ -210,6 +210,22 @@ def create_token_command(name: str) -> None:
     click.echo(token)
 
 
+@click.command("revoke-tokens")
+@click.argument("name")
+@with_appcontext
+def revoke_tokens_command(name: str) -> None:
+    """Delete every API token of user NAME."""
+    db = _db()
+    try:
+        user = accounts.find_user(db, name)
+        if user is None:
+            raise click.ClickException(f"no user called {name!r}")
+        n = accounts.revoke_tokens(db, user["id"])
+    finally:
+        db.close()
+    click.echo(f"Revoked {n} token(s) of {user['username']}.")
+
+
 def init_app(app) -> None:
     """Register the commands on APP."""
     for command in (
@@ -219,6 +235,7 @@ def init_app(app) -> None:
         backup_command,
         create_user_command,
         create_token_command,
+        revoke_tokens_command,
     ):
         app.cli.add_command(command)
     translate.init_app(app)

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import random
 import time
 
 import sqlite_utils
+
+# No limit looks further back than this.
+MAX_WINDOW = 24 * 60 * 60
 
 
 def recent(db: sqlite_utils.Database, key: str, window: float) -> int:
@@ -23,6 +27,10 @@ def count(db: sqlite_utils.Database, key: str, window: float) -> None:
             "delete from rate_events where key = ? and at <= ?", [key, now - window]
         )
         db.execute("insert into rate_events (key, at) values (?, ?)", [key, now])
+        # Now and then forget every stale event, so that keys seen once (an
+        # address that never comes back) do not pile up.
+        if random.random() < 0.01:
+            db.execute("delete from rate_events where at < ?", [now - MAX_WINDOW])
 
 
 def allow(db: sqlite_utils.Database, key: str, limit: int, window: float) -> bool:

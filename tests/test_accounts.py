@@ -362,3 +362,28 @@ def test_create_token_prints_a_working_token(shared_app):
     )
     assert response.status_code == 200
     assert response.get_json() == {"ok": True, "proposals": []}
+
+
+def test_revoke_tokens(shared_app):
+    runner = shared_app.test_cli_runner()
+    runner.invoke(args=["create-user", "revoker", "--password", PASSWORD])
+    token = runner.invoke(args=["create-token", "revoker"]).output.strip()
+    headers = {"Authorization": f"Bearer {token}"}
+    client = shared_app.test_client()
+    assert client.get("/api/v1/proposals", headers=headers).status_code == 200
+    result = runner.invoke(args=["revoke-tokens", "revoker"])
+    assert result.exit_code == 0 and "Revoked 1 token(s) of revoker." in result.output
+    assert client.get("/api/v1/proposals", headers=headers).status_code == 401
+
+
+def test_sign_in_expires(tmp_path):
+    app = make_app(tmp_path, SIGNIN_LIFETIME=0)
+    add_user(app, "brief")
+    client = app.test_client()
+    assert sign_in(client, "brief").status_code == 302
+    assert client.get("/my/proposals").status_code == 302
+
+
+def test_email_with_control_characters_is_refused(db):
+    with pytest.raises(accounts.AccountError, match="e-mail"):
+        accounts.create_user(db, "mailer", PASSWORD, email="a\x00b@example.org")
