@@ -444,3 +444,47 @@ def test_password_is_never_echoed(app):
     assert "my secret guess" not in response.get_data(as_text=True)
     assert PASSWORD  # the fixture password is not shown either
     assert PASSWORD not in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    "username",
+    ["x" * 100_000, "<script>alert(1)</script>", "a'; drop table users; --", "ab\x00c"],
+)
+def test_hostile_usernames_are_refused_and_escaped(app, username):
+    client = app.test_client()
+    response = post_form(
+        client,
+        "/signup",
+        {"username": username, "password": PASSWORD, "password2": PASSWORD},
+        "/signup",
+    )
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "A username has 3 to 40 letters" in page
+    assert "<script>alert(1)" not in page
+    response = sign_in(app.test_client(), username)
+    assert response.status_code == 401
+
+
+def test_hostile_proposal_text_is_escaped_for_the_reviewer(app):
+    translator = add_user(app, "tina")
+    add_user(app, "rita", role="reviewer")
+    db = open_db(app)
+    p = proposals.submit(
+        db,
+        {
+            "kind": "new_concept",
+            "terms": {"en": ['<img src=x onerror="alert(1)">']},
+            "source": "javascript:alert(1)",
+            "comment": "<script>alert('c')</script> http://x.example/\"onmouseover=",
+        },
+        translator,
+    )
+    db.close()
+    client = app.test_client()
+    sign_in(client, "rita")
+    page = client.get(f"/proposals/{p['id']}").get_data(as_text=True)
+    assert "<img src=x" not in page and "<script>alert" not in page
+    assert "&lt;img src=x onerror=" in page
+    assert 'href="javascript:' not in page
+    assert '<a href="http://x.example/" rel="nofollow noopener ugc">' in page
