@@ -153,6 +153,8 @@ def authenticate(
 def set_password(db: sqlite_utils.Database, user_id: int, password: str) -> None:
     """Give account USER_ID a new password (which signs out its sessions)."""
     user = get_user(db, user_id)
+    if user is None:
+        raise AccountError(f"no user with id {user_id}")
     problem = check_password(password, user["username"] if user else "")
     if problem:
         raise AccountError(problem)
@@ -222,6 +224,11 @@ def user_for_token(db: sqlite_utils.Database, token: str) -> dict | None:
     row = rows[0]
     row.pop("token_id")
     return _public(row)
+
+
+def count_tokens(db: sqlite_utils.Database, user_id: int) -> int:
+    """Return how many API tokens USER_ID has."""
+    return db["api_tokens"].count_where("user_id = ?", [user_id])
 
 
 def revoke_tokens(db: sqlite_utils.Database, user_id: int) -> int:

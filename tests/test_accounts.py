@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from review_support import (
     PASSWORD,
@@ -387,3 +389,59 @@ def test_sign_in_expires(tmp_path):
 def test_email_with_control_characters_is_refused(db):
     with pytest.raises(accounts.AccountError, match="e-mail"):
         accounts.create_user(db, "mailer", PASSWORD, email="a\x00b@example.org")
+
+
+def test_account_page_password_and_tokens(app):
+    add_user(app, "selfserve")
+    client = app.test_client()
+    sign_in(client, "selfserve")
+    other = app.test_client()
+    sign_in(other, "selfserve")
+    response = post_form(
+        client,
+        "/account/password",
+        {
+            "current": "wrong wrong",
+            "password": "new password 1",
+            "password2": "new password 1",
+        },
+    )
+    assert "The current password is wrong." in client.get("/account").get_data(
+        as_text=True
+    )
+    post_form(
+        client,
+        "/account/password",
+        {
+            "current": PASSWORD,
+            "password": "new password 1",
+            "password2": "new password 1",
+        },
+    )
+    page = client.get("/account").get_data(as_text=True)
+    assert "Your password was changed." in page
+    assert other.get("/account").status_code == 302  # the other session ended
+    assert sign_in(app.test_client(), "selfserve", "new password 1").status_code == 302
+
+    response = post_form(client, "/account/tokens", {})
+    page = response.get_data(as_text=True)
+    token = re.search(r'<code class="token">([^<]+)</code>', page).group(1)
+    assert "You have 1 token." in page
+    headers = {"Authorization": f"Bearer {token}"}
+    assert client.get("/api/v1/proposals", headers=headers).status_code == 200
+    post_form(client, "/account/tokens/revoke", {})
+    assert "1 token revoked." in client.get("/account").get_data(as_text=True)
+    assert client.get("/api/v1/proposals", headers=headers).status_code == 401
+
+
+def test_admin_sets_a_password(app):
+    user = add_user(app, "forgetful")
+    add_user(app, "boss", role="admin")
+    client = app.test_client()
+    sign_in(client, "boss")
+    post_form(client, f"/admin/users/{user['id']}", {"password": "reset password 1"})
+    assert (
+        sign_in(app.test_client(), "forgetful", "reset password 1").status_code == 302
+    )
+    post_form(client, f"/admin/users/{user['id']}", {"password": "short"})
+    assert "at least 10 characters" in client.get("/admin/users").get_data(as_text=True)

@@ -43,6 +43,10 @@ ACCESS = {
     "auth.signup": "public",
     "auth.signin": "public",
     "auth.signout": "public",
+    "auth.account": "user",
+    "auth.change_password": "user",
+    "auth.create_token": "user",
+    "auth.revoke_tokens": "user",
     "auth.users": "admin",
     "auth.create_user": "admin",
     "auth.update_user": "admin",
@@ -157,6 +161,9 @@ def test_walk_every_route(site, role):
             else:
                 assert status == 403, where
             checked += 1
+            if rule.endpoint == "auth.revoke_tokens" and allowed:
+                fresh = add_token(site["app"], site[role])
+                headers["Authorization"] = f"Bearer {fresh}"
             if rule.endpoint == "auth.signout":
                 client = _client(site, role)
                 token = csrf_from(client)

@@ -14,9 +14,10 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 
 from .. import accounts, ratelimit
-from ..auth import admin_required, sign_in, sign_out
+from ..auth import admin_required, login_required, sign_in, sign_out
 from ..db import get_db
 
 bp = Blueprint("auth", __name__)
@@ -183,6 +184,58 @@ def signout():
     return redirect(url_for("pages.home"))
 
 
+@bp.get("/account")
+@login_required
+def account():
+    """Show the signed-in user's account: password change and API tokens."""
+    return render_template(
+        "auth/account.html", tokens=accounts.count_tokens(get_db(), g.user["id"])
+    )
+
+
+@bp.post("/account/password")
+@login_required
+def change_password():
+    """Change one's own password (the current one is asked again)."""
+    db = get_db()
+    form = request.form
+    if accounts.authenticate(db, g.user["username"], form.get("current", "")) is None:
+        flash(_("The current password is wrong."), "error")
+    elif form.get("password", "") != form.get("password2", ""):
+        flash(_("The two passwords differ."), "error")
+    else:
+        try:
+            accounts.set_password(db, g.user["id"], form.get("password", ""))
+        except accounts.AccountError as exc:
+            flash(_account_error(str(exc)), "error")
+        else:
+            # The new password ends other sessions; keep this one going.
+            sign_in(accounts.get_user(db, g.user["id"]))
+            flash(_("Your password was changed."))
+    return redirect(url_for("auth.account"))
+
+
+@bp.post("/account/tokens")
+@login_required
+def create_token():
+    """Create a personal API token and show it once."""
+    token = accounts.create_token(get_db(), g.user["id"])
+    return render_template(
+        "auth/account.html",
+        tokens=accounts.count_tokens(get_db(), g.user["id"]),
+        new_token=token,
+    )
+
+
+@bp.post("/account/tokens/revoke")
+@login_required
+def revoke_tokens():
+    """Delete every API token of the signed-in user."""
+    n = accounts.revoke_tokens(get_db(), g.user["id"])
+    flash(ngettext("%(num)d token revoked.", "%(num)d tokens revoked.", n))
+    return redirect(url_for("auth.account"))
+
+
 @bp.get("/admin/users")
 @admin_required
 def users():
@@ -219,6 +272,14 @@ def update_user(user_id: int):
     form = request.form
     role = form.get("role") or None
     active = {"1": True, "0": False}.get(form.get("active", ""))
+    if form.get("password"):
+        try:
+            accounts.set_password(get_db(), user_id, form["password"])
+        except accounts.AccountError as exc:
+            if str(exc).startswith("no user"):
+                abort(404)
+            flash(_account_error(str(exc)), "error")
+            return redirect(url_for("auth.users"))
     try:
         user = accounts.update_user(get_db(), user_id, role=role, active=active)
     except accounts.AccountError as exc:
