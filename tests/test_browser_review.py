@@ -53,6 +53,7 @@ def require_browser():
 def server(tmp_path_factory):
     app = make_app(tmp_path_factory.mktemp("browser-review"))
     add_user(app, "reviewer1", role="reviewer")
+    add_user(app, "admin1", role="admin")
     with live_server(app) as url:
         yield url
 
@@ -229,3 +230,30 @@ def test_anonymous_reader_is_sent_to_sign_in(person):
     expect(page.get_by_role("heading", level=1)).to_have_text("Sign in")
     page.goto("/concepts/1")
     expect(page.get_by_role("button", name="Hide note")).to_have_count(0)
+
+
+def test_workflow_pages_fit_a_phone(browser, server):
+    context = browser.new_context(
+        base_url=server, locale="en-US", viewport={"width": 375, "height": 700}
+    )
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    try:
+        sign_in(page, "admin1")
+        for path in (
+            "/admin/users",
+            "/review",
+            "/concepts/1/history",
+            "/propose",
+            "/account",
+            "/requests",
+            "/concepts/1/propose",
+            "/my/proposals",
+        ):
+            page.goto(path)
+            widths = page.evaluate(
+                "[document.documentElement.scrollWidth, window.innerWidth]"
+            )
+            assert widths[0] <= widths[1], f"{path}: {widths}"
+    finally:
+        context.close()
