@@ -178,12 +178,13 @@ def backup_command(path: str) -> None:
 def create_user_command(name: str, role: str, password: str | None, email: str):
     """Create an account (translator, reviewer or admin)."""
     if password is None:
-        if sys.stdin.isatty():
+        stdin = click.get_text_stream("stdin")
+        if stdin.isatty():
             password = click.prompt(
                 "Password", hide_input=True, confirmation_prompt=True
             )
         else:
-            password = sys.stdin.readline().rstrip("\r\n")
+            password = stdin.readline().rstrip("\r\n")
     db = _db()
     try:
         user = accounts.create_user(db, name, password, role=role, email=email)
