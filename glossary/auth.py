@@ -143,6 +143,12 @@ def bearer_user() -> dict | None:
 
 def init_app(app) -> None:
     """Load the user and check CSRF before every request; expose helpers."""
+    if app.config.get("PROXY_FIX"):
+        # Behind one reverse proxy: take the client address from
+        # X-Forwarded-For, so that rate limits count clients, not the proxy.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1)
     app.before_request(load_user)
     app.before_request(check_csrf)
     app.jinja_env.globals["csrf_token"] = csrf_token

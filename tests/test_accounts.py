@@ -445,3 +445,26 @@ def test_admin_sets_a_password(app):
     )
     post_form(client, f"/admin/users/{user['id']}", {"password": "short"})
     assert "at least 10 characters" in client.get("/admin/users").get_data(as_text=True)
+
+
+def test_rate_limits_count_the_forwarded_client_behind_a_proxy(tmp_path):
+    app = make_app(tmp_path, PROXY_FIX=True)
+    add_user(app, "proxied")
+    for i in range(30):
+        client = app.test_client()
+        token = csrf_from(client, "/signin")
+        client.post(
+            "/signin",
+            data={"csrf_token": token, "username": f"u{i}", "password": "nope nope"},
+            headers={"X-Forwarded-For": "203.0.113.7"},
+        )
+    blocked = app.test_client()
+    token = csrf_from(blocked, "/signin")
+    response = blocked.post(
+        "/signin",
+        data={"csrf_token": token, "username": "proxied", "password": PASSWORD},
+        headers={"X-Forwarded-For": "203.0.113.7"},
+    )
+    assert response.status_code == 429
+    # Another client behind the same proxy is not blocked.
+    assert sign_in(app.test_client(), "proxied").status_code == 302
