@@ -1,4 +1,4 @@
-"""Flask commands: init-db, import, export, backup."""
+"""Flask commands: init-db, import, export, backup, accounts and API tokens."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from . import concepts, translate
+from . import accounts, concepts, translate
 from .db import connect, prepare_database
 from .interchange.csvfile import header_for, read_concepts_csv, write_concepts_csv
 from .model import DOMAIN_KEYS
@@ -175,8 +175,80 @@ def backup_command(path: str) -> None:
     click.echo(f"Backed up {current_app.config['DATABASE']} to {path}.")
 
 
+@click.command("create-user")
+@click.argument("name")
+@click.option(
+    "--role",
+    type=click.Choice(accounts.ROLES),
+    default="translator",
+    show_default=True,
+    help="What the account may do.",
+)
+@click.option("--password", help="The password (default: read from standard input).")
+@click.option("--email", default="", help="Optional e-mail address.")
+@with_appcontext
+def create_user_command(name: str, role: str, password: str | None, email: str):
+    """Create an account (translator, reviewer or admin)."""
+    if password is None:
+        stdin = click.get_text_stream("stdin")
+        if stdin.isatty():
+            password = click.prompt(
+                "Password", hide_input=True, confirmation_prompt=True
+            )
+        else:
+            password = stdin.readline().rstrip("\r\n")
+    db = _db()
+    try:
+        user = accounts.create_user(db, name, password, role=role, email=email)
+    except accounts.AccountError as exc:
+        raise click.ClickException(str(exc)) from None
+    finally:
+        db.close()
+    click.echo(f"Created {user['role']} {user['username']} (id {user['id']}).")
+
+
+@click.command("create-token")
+@click.argument("name")
+@with_appcontext
+def create_token_command(name: str) -> None:
+    """Print a new personal API token for user NAME (only its hash is stored)."""
+    db = _db()
+    try:
+        user = accounts.find_user(db, name)
+        if user is None or not user["active"]:
+            raise click.ClickException(f"no active user called {name!r}")
+        token = accounts.create_token(db, user["id"])
+    finally:
+        db.close()
+    click.echo(token)
+
+
+@click.command("revoke-tokens")
+@click.argument("name")
+@with_appcontext
+def revoke_tokens_command(name: str) -> None:
+    """Delete every API token of user NAME."""
+    db = _db()
+    try:
+        user = accounts.find_user(db, name)
+        if user is None:
+            raise click.ClickException(f"no user called {name!r}")
+        n = accounts.revoke_tokens(db, user["id"])
+    finally:
+        db.close()
+    click.echo(f"Revoked {n} token(s) of {user['username']}.")
+
+
 def init_app(app) -> None:
     """Register the commands on APP."""
-    for command in (init_db_command, import_command, export_command, backup_command):
+    for command in (
+        init_db_command,
+        import_command,
+        export_command,
+        backup_command,
+        create_user_command,
+        create_token_command,
+        revoke_tokens_command,
+    ):
         app.cli.add_command(command)
     translate.init_app(app)

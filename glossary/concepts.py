@@ -102,7 +102,11 @@ def _records(
                 if lang in r["definitions"]
             }
         for n in db.query(
-            f"select * from notes where concept_id in ({marks}) order by id", ids
+            # Hidden notes (moderated away by a reviewer) are not part of the
+            # public record: not shown, not exported, not in history snapshots.
+            f"select * from notes where concept_id in ({marks}) and hidden = 0 "
+            "order by id",
+            ids,
         ):
             by_id[n["concept_id"]]["notes"].append(
                 {
@@ -149,7 +153,7 @@ def export_slots(db: sqlite_utils.Database) -> tuple[dict[str, int], int]:
         term_slots[row["lang"]] = row["n"]
     notes = db.execute(
         "select coalesce(max(n), 0) from (select count(*) as n from notes "
-        "group by concept_id)"
+        "where hidden = 0 group by concept_id)"
     ).fetchone()[0]
     return term_slots, notes
 
@@ -157,6 +161,17 @@ def export_slots(db: sqlite_utils.Database) -> tuple[dict[str, int], int]:
 def concept_view(db: sqlite_utils.Database, concept_id: int) -> dict:
     """Return a concept with everything a page or the API shows about it."""
     record = load_record(db, concept_id)
+    note_ids = [
+        r["id"]
+        for r in db.query(
+            "select id from notes where concept_id = ? and hidden = 0 order by id",
+            [concept_id],
+        )
+    ]
+    # Note ids let signed-in users point at a note (a reviewer hiding it).
+    record["notes"] = [
+        {**n, "id": i} for n, i in zip(record["notes"], note_ids, strict=True)
+    ]
     row = db["concepts"].get(concept_id)
     view = {
         "id": concept_id,
@@ -381,8 +396,24 @@ def _write_history(
 
 
 def _replace_content(db: sqlite_utils.Database, concept_id: int, record: dict) -> None:
-    """Replace the terms, definitions, notes and relations of a concept by RECORD's."""
-    for table in ("notes", "definitions", "relations"):
+    """Replace the terms, definitions, notes and relations of a concept by RECORD's.
+
+    Hidden notes are not part of a record: they are kept, re-attached to their
+    term when it survives.
+    """
+    hidden = list(
+        db.query(
+            "select n.id, t.lang, t.text from notes n join terms t on t.id = n.term_id "
+            "where n.concept_id = ? and n.hidden = 1",
+            [concept_id],
+        )
+    )
+    db.execute(
+        "update notes set term_id = null where concept_id = ? and hidden = 1",
+        [concept_id],
+    )
+    db.execute("delete from notes where concept_id = ? and hidden = 0", [concept_id])
+    for table in ("definitions", "relations"):
         db.execute(f"delete from {table} where concept_id = ?", [concept_id])
     db.execute("delete from terms where concept_id = ?", [concept_id])
     ids: dict[str, int] = {}
@@ -404,6 +435,10 @@ def _replace_content(db: sqlite_utils.Database, concept_id: int, record: dict) -
         db["definitions"].insert({"concept_id": concept_id, "lang": lang, **d})
     for r in record["related"]:
         db["relations"].insert({"concept_id": concept_id, "related_id": r})
+    for h in hidden:
+        term_id = ids.get(term_key(h))
+        if term_id:
+            db.execute("update notes set term_id = ? where id = ?", [term_id, h["id"]])
     for n in record["notes"]:
         db["notes"].insert(
             {

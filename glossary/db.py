@@ -121,6 +121,126 @@ def m001_initial(db: sqlite_utils.Database) -> None:
     )
 
 
+
+@MIGRATIONS()
+def m002_review_workflow(db: sqlite_utils.Database) -> None:
+    """Add accounts, API tokens, proposals, reviews, note hiding, term requests."""
+    db["users"].create(
+        {
+            "id": int,
+            "username": str,
+            "username_key": str,
+            "password_hash": str,
+            "email": str,
+            "role": str,
+            "active": int,
+            "created_at": str,
+        },
+        pk="id",
+        not_null={"username", "username_key", "password_hash", "role", "created_at"},
+        defaults={"email": "", "active": 1},
+        if_not_exists=True,
+    )
+    db["users"].create_index(["username_key"], unique=True, if_not_exists=True)
+    # Only a SHA-256 of each token is stored: a leaked database leaks no token.
+    db["api_tokens"].create(
+        {
+            "id": int,
+            "user_id": int,
+            "token_hash": str,
+            "created_at": str,
+            "last_used_at": str,
+        },
+        pk="id",
+        not_null={"user_id", "token_hash", "created_at"},
+        foreign_keys=[("user_id", "users", "id")],
+        if_not_exists=True,
+    )
+    db["api_tokens"].create_index(["token_hash"], unique=True, if_not_exists=True)
+    # `submitted` is the translator's raw submission and is never rewritten;
+    # `applied` is what a reviewer approved (possibly edited).
+    db["proposals"].create(
+        {
+            "id": int,
+            "kind": str,
+            "status": str,
+            "author_id": int,
+            "author": str,
+            "concept_id": int,
+            "domain": str,
+            "langs": str,
+            "submitted": str,
+            "applied": str,
+            "created_at": str,
+            "decided_at": str,
+            "reviewer_id": int,
+            "reviewer": str,
+            "reason": str,
+            "result_concept_id": int,
+        },
+        pk="id",
+        not_null={"kind", "status", "author", "submitted", "created_at"},
+        defaults={"reason": "", "langs": "", "domain": ""},
+        foreign_keys=[("author_id", "users", "id")],
+        if_not_exists=True,
+    )
+    db["proposals"].create_index(["status", "id"], if_not_exists=True)
+    db["proposals"].create_index(["author_id", "id"], if_not_exists=True)
+    db["proposals"].create_index(["concept_id"], if_not_exists=True)
+    # One row per decision: who approved or rejected what, when and why.
+    db["reviews"].create(
+        {
+            "id": int,
+            "proposal_id": int,
+            "reviewer_id": int,
+            "reviewer": str,
+            "decision": str,
+            "reason": str,
+            "edited": int,
+            "at": str,
+        },
+        pk="id",
+        not_null={"proposal_id", "reviewer", "decision", "at"},
+        defaults={"reason": "", "edited": 0},
+        foreign_keys=[("proposal_id", "proposals", "id")],
+        if_not_exists=True,
+    )
+    notes = db["notes"]
+    for column, kind in (
+        ("hidden", int),
+        ("hidden_reason", str),
+        ("hidden_by", str),
+        ("hidden_at", str),
+    ):
+        if column not in notes.columns_dict:
+            notes.add_column(column, kind, not_null_default=0 if kind is int else "")
+    db["term_requests"].create(
+        {
+            "id": int,
+            "text": str,
+            "lang": str,
+            "domain": str,
+            "context": str,
+            "contact": str,
+            "status": str,
+            "created_at": str,
+            "handled_by": str,
+            "handled_at": str,
+            "answer": str,
+        },
+        pk="id",
+        not_null={"text", "lang", "status", "created_at"},
+        defaults={"domain": "", "context": "", "contact": "", "answer": ""},
+        if_not_exists=True,
+    )
+    db["term_requests"].create_index(["status", "id"], if_not_exists=True)
+    # Rate limits shared by every worker process: one row per counted event.
+    db["rate_events"].create(
+        {"key": str, "at": float}, not_null={"key", "at"}, if_not_exists=True
+    )
+    db["rate_events"].create_index(["key", "at"], if_not_exists=True)
+
+
 def connect(path: str | Path) -> sqlite_utils.Database:
     """Open the database at PATH with WAL, foreign keys and a busy timeout."""
     conn = sqlite3.connect(

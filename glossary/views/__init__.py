@@ -19,11 +19,16 @@ SECURITY_HEADERS = {
 
 def init_app(app) -> None:
     """Register the blueprints, the error handlers and the security headers."""
-    from . import api, pages
+    from . import api, api_review, auth, pages, review
 
+    del api_review  # its routes live on api.bp: importing registers them
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(review.bp)
     pages.init_app(app)
+    auth.init_app(app)
+    review.init_app(app)
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
@@ -35,6 +40,8 @@ def init_app(app) -> None:
             )
         if error.code == 404:
             return render_template("errors/404.html"), 404
+        if error.code in (400, 401, 403, 405, 409, 413, 429):
+            return render_template("errors/error.html", error=error), error.code
         return error
 
     @app.after_request

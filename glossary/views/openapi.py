@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..model import DOMAIN_KEYS, LANGS, STATUSES
+from .openapi_review import review_paths, review_schemas
 
 TERMS_DESCRIPTION = (
     "per language: text, status, pos, usage, source, notes, latin (kk only)"
@@ -140,6 +141,7 @@ def openapi_document() -> dict:
                     },
                 }
             },
+            **review_paths(),
             "/openapi.json": {
                 "get": {
                     "summary": "This document",
@@ -148,7 +150,15 @@ def openapi_document() -> dict:
             },
         },
         "components": {
+            "securitySchemes": {
+                "bearer": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": "A personal token from `flask create-token NAME`",
+                }
+            },
             "schemas": {
+                **review_schemas(),
                 "Error": {
                     "type": "object",
                     "required": ["ok", "error", "status"],

@@ -42,6 +42,9 @@ ACTION_LABELS = {
     "create": _l("created"),
     "update": _l("changed"),
     "import": _l("imported"),
+    "note": _l("note added"),
+    "hide_note": _l("note hidden"),
+    "revert": _l("reverted"),
 }
 
 

@@ -1,0 +1,846 @@
+"""Data layer for proposals, their review, notes by users, history and reverts.
+
+A translator's submission is stored raw in `proposals.submitted` and never
+rewritten. Approval applies it (or the reviewer's edited version, kept in
+`applied`) through `concepts.save_concept`, in the same transaction as the
+conditional status change, so exactly one decision counts.
+"""
+
+from __future__ import annotations
+
+import json
+
+import sqlite_utils
+
+from . import concepts
+from .concepts import NotFound, load_record, now, save_concept
+from .model import (
+    DOMAIN_KEYS,
+    LANGS,
+    MAX_SOURCE,
+    MAX_TEXT,
+    PARTS_OF_SPEECH,
+    STATUSES,
+    clean_block,
+    clean_line,
+    normalise_concept,
+    term_key,
+    validate_concept,
+)
+
+KINDS: tuple[str, ...] = ("new_concept", "new_term", "change", "note")
+DECISIONS: tuple[str, ...] = ("pending", "approved", "rejected")
+MAX_TERMS_PER_LANG = 10
+# The fields each kind accepts; anything else is an error, not silently dropped.
+FIELDS: dict[str, frozenset[str]] = {
+    "new_concept": frozenset(
+        {
+            "kind",
+            "domain",
+            "terms",
+            "definition",
+            "source",
+            "note",
+            "note_lang",
+            "comment",
+        }
+    ),
+    "new_term": frozenset(
+        {
+            "kind",
+            "concept_id",
+            "lang",
+            "text",
+            "status",
+            "pos",
+            "usage",
+            "source",
+            "note",
+            "comment",
+        }
+    ),
+    "change": frozenset(
+        {
+            "kind",
+            "concept_id",
+            "term",
+            "text",
+            "status",
+            "pos",
+            "source",
+            "definition",
+            "comment",
+        }
+    ),
+    "note": frozenset({"kind", "concept_id", "text", "lang", "term", "comment"}),
+}
+# What a reviewer may edit before approving (never the kind or the target).
+EDITABLE: dict[str, frozenset[str]] = {
+    kind: fields - {"kind", "concept_id", "term"} for kind, fields in FIELDS.items()
+}
+
+
+class ProposalError(ValueError):
+    """A proposal or a reviewer's edit that cannot be accepted; lists each problem."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+class Conflict(Exception):
+    """The proposal was decided already, or no longer applies to the entry."""
+
+
+# --- validating and applying ----------------------------------------------
+
+
+def _text(data: dict, key: str, problems: list[str], *, block: bool = False) -> str:
+    value = data.get(key)
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        problems.append(f"{key} must be text")
+        return ""
+    return clean_block(value) if block else clean_line(value)
+
+
+def _concept_id(data: dict, problems: list[str]) -> int | None:
+    value = data.get("concept_id")
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value)
+    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+        problems.append("concept_id must name an existing entry (a positive number)")
+        return None
+    return value
+
+
+def _check_limits(problems: list[str], what: str, value: str, limit: int) -> None:
+    if len(value) > limit:
+        problems.append(f"{what} is {len(value)} characters long (at most {limit})")
+
+
+def _guess_lang(text: str) -> str:
+    """Return the likely language of a free-text note: kk, ru or en."""
+    if any(c in "әғқңөұүһіӘҒҚҢӨҰҮҺІ" for c in text):
+        return "kk"
+    if any("\u0400" <= c <= "\u04ff" for c in text):
+        return "ru"
+    return "en"
+
+
+def _new_concept_record(data: dict, author: str, problems: list[str]) -> dict:
+    domain = _text(data, "domain", problems) or "general"
+    if domain not in DOMAIN_KEYS:
+        problems.append(
+            f"unknown domain {domain!r} (allowed: {', '.join(DOMAIN_KEYS)})"
+        )
+    source = _text(data, "source", problems)
+    terms_in = data.get("terms")
+    terms: list[dict] = []
+    if not isinstance(terms_in, dict) or not terms_in:
+        problems.append('terms must be an object like {"en": ["…"], "ru": ["…"]}')
+        terms_in = {}
+    for lang, items in terms_in.items():
+        if lang not in LANGS:
+            problems.append(f"unknown language {lang!r} (allowed: en, ru, kk)")
+            continue
+        if isinstance(items, str):
+            items = [items]
+        if not isinstance(items, list):
+            problems.append(f"terms.{lang} must be a list of terms")
+            continue
+        if len(items) > MAX_TERMS_PER_LANG:
+            problems.append(f"at most {MAX_TERMS_PER_LANG} {lang} terms")
+            continue
+        for i, item in enumerate(items):
+            if isinstance(item, str):
+                item = {"text": item}
+            if not isinstance(item, dict) or not isinstance(item.get("text"), str):
+                problems.append(f"terms.{lang}[{i}] must be text")
+                continue
+            unknown = set(item) - {"text", "status", "pos", "usage"}
+            if unknown:
+                problems.append(
+                    f"terms.{lang}[{i}]: unknown field(s) {sorted(unknown)}"
+                )
+            if not clean_line(item["text"]):
+                continue  # empty form rows are no terms
+            terms.append(
+                {
+                    "lang": lang,
+                    "text": item["text"],
+                    "status": item.get("status")
+                    or ("preferred" if i == 0 else "admitted"),
+                    "pos": item.get("pos") or "",
+                    "usage": item.get("usage") or "",
+                    "source": source,
+                }
+            )
+    if not terms:
+        problems.append("a new concept needs at least one term")
+    if not source:
+        problems.append("a source is required for every new term")
+    definitions = {}
+    definition = data.get("definition") or {}
+    if not isinstance(definition, dict):
+        problems.append('definition must be an object like {"en": "…"}')
+        definition = {}
+    for lang, text in definition.items():
+        if lang not in LANGS or not isinstance(text, str):
+            problems.append(f"definition.{lang} is not a definition in en, ru or kk")
+            continue
+        if clean_block(text):
+            definitions[lang] = {"text": text, "source": source}
+    notes = []
+    note = _text(data, "note", problems, block=True)
+    if note:
+        lang = _text(data, "note_lang", problems) or _guess_lang(note)
+        notes.append(
+            {"text": note, "lang": lang, "author": author, "date": None, "term": None}
+        )
+    return {
+        "id": None,
+        "domain": domain,
+        "terms": terms,
+        "definitions": definitions,
+        "notes": notes,
+        "related": [],
+    }
+
+
+def _find_term(record: dict, key: str) -> dict | None:
+    for t in record["terms"]:
+        if term_key(t) == key:
+            return t
+    return None
+
+
+def _apply_to_concept(
+    current: dict, kind: str, data: dict, author: str, problems: list[str]
+) -> dict:
+    record = json.loads(json.dumps(current))  # a deep copy
+    if kind == "new_term":
+        lang = _text(data, "lang", problems)
+        if lang not in LANGS:
+            problems.append(f"unknown language {lang!r} (allowed: en, ru, kk)")
+            return record
+        source = _text(data, "source", problems)
+        if not source:
+            problems.append("a source is required for every new term")
+        has_lang = any(t["lang"] == lang for t in record["terms"])
+        term = {
+            "lang": lang,
+            "text": _text(data, "text", problems),
+            "status": _text(data, "status", problems)
+            or ("admitted" if has_lang else "preferred"),
+            "pos": _text(data, "pos", problems),
+            "usage": _text(data, "usage", problems, block=True),
+            "source": source,
+        }
+        if not term["text"]:
+            problems.append("the new term is empty")
+        record["terms"].append(term)
+        note = _text(data, "note", problems, block=True)
+        if note:
+            record["notes"].append(
+                {
+                    "text": note,
+                    "lang": lang,
+                    "author": author,
+                    "date": None,
+                    "term": term_key(term),
+                }
+            )
+    elif kind == "change":
+        target = _text(data, "term", problems)
+        definition = data.get("definition")
+        if bool(target) == bool(definition):
+            problems.append(
+                'a change names either one term (term: "lang:text") or a definition'
+            )
+            return record
+        if target:
+            term = _find_term(record, target)
+            if term is None:
+                problems.append(f"the entry has no term {target!r}")
+                return record
+            old_key = term_key(term)
+            for field in ("text", "status", "pos", "source"):
+                value = _text(data, field, problems)
+                if value:
+                    term[field] = value
+            if "pos" in data and data["pos"] == "":
+                term["pos"] = ""
+            new_key = term_key(term)
+            for n in record["notes"]:
+                if n["term"] == old_key:
+                    n["term"] = new_key
+        else:
+            if not isinstance(definition, dict) or not definition:
+                problems.append('definition must be an object like {"en": "…"}')
+                return record
+            source = _text(data, "source", problems)
+            for lang, text in definition.items():
+                if lang not in LANGS or not isinstance(text, str):
+                    problems.append(
+                        f"definition.{lang} is not a definition in en, ru or kk"
+                    )
+                    continue
+                if not clean_block(text):
+                    problems.append(f"the new {lang} definition is empty")
+                    continue
+                old = record["definitions"].get(lang, {})
+                record["definitions"][lang] = {
+                    "text": text,
+                    "source": source or old.get("source", ""),
+                }
+    elif kind == "note":
+        text = _text(data, "text", problems, block=True)
+        if not text:
+            problems.append("the note is empty")
+        target = _text(data, "term", problems) or None
+        if target and _find_term(record, target) is None:
+            problems.append(f"the entry has no term {target!r}")
+        lang = _text(data, "lang", problems) or _guess_lang(text)
+        record["notes"].append(
+            {"text": text, "lang": lang, "author": author, "date": None, "term": target}
+        )
+    return record
+
+
+def build(
+    db: sqlite_utils.Database, data: dict, author: str
+) -> tuple[dict | None, dict]:
+    """Return (the entry now or None, the entry once DATA is applied); validate all.
+
+    Raises ProposalError listing every problem, NotFound for a missing entry.
+    """
+    problems: list[str] = []
+    if not isinstance(data, dict):
+        raise ProposalError(["a proposal is a JSON object"])
+    kind = data.get("kind")
+    if kind not in KINDS:
+        raise ProposalError([f"kind must be one of: {', '.join(KINDS)}"])
+    unknown = set(data) - FIELDS[kind]
+    if unknown:
+        problems.append(f"unknown field(s) for {kind}: {', '.join(sorted(unknown))}")
+    comment = _text(data, "comment", problems, block=True)
+    _check_limits(problems, "comment", comment, MAX_TEXT)
+    for key in ("source",):
+        _check_limits(problems, key, _text(data, key, problems), MAX_SOURCE)
+    for key in ("status",):
+        value = _text(data, key, problems)
+        if value and value not in STATUSES:
+            problems.append(
+                f"unknown status {value!r} (allowed: {', '.join(STATUSES)})"
+            )
+    value = _text(data, "pos", problems)
+    if value and value not in PARTS_OF_SPEECH:
+        problems.append(
+            f"unknown part of speech {value!r} (allowed: {', '.join(PARTS_OF_SPEECH)})"
+        )
+    if kind == "new_concept":
+        before = None
+        after = _new_concept_record(data, author, problems)
+    else:
+        concept_id = _concept_id(data, problems)
+        if concept_id is None:
+            raise ProposalError(problems)
+        before = load_record(db, concept_id)
+        after = _apply_to_concept(before, kind, data, author, problems)
+    after = normalise_concept(after)
+    problems += validate_concept(after)
+    if not problems and before is not None and before == after:
+        problems.append("the proposal changes nothing in the entry")
+    if problems:
+        raise ProposalError(list(dict.fromkeys(problems)))
+    return before, after
+
+
+def _langs(data: dict, after: dict, before: dict | None) -> list[str]:
+    if data["kind"] == "new_concept":
+        return sorted(
+            {t["lang"] for t in after["terms"]} | set(after["definitions"]),
+            key=LANGS.index,
+        )
+    if data["kind"] in ("new_term", "note"):
+        lang = clean_line(data.get("lang")) or (after["notes"][-1]["lang"])
+        return [lang]
+    if data.get("term"):
+        return [clean_line(data["term"]).split(":")[0]]
+    return sorted(data.get("definition") or {}, key=LANGS.index)
+
+
+# --- submitting and reading ------------------------------------------------
+
+
+def submit(db: sqlite_utils.Database, data: dict, user: dict) -> dict:
+    """Validate DATA and store it as a pending proposal by USER; return it."""
+    before, after = build(db, data, user["username"])
+    with db.atomic():
+        proposal_id = (
+            db["proposals"]
+            .insert(
+                {
+                    "kind": data["kind"],
+                    "status": "pending",
+                    "author_id": user["id"],
+                    "author": user["username"],
+                    "concept_id": before["id"] if before else None,
+                    "domain": after["domain"],
+                    "langs": ",".join(_langs(data, after, before)),
+                    "submitted": json.dumps(data, ensure_ascii=False),
+                    "created_at": now(),
+                }
+            )
+            .last_pk
+        )
+    return get_proposal(db, proposal_id)
+
+
+def _row_to_proposal(row: dict) -> dict:
+    submitted = json.loads(row["submitted"])
+    applied = json.loads(row["applied"]) if row["applied"] else None
+    result = row["result_concept_id"] or row["concept_id"]
+    return {
+        "id": row["id"],
+        "url": f"/review/{row['id']}",
+        "kind": row["kind"],
+        "status": row["status"],
+        "author": row["author"],
+        "author_id": row["author_id"],
+        "concept_id": row["concept_id"],
+        "domain": row["domain"],
+        "langs": [x for x in row["langs"].split(",") if x],
+        "submitted": submitted,
+        "applied": applied,
+        "edited": applied is not None and applied != submitted,
+        "comment": submitted.get("comment", "") if isinstance(submitted, dict) else "",
+        "created_at": row["created_at"],
+        "decided_at": row["decided_at"],
+        "reviewer": row["reviewer"],
+        "reason": row["reason"],
+        "result_concept_id": row["result_concept_id"],
+        "result_url": f"/concepts/{result}"
+        if result and row["status"] == "approved"
+        else None,
+    }
+
+
+def get_proposal(db: sqlite_utils.Database, proposal_id: int) -> dict:
+    """Return one proposal; raise NotFound when there is none with that id."""
+    rows = list(db.query("select * from proposals where id = ?", [proposal_id]))
+    if not rows:
+        raise NotFound(proposal_id)
+    return _row_to_proposal(rows[0])
+
+
+def list_proposals(
+    db: sqlite_utils.Database,
+    *,
+    status: str | None = None,
+    author_id: int | None = None,
+    lang: str | None = None,
+    domain: str | None = None,
+    kind: str | None = None,
+    concept_id: int | None = None,
+    newest_first: bool = False,
+    limit: int = 200,
+) -> list[dict]:
+    """Return proposals matching the filters, oldest first unless NEWEST_FIRST."""
+    where, params = [], []
+    for column, value in (
+        ("status", status),
+        ("author_id", author_id),
+        ("domain", domain),
+        ("kind", kind),
+    ):
+        if value is not None:
+            where.append(f"{column} = ?")
+            params.append(value)
+    if concept_id is not None:
+        where.append("(concept_id = ? or result_concept_id = ?)")
+        params += [concept_id, concept_id]
+    if lang is not None:
+        where.append("(',' || langs || ',') like ?")
+        params.append(f"%,{lang},%")
+    sql = "select * from proposals"
+    if where:
+        sql += " where " + " and ".join(where)
+    sql += f" order by id {'desc' if newest_first else 'asc'} limit {int(limit)}"
+    return [_row_to_proposal(r) for r in db.query(sql, params)]
+
+
+def count_pending(db: sqlite_utils.Database) -> int:
+    """Return how many proposals wait for a decision."""
+    return db["proposals"].count_where("status = 'pending'")
+
+
+def preview(db: sqlite_utils.Database, proposal: dict) -> dict:
+    """Return the entry before and after PROPOSAL would apply, or why it cannot."""
+    data = proposal["applied"] or proposal["submitted"]
+    try:
+        before, after = build(db, data, proposal["author"])
+    except (ProposalError, NotFound) as exc:
+        current = None
+        if proposal["concept_id"]:
+            try:
+                current = load_record(db, proposal["concept_id"])
+            except NotFound:
+                current = None
+        return {"before": current, "after": None, "error": str(exc) or "not found"}
+    return {"before": before, "after": after, "error": None}
+
+
+# --- deciding --------------------------------------------------------------
+
+
+def _claim(
+    db: sqlite_utils.Database,
+    proposal_id: int,
+    status: str,
+    reviewer: dict,
+    reason: str = "",
+) -> None:
+    """Decide a pending proposal, or raise Conflict/NotFound: one decision counts."""
+    cursor = db.execute(
+        "update proposals set status = ?, reviewer_id = ?, reviewer = ?, "
+        "decided_at = ?, reason = ? where id = ? and status = 'pending'",
+        [status, reviewer["id"], reviewer["username"], now(), reason, proposal_id],
+    )
+    if cursor.rowcount == 1:
+        return
+    rows = list(
+        db.query("select status, reviewer from proposals where id = ?", [proposal_id])
+    )
+    if not rows:
+        raise NotFound(proposal_id)
+    raise Conflict(
+        f"proposal {proposal_id} was already {rows[0]['status']} "
+        f"by {rows[0]['reviewer']}"
+    )
+
+
+def _merge_edits(proposal: dict, edits: dict | None) -> dict:
+    data = dict(proposal["submitted"])
+    if not edits:
+        return data
+    if not isinstance(edits, dict):
+        raise ProposalError(["edits must be a JSON object"])
+    allowed = EDITABLE[proposal["kind"]]
+    unknown = set(edits) - allowed - {"kind", "concept_id", "term"}
+    if unknown:
+        raise ProposalError([f"cannot edit field(s): {', '.join(sorted(unknown))}"])
+    for key in ("kind", "concept_id", "term"):
+        if key in edits and edits[key] != data.get(key):
+            raise ProposalError([f"{key} cannot be changed when approving"])
+    for key, value in edits.items():
+        if key in allowed:
+            if value in (None, "") and key in data:
+                data.pop(key)
+            elif value not in (None, ""):
+                data[key] = value
+    return data
+
+
+def approve(
+    db: sqlite_utils.Database,
+    proposal_id: int,
+    reviewer: dict,
+    edits: dict | None = None,
+    reason: str = "",
+) -> dict:
+    """Approve (with optional EDITS) and apply a proposal, with history, atomically."""
+    reason = clean_block(reason)
+    with db.atomic():
+        # The conditional update comes first: it takes SQLite's write lock, so
+        # a second reviewer waits here and then finds the proposal decided.
+        _claim(db, proposal_id, "approved", reviewer, reason)
+        proposal = get_proposal(db, proposal_id)
+        data = _merge_edits(proposal, edits)
+        _before, after = build(db, data, proposal["author"])
+        why = proposal["comment"] or f"proposal {proposal_id} by {proposal['author']}"
+        concept_id, _outcome = save_concept(
+            db,
+            after,
+            author=reviewer["username"],
+            reason=why[:MAX_TEXT],
+            proposal_id=proposal_id,
+        )
+        db["proposals"].update(
+            proposal_id,
+            {
+                "applied": json.dumps(data, ensure_ascii=False),
+                "result_concept_id": concept_id,
+                "concept_id": proposal["concept_id"] or concept_id,
+            },
+        )
+        db["reviews"].insert(
+            {
+                "proposal_id": proposal_id,
+                "reviewer_id": reviewer["id"],
+                "reviewer": reviewer["username"],
+                "decision": "approved",
+                "reason": reason,
+                "edited": int(data != proposal["submitted"]),
+                "at": now(),
+            }
+        )
+    return get_proposal(db, proposal_id)
+
+
+def check_reason(reason: str | None) -> str:
+    """Return the cleaned REASON, or raise ProposalError when it is empty or bad."""
+    reason = clean_block(reason if isinstance(reason, str) else "")
+    problems: list[str] = []
+    if not reason:
+        problems.append("a reason is required")
+    _check_limits(problems, "the reason", reason, MAX_TEXT)
+    if any(ord(c) < 32 and c not in "\n\t" for c in reason):
+        problems.append("the reason contains control characters")
+    if problems:
+        raise ProposalError(problems)
+    return reason
+
+
+def reject(
+    db: sqlite_utils.Database, proposal_id: int, reviewer: dict, reason: str
+) -> dict:
+    """Reject a pending proposal with a required REASON."""
+    reason = check_reason(reason)
+    with db.atomic():
+        _claim(db, proposal_id, "rejected", reviewer, reason)
+        db["reviews"].insert(
+            {
+                "proposal_id": proposal_id,
+                "reviewer_id": reviewer["id"],
+                "reviewer": reviewer["username"],
+                "decision": "rejected",
+                "reason": reason,
+                "at": now(),
+            }
+        )
+    return get_proposal(db, proposal_id)
+
+
+# --- diffs -----------------------------------------------------------------
+
+
+def _term_line(t: dict) -> str:
+    parts = [t["text"], t["status"]]
+    parts += [t[k] for k in ("pos", "usage") if t.get(k)]
+    if t.get("source"):
+        parts.append(f"source: {t['source']}")
+    return " · ".join(parts)
+
+
+def _rows(record: dict | None) -> dict[tuple, str]:
+    rows: dict[tuple, str] = {}
+    if not record:
+        return rows
+    rows[("domain", "", 0)] = record["domain"]
+    counters = dict.fromkeys(LANGS, 0)
+    for t in record["terms"]:
+        counters[t["lang"]] += 1
+        rows[("term", t["lang"], counters[t["lang"]])] = _term_line(t)
+    for lang in LANGS:
+        d = record["definitions"].get(lang)
+        if d:
+            rows[("definition", lang, 0)] = d["text"] + (
+                f" · source: {d['source']}" if d.get("source") else ""
+            )
+    for n in record["notes"]:
+        line = (
+            n["text"] + f" — {n['author']}" + (f" ({n['term']})" if n["term"] else "")
+        )
+        rows[("note", n["lang"], line)] = line
+    if record["related"]:
+        rows[("related", "", 0)] = ", ".join(str(r) for r in record["related"])
+    return rows
+
+
+def diff(before: dict | None, after: dict | None) -> list[dict]:
+    """Return side-by-side rows (what, lang, before, after, changed) of two records."""
+    old, new = _rows(before), _rows(after)
+    out = []
+    for key in list(old) + [k for k in new if k not in old]:
+        a, b = old.get(key, ""), new.get(key, "")
+        out.append(
+            {
+                "what": key[0],
+                "lang": key[1],
+                "before": a,
+                "after": b,
+                "changed": a != b,
+            }
+        )
+    return out
+
+
+# --- notes by users --------------------------------------------------------
+
+
+def add_note(
+    db: sqlite_utils.Database,
+    concept_id: int,
+    user: dict,
+    text: str,
+    lang: str | None = None,
+    term: str | None = None,
+) -> dict:
+    """Add a signed-in user's note to a concept or one of its terms; return it."""
+    data = {"kind": "note", "concept_id": concept_id, "text": text}
+    if lang:
+        data["lang"] = lang
+    if term:
+        data["term"] = term
+    _before, after = build(db, data, user["username"])
+    save_concept(db, after, author=user["username"], reason="note added", action="note")
+    return after["notes"][-1]
+
+
+def hide_note(
+    db: sqlite_utils.Database, note_id: int, reviewer: dict, reason: str
+) -> int:
+    """Hide a public note with a REASON (recorded in history); return its concept id."""
+    reason = check_reason(reason)
+    with db.atomic():
+        rows = list(
+            db.query("select * from notes where id = ? and hidden = 0", [note_id])
+        )
+        if not rows:
+            raise NotFound(note_id)
+        concept_id = rows[0]["concept_id"]
+        before = load_record(db, concept_id)
+        db["notes"].update(
+            note_id,
+            {
+                "hidden": 1,
+                "hidden_reason": reason,
+                "hidden_by": reviewer["username"],
+                "hidden_at": now(),
+            },
+        )
+        after = load_record(db, concept_id)
+        concepts._write_history(
+            db, concept_id, "hide_note", reviewer["username"], reason, before, after
+        )
+        concepts._bump_generation(db)
+    return concept_id
+
+
+def hidden_notes(db: sqlite_utils.Database, concept_id: int) -> list[dict]:
+    """Return the hidden notes of a concept with who hid them and why."""
+    return list(
+        db.query(
+            "select id, lang, author, text, created_at, hidden_by, hidden_at, "
+            "hidden_reason from notes where concept_id = ? and hidden = 1 order by id",
+            [concept_id],
+        )
+    )
+
+
+# --- history ---------------------------------------------------------------
+
+
+def _strip_hidden(snapshot: dict | None, hidden: set[tuple]) -> dict | None:
+    if not snapshot or not hidden:
+        return snapshot
+    return {
+        **snapshot,
+        "notes": [
+            n
+            for n in snapshot["notes"]
+            if (n["text"], n["lang"], n["author"]) not in hidden
+        ],
+    }
+
+
+def history_entries(db: sqlite_utils.Database, concept_id: int) -> list[dict]:
+    """Return a concept's changes, newest first, with snapshots, diffs and proposals.
+
+    Hidden notes are left out of the snapshots: they are not public.
+    """
+    hidden = {(n["text"], n["lang"], n["author"]) for n in hidden_notes(db, concept_id)}
+    out = []
+    for row in db.query(
+        "select h.*, p.author as proposed_by, p.reviewer as reviewed_by, "
+        "p.kind as proposal_kind from history h "
+        "left join proposals p on p.id = h.proposal_id "
+        "where h.concept_id = ? order by h.id desc",
+        [concept_id],
+    ):
+        before = _strip_hidden(
+            json.loads(row["before"]) if row["before"] else None, hidden
+        )
+        after = _strip_hidden(
+            json.loads(row["after"]) if row["after"] else None, hidden
+        )
+        out.append(
+            {
+                "id": row["id"],
+                "at": row["at"],
+                "author": row["author"],
+                "action": row["action"],
+                "reason": row["reason"],
+                "proposal_id": row["proposal_id"],
+                "proposal": {
+                    "id": row["proposal_id"],
+                    "kind": row["proposal_kind"],
+                    "author": row["proposed_by"],
+                    "reviewer": row["reviewed_by"],
+                }
+                if row["proposal_id"]
+                else None,
+                "before": before,
+                "after": after,
+                "diff": diff(before, after),
+            }
+        )
+    return out
+
+
+def revert(
+    db: sqlite_utils.Database, history_id: int, reviewer: dict, reason: str
+) -> int:
+    """Restore the entry as it was before change HISTORY_ID; recorded as a change."""
+    reason = check_reason(reason)
+    rows = list(db.query("select * from history where id = ?", [history_id]))
+    if not rows:
+        raise NotFound(history_id)
+    row = rows[0]
+    if not row["before"]:
+        raise Conflict("this change created the entry; there is no earlier version")
+    concept_id = row["concept_id"]
+    hidden = {(n["text"], n["lang"], n["author"]) for n in hidden_notes(db, concept_id)}
+    record = _strip_hidden(json.loads(row["before"]), hidden)
+    record = normalise_concept({**record, "id": concept_id})
+    problems = validate_concept(record)
+    if problems:
+        raise ProposalError(problems)
+    _id, outcome = save_concept(
+        db,
+        record,
+        author=reviewer["username"],
+        reason=f"revert of change {history_id}: {reason}",
+        action="revert",
+    )
+    if outcome == "unchanged":
+        raise Conflict("the entry is already as it was before this change")
+    return concept_id
+
+
+def similar(
+    db: sqlite_utils.Database, cache_key: str, texts: list[str], limit: int = 8
+) -> list[dict]:
+    """Return existing entries that look like any of TEXTS ("is it one of these?")."""
+    best: dict[int, dict] = {}
+    for text in texts:
+        text = clean_line(text)[:200]
+        if not text:
+            continue
+        for hit in concepts.search(db, cache_key, text, limit=5):
+            if hit["id"] not in best or hit["score"] > best[hit["id"]]["score"]:
+                best[hit["id"]] = hit
+    return sorted(best.values(), key=lambda h: -h["score"])[:limit]

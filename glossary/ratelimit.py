@@ -1,0 +1,46 @@
+"""Rate limits kept in SQLite, so that they hold across worker processes."""
+
+from __future__ import annotations
+
+import random
+import time
+
+import sqlite_utils
+
+# No limit looks further back than this.
+MAX_WINDOW = 24 * 60 * 60
+
+
+def recent(db: sqlite_utils.Database, key: str, window: float) -> int:
+    """Return how many events were counted under KEY in the last WINDOW seconds."""
+    return db.execute(
+        "select count(*) from rate_events where key = ? and at > ?",
+        [key, time.time() - window],
+    ).fetchone()[0]
+
+
+def count(db: sqlite_utils.Database, key: str, window: float) -> None:
+    """Count one event under KEY; forget events of KEY older than WINDOW."""
+    now = time.time()
+    with db.atomic():
+        db.execute(
+            "delete from rate_events where key = ? and at <= ?", [key, now - window]
+        )
+        db.execute("insert into rate_events (key, at) values (?, ?)", [key, now])
+        # Now and then forget every stale event, so that keys seen once (an
+        # address that never comes back) do not pile up.
+        if random.random() < 0.01:
+            db.execute("delete from rate_events where at < ?", [now - MAX_WINDOW])
+
+
+def allow(db: sqlite_utils.Database, key: str, limit: int, window: float) -> bool:
+    """Count one event under KEY unless LIMIT events already fell in WINDOW seconds."""
+    if recent(db, key, window) >= limit:
+        return False
+    count(db, key, window)
+    return True
+
+
+def clear(db: sqlite_utils.Database, key: str) -> None:
+    """Forget every event counted under KEY."""
+    db.execute("delete from rate_events where key = ?", [key])

@@ -1,0 +1,152 @@
+"""The review workflow in the JSON API: proposals, decisions and concept history.
+
+Writes authenticate with a personal token (`Authorization: Bearer TOKEN`, made
+by `flask create-token`); no cookie is accepted, so no CSRF token is needed.
+"""
+
+from __future__ import annotations
+
+from flask import jsonify, request
+
+from .. import concepts, proposals
+from ..auth import bearer_user
+from ..db import get_db
+from ..model import DOMAIN_KEYS, LANGS
+from .api import ApiError, _choice, bp
+
+
+def _require_user() -> dict:
+    user = bearer_user()
+    if user is None:
+        raise ApiError(
+            "a valid API token is required (Authorization: Bearer TOKEN)", 401
+        )
+    return user
+
+
+def _require_reviewer() -> dict:
+    user = _require_user()
+    if not user["is_reviewer"]:
+        raise ApiError("only reviewers can decide proposals", 403)
+    return user
+
+
+def _json_body(required: bool = True) -> dict:
+    if not request.data and not required:
+        return {}
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        raise ApiError("the request body must be a JSON object")
+    return data
+
+
+def _proposal(proposal_id: int) -> dict:
+    try:
+        return proposals.get_proposal(get_db(), proposal_id)
+    except concepts.NotFound:
+        raise ApiError(f"proposal {proposal_id} does not exist", 404) from None
+
+
+@bp.after_request
+def _www_authenticate(response):
+    if response.status_code == 401:
+        response.headers["WWW-Authenticate"] = 'Bearer realm="glossary"'
+    return response
+
+
+@bp.post("/proposals")
+def create_proposal():
+    """Submit a proposal (new_concept, new_term, change or note)."""
+    user = _require_user()
+    data = _json_body()
+    try:
+        proposal = proposals.submit(get_db(), data, user)
+    except proposals.ProposalError as exc:
+        raise ApiError("; ".join(exc.problems), 400) from None
+    except concepts.NotFound:
+        raise ApiError(
+            f"concept {data.get('concept_id')} does not exist", 404
+        ) from None
+    response = jsonify(
+        {"ok": True, "proposal": {"id": proposal["id"], "status": proposal["status"]}}
+    )
+    response.status_code = 201
+    response.headers["Location"] = f"/api/v1/proposals/{proposal['id']}"
+    return response
+
+
+@bp.get("/proposals")
+def list_proposals():
+    """List proposals: reviewers see all, translators their own."""
+    user = _require_user()
+    status = _choice("status", proposals.DECISIONS)
+    found = proposals.list_proposals(
+        get_db(),
+        status=status,
+        author_id=None if user["is_reviewer"] else user["id"],
+        lang=_choice("lang", LANGS),
+        domain=_choice("domain", DOMAIN_KEYS),
+        kind=_choice("kind", proposals.KINDS),
+        limit=1000,
+    )
+    return jsonify({"ok": True, "proposals": found})
+
+
+@bp.get("/proposals/<int:proposal_id>")
+def get_proposal(proposal_id: int):
+    """Return one proposal (its author's or, for reviewers, any)."""
+    user = _require_user()
+    proposal = _proposal(proposal_id)
+    if not user["is_reviewer"] and proposal["author_id"] != user["id"]:
+        raise ApiError("this proposal is not yours", 403)
+    return jsonify({"ok": True, "proposal": proposal})
+
+
+@bp.post("/proposals/<int:proposal_id>/approve")
+def approve_proposal(proposal_id: int):
+    """Approve a pending proposal, optionally with edited fields; apply it."""
+    user = _require_reviewer()
+    body = _json_body(required=False)
+    _proposal(proposal_id)
+    reason = body.pop("reason", "")
+    if not isinstance(reason, str):
+        raise ApiError("reason must be text")
+    try:
+        decided = proposals.approve(get_db(), proposal_id, user, body or None, reason)
+    except proposals.Conflict as exc:
+        raise ApiError(str(exc), 409) from None
+    except proposals.ProposalError as exc:
+        raise ApiError("; ".join(exc.problems), 400) from None
+    except concepts.NotFound:
+        raise ApiError("the entry of this proposal no longer exists", 409) from None
+    return jsonify({"ok": True, "proposal": decided})
+
+
+@bp.post("/proposals/<int:proposal_id>/reject")
+def reject_proposal(proposal_id: int):
+    """Reject a pending proposal; {"reason": "…"} is required."""
+    user = _require_reviewer()
+    body = _json_body()
+    _proposal(proposal_id)
+    try:
+        decided = proposals.reject(get_db(), proposal_id, user, body.get("reason"))
+    except proposals.Conflict as exc:
+        raise ApiError(str(exc), 409) from None
+    except proposals.ProposalError as exc:
+        raise ApiError("; ".join(exc.problems), 400) from None
+    return jsonify({"ok": True, "proposal": decided})
+
+
+@bp.get("/concepts/<int:concept_id>/history")
+def concept_history(concept_id: int):
+    """List a concept's changes, newest first: author, date, proposal, reason."""
+    db = get_db()
+    try:
+        concepts.load_record(db, concept_id)
+    except concepts.NotFound:
+        raise ApiError(f"concept {concept_id} does not exist", 404) from None
+    entries = [
+        {k: v for k, v in e.items() if k != "diff"}
+        for e in proposals.history_entries(db, concept_id)
+    ]
+    return jsonify({"ok": True, "history": entries})

@@ -1,0 +1,98 @@
+"""Helpers shared by the review-workflow tests: apps, users, forms, a live server.
+
+Plain functions (no fixtures), so that they sit beside tests/conftest.py without
+clashing with it.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from contextlib import contextmanager
+from pathlib import Path
+
+from werkzeug.serving import make_server
+
+from glossary import accounts, create_app
+from glossary.db import connect
+
+PASSWORD = "correct horse battery"
+_CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def make_app(tmp_path: Path, **config):
+    """Create the app on a seeded SQLite file of its own in TMP_PATH."""
+    settings = {
+        "TESTING": True,
+        "SECRET_KEY": "test",
+        "DATABASE": str(tmp_path / "glossary.db"),
+    }
+    settings.update(config)
+    return create_app(settings)
+
+
+def open_db(app):
+    """Open a second connection to APP's database (as another process would)."""
+    return connect(app.config["DATABASE"])
+
+
+def add_user(app, name: str, role: str = "translator") -> dict:
+    """Create an account directly in the data layer; return it."""
+    db = open_db(app)
+    try:
+        return accounts.create_user(db, name, PASSWORD, role=role)
+    finally:
+        db.close()
+
+
+def add_token(app, user: dict) -> str:
+    """Return a new API token for USER."""
+    db = open_db(app)
+    try:
+        return accounts.create_token(db, user["id"])
+    finally:
+        db.close()
+
+
+def csrf_from(client, path: str = "/request") -> str:
+    """Return the CSRF token the session of CLIENT gets on a form page."""
+    page = client.get(path).get_data(as_text=True)
+    match = _CSRF.search(page)
+    assert match, f"no CSRF token on {path}"
+    return match.group(1)
+
+
+def sign_in(client, name: str, password: str = PASSWORD):
+    """Sign CLIENT in through the sign-in form; return the response."""
+    token = csrf_from(client, "/signin")
+    return client.post(
+        "/signin", data={"csrf_token": token, "username": name, "password": password}
+    )
+
+
+def post_form(client, path: str, data: dict, token_page: str = "/request"):
+    """POST DATA to PATH with the session's CSRF token."""
+    return client.post(path, data={"csrf_token": csrf_from(client, token_page), **data})
+
+
+NEW_CONCEPT = {
+    "kind": "new_concept",
+    "domain": "design",
+    "terms": {"en": ["mood board"], "ru": ["мудборд"], "kk": ["мудборд"]},
+    "definition": {"en": "A collage of images that sets the look of a project."},
+    "source": "https://example.org/design-glossary",
+    "note": "Common in design studios.",
+}
+
+
+@contextmanager
+def live_server(app):
+    """Serve APP on a free loopback port; yield its base URL."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
