@@ -402,7 +402,8 @@ def test_openapi_operations_are_complete(client):
         names = re.findall(r"\{([^}]+)\}", path)
         for method, operation in operations.items():
             assert operation.get("summary"), (path, method)
-            assert "200" in operation["responses"], (path, method)
+            success = [c for c in operation["responses"] if c.startswith("2")]
+            assert success, (path, method)
             path_params = [
                 p["name"] for p in operation.get("parameters", []) if p["in"] == "path"
             ]
