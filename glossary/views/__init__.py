@@ -19,10 +19,11 @@ SECURITY_HEADERS = {
 
 def init_app(app) -> None:
     """Register the blueprints, the error handlers and the security headers."""
-    from . import api, pages
+    from . import api, exchange, pages
 
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(exchange.bp)
     pages.init_app(app)
 
     @app.errorhandler(HTTPException)
