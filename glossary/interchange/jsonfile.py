@@ -19,7 +19,7 @@ import json
 from collections.abc import Callable, Iterable, Iterator
 from typing import IO
 
-from ..model import normalise_concept, validate_concept
+from ..model import LANGS, normalise_concept, validate_concept
 from .csvfile import ReadResult
 
 FORMAT = "glossary"
@@ -47,7 +47,11 @@ def concept_json(record: dict, to_latin: Callable[[str], str]) -> str:
             "id": record["id"],
             "domain": record["domain"],
             "terms": terms,
-            "definitions": record["definitions"],
+            "definitions": {
+                lang: record["definitions"][lang]
+                for lang in LANGS
+                if lang in record["definitions"]
+            },
             "notes": record["notes"],
             "related": record["related"],
         }

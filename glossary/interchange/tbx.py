@@ -167,9 +167,9 @@ def entry_lines(
     term_langs = [
         lang for lang in LANGS if any(t["lang"] == lang for t in record["terms"])
     ]
-    for lang, d in record["definitions"].items():
-        if lang not in term_langs:
-            out += _definition_lines(d, p2, lang)
+    for lang in LANGS:
+        if lang in record["definitions"] and lang not in term_langs:
+            out += _definition_lines(record["definitions"][lang], p2, lang)
     for r in record["related"]:
         if ids is None or ids(r):
             out.append(f'{p2}<ref type="crossReference" target="c{r}">c{r}</ref>')

@@ -6,14 +6,14 @@ from flask import (
     Blueprint,
     Response,
     abort,
+    current_app,
     render_template,
     request,
-    stream_with_context,
 )
 from flask_babel import gettext
 
 from .. import concepts, exchange
-from ..db import get_db
+from ..db import connect, get_db
 from ..model import DOMAIN_KEYS, LANGS, STATUSES
 
 bp = Blueprint("exchange", __name__)
@@ -48,11 +48,20 @@ def _filters() -> dict:
 
 def _download(fmt: str, excel: bool) -> Response:
     filters = _filters()
-    chunks = exchange.export_chunks(get_db(), fmt, excel=excel, **filters)
+    path = current_app.config["DATABASE"]
+
+    def generate():
+        # Its own connection: the request's one is closed before streaming ends.
+        db = connect(path)
+        try:
+            yield from exchange.export_chunks(db, fmt, excel=excel, **filters)
+        finally:
+            db.close()
+
     name = exchange.export_filename(fmt)
     if excel:
         name = name.replace(".csv", "-excel.csv")
-    response = Response(stream_with_context(chunks), mimetype=None)
+    response = Response(generate(), mimetype=None)
     response.headers["Content-Type"] = exchange.MEDIA_TYPES[fmt]
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
