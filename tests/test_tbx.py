@@ -17,9 +17,8 @@ from glossary.search import to_kazakh_latin
 from tests.glossaries import glossaries
 
 ROOT = Path(__file__).resolve().parent.parent
-TBX_DIR = Path("/work/shared/data/tbx")
-if not TBX_DIR.exists():  # a checkout beside ../shared
-    TBX_DIR = ROOT.parent / "shared" / "data" / "tbx"
+# The TBX-Basic schema files ship beside the checkout, in ../shared/data/tbx.
+TBX_DIR = ROOT.parent / "shared" / "data" / "tbx"
 EXAMPLE = TBX_DIR / "Example_Astronomy_DCA_VALID.tbx"
 NS = {"t": TBX3_NS}
 
