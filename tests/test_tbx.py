@@ -384,3 +384,19 @@ def test_bad_entries_are_named_with_their_position_and_reason(old, new, message)
     assert (
         "entry 1 (id c1)" in result.errors[0] or "entry 2 (id c2)" in result.errors[0]
     )
+
+
+def test_region_tags_are_read_as_our_languages_and_new_concepts_round_trip(rng):
+    record = copy.deepcopy(TERMS[1])
+    record["id"] = None
+    record["related"] = []
+    text = tbx_text([record])
+    assert '<conceptEntry id="new1">' in text
+    assert rng.validate(etree.parse(io.BytesIO(text.encode())))
+    assert read_text(text).records == [record]
+    foreign = text.replace('xml:lang="en"', 'xml:lang="en-GB"').replace(
+        'xml:lang="kk"', 'xml:lang="kk-KZ"'
+    )
+    assert read_text(foreign).records == [record]
+    latin = text.replace('<langSec xml:lang="kk">', '<langSec xml:lang="kk-Latn">')
+    assert "unknown language 'kk-Latn'" in " ".join(read_text(latin).errors)

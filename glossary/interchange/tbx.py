@@ -47,7 +47,7 @@ _STATUS_BACK.update({f"{s}term": s for s in STATUSES})
 _V3_POS = {"noun", "verb", "adjective", "adverb", "other"}
 _DOMAIN_BACK = {d[0]: d[0] for d in DOMAINS} | {d[1].casefold(): d[0] for d in DOMAINS}
 _OUR_ID = re.compile(r"^c([1-9]\d*)$")
-_NOTE_ID = re.compile(r"^c\d+-n([1-9]\d*)$")
+_NOTE_ID = re.compile(r"^(?:c|new)\d+-n([1-9]\d*)$")
 _XSD_DATE = re.compile(
     r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?$"
 )
@@ -158,9 +158,13 @@ def entry_lines(
     flavour: Flavour,
     to_latin: Callable[[str], str],
     ids: Callable[[int], bool] | None = None,
+    position: int = 1,
 ) -> list[str]:
-    """Return the lines of one concept entry (IDS tells which targets exist)."""
-    cid = f"c{record['id']}"
+    """Return the lines of one concept entry (IDS tells which targets exist).
+
+    A record without an id (not yet in the term base) gets `newN`, N = POSITION.
+    """
+    cid = f"c{record['id']}" if record["id"] is not None else f"new{position}"
     p1, p2, p3, p4 = (" " * n for n in (6, 8, 10, 12))
     out = [f"{p1}<{flavour.entry} id={_attr(cid)}>"]
     out.append(f'{p2}<descrip type="subjectField">{_text(record["domain"])}</descrip>')
@@ -241,8 +245,8 @@ def iter_tbx(
     """
     flavour = V3 if version == 3 else V2
     yield _header(flavour, title)
-    for record in records:
-        yield "\n".join(entry_lines(record, flavour, to_latin, ids)) + "\n"
+    for position, record in enumerate(records, 1):
+        yield "\n".join(entry_lines(record, flavour, to_latin, ids, position)) + "\n"
     yield _footer(flavour)
 
 
@@ -263,6 +267,20 @@ def _local(tag: str) -> str:
 
 
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
+
+def _base_lang(tag: str | None) -> str:
+    """Return our language code for an xml:lang value: en-US → en, kk-KZ → kk.
+
+    A Kazakh Latin-script tag (kk-Latn) stays as it is: terms are Cyrillic.
+    """
+    if not tag:
+        return ""
+    parts = tag.replace("_", "-").split("-")
+    base = parts[0].lower()
+    if base in LANGS and not any(p.lower() == "latn" for p in parts[1:]):
+        return base
+    return tag
 
 
 def _all_text(el) -> str:
@@ -297,7 +315,7 @@ def _read_notes_and_meta(parent, lang: str | None, term: str | None, acc: _Entry
                     {
                         "id": note_id,
                         "text": _all_text(child),
-                        "lang": child.get(_XML_LANG) or lang or "",
+                        "lang": _base_lang(child.get(_XML_LANG)) or lang or "",
                         "author": "",
                         "date": None,
                         "term": term,
@@ -330,7 +348,7 @@ def _read_definition(group, lang: str | None) -> tuple[str | None, dict] | None:
             source = _all_text(g)
     if descrip is None:
         return None
-    return descrip.get(_XML_LANG) or lang, {
+    return _base_lang(descrip.get(_XML_LANG)) or lang, {
         "text": _all_text(descrip),
         "source": source,
     }
@@ -434,7 +452,7 @@ def entry_to_record(el, ours: bool) -> tuple[dict, list[str]]:
             if target:
                 record["related"].append(int(target.group(1)))
         elif name in ("langSec", "langSet"):
-            lang = child.get(_XML_LANG) or ""
+            lang = _base_lang(child.get(_XML_LANG))
             for part in child:
                 pname = _local(part.tag)
                 if pname == "descripGrp":
