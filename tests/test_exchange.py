@@ -354,7 +354,16 @@ def test_filtered_tbx_leaves_out_references_to_concepts_not_in_it(app, tmp_path)
     from lxml import etree
 
     path = tmp_path / "design.tbx"
-    assert cli(app, "export", str(path), "--format", "tbx", "--domain", "film")
+    result = cli(app, "export", str(path), "--format", "tbx", "--domain", "design")
+    assert result.exit_code == 0, result.output
+    db = connect(app.config["DATABASE"])
+    outside = db.execute(
+        "select count(*) from relations r join concepts a on a.id = r.concept_id "
+        "join concepts b on b.id = r.related_id "
+        "where a.domain = 'design' and b.domain != 'design'"
+    ).fetchone()[0]
+    db.close()
+    assert outside  # design concepts do refer to concepts of other domains
     tree = etree.parse(str(path))
     ids = set(tree.xpath("//@id"))
     targets = tree.xpath("//@target")
