@@ -385,34 +385,50 @@ def _replace_content(db: sqlite_utils.Database, concept_id: int, record: dict) -
     db.execute("delete from terms where concept_id = ?", [concept_id])
     ids: dict[str, int] = {}
     positions = dict.fromkeys(LANGS, 0)
+    # Plain INSERTs: sqlite-utils' insert() costs a savepoint and a schema
+    # lookup per row, which dominates a large import.
     for t in record["terms"]:
         positions[t["lang"]] += 1
-        ids[term_key(t)] = (
-            db["terms"]
-            .insert(
-                {
-                    "concept_id": concept_id,
-                    **t,
-                    "position": positions[t["lang"]],
-                }
+        ids[term_key(t)] = db.execute(
+            "insert into terms (concept_id, lang, text, status, pos, usage, source, "
+            "position) values (?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                concept_id,
+                t["lang"],
+                t["text"],
+                t["status"],
+                t["pos"],
+                t["usage"],
+                t["source"],
+                positions[t["lang"]],
+            ],
+        ).lastrowid
+    db.conn.executemany(
+        "insert into definitions (concept_id, lang, text, source) values (?, ?, ?, ?)",
+        [
+            (concept_id, lang, d["text"], d["source"])
+            for lang, d in record["definitions"].items()
+        ],
+    )
+    db.conn.executemany(
+        "insert into relations (concept_id, related_id) values (?, ?)",
+        [(concept_id, r) for r in record["related"]],
+    )
+    db.conn.executemany(
+        "insert into notes (concept_id, term_id, lang, author, text, created_at) "
+        "values (?, ?, ?, ?, ?, ?)",
+        [
+            (
+                concept_id,
+                ids[n["term"]] if n["term"] else None,
+                n["lang"],
+                n["author"],
+                n["text"],
+                n["date"],
             )
-            .last_pk
-        )
-    for lang, d in record["definitions"].items():
-        db["definitions"].insert({"concept_id": concept_id, "lang": lang, **d})
-    for r in record["related"]:
-        db["relations"].insert({"concept_id": concept_id, "related_id": r})
-    for n in record["notes"]:
-        db["notes"].insert(
-            {
-                "concept_id": concept_id,
-                "term_id": ids[n["term"]] if n["term"] else None,
-                "lang": n["lang"],
-                "author": n["author"],
-                "text": n["text"],
-                "created_at": n["date"],
-            }
-        )
+            for n in record["notes"]
+        ],
+    )
 
 
 def _fill_note_defaults(record: dict, current: dict | None, author: str) -> dict:
