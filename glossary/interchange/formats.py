@@ -18,7 +18,7 @@ from .tbx import read_tbx
 
 EXTENSIONS = {".csv": "csv", ".tsv": "csv", ".tbx": "tbx", ".json": "json"}
 EXPORT_FORMATS = ("csv", "tbx", "tbx2", "json")
-MAX_BYTES = 512 * 1024 * 1024
+MAX_BYTES = 1024 * 1024 * 1024  # a million-term TBX file is about 520 MiB
 # What a position in each format's error messages is called.
 UNITS = {"csv": "line", "tbx": "entry", "json": "concept"}
 
