@@ -26,15 +26,8 @@ def load_rows(limit: int) -> list[dict]:
     with open(DATA / "apertium_triples.csv", encoding="utf-8", newline="") as f:
         for i, triple in enumerate(csv.DictReader(f), 1):
             for lang in ("en", "ru", "kk"):
-                rows.append(
-                    {
-                        "concept_id": i,
-                        "domain": "general",
-                        "lang": lang,
-                        "text": triple[lang],
-                        "status": "preferred",
-                    }
-                )
+                rows.append({"concept_id": i, "domain": "general", "lang": lang,
+                             "text": triple[lang], "status": "preferred"})
             if len(rows) >= limit:
                 return rows[:limit]
     return rows
@@ -46,8 +39,8 @@ def typo(word: str, rng: random.Random) -> str:
         return word
     i = rng.randrange(1, len(word) - 1)
     if rng.random() < 0.5:
-        return word[:i] + word[i + 1 :]
-    return word[:i] + word[i + 1] + word[i] + word[i + 2 :]
+        return word[:i] + word[i + 1:]
+    return word[:i] + word[i + 1] + word[i] + word[i + 2:]
 
 
 def queries(rows: list[dict], n: int, seed: int = 7) -> list[tuple[str, str, int]]:
@@ -90,15 +83,12 @@ def run(size: int, n_queries: int) -> dict:
         times.append((time.perf_counter() - t0) * 1000)
         # Homographs are common in a dictionary: a rank-1 concept that has the
         # same term text as the expected one counts as found.
-        if results and (
-            results[0].concept_id == expected or results[0].text in texts[expected]
-        ):
+        if results and (results[0].concept_id == expected
+                        or results[0].text in texts[expected]):
             hits1 += 1
     times.sort()
     return {
-        "terms": len(rows),
-        "build_s": build,
-        "mem_mb": memory,
+        "terms": len(rows), "build_s": build, "mem_mb": memory,
         "p50_ms": statistics.median(times),
         "p95_ms": times[int(len(times) * 0.95) - 1],
         "recall1": hits1 / len(times),
@@ -114,10 +104,8 @@ def main() -> None:
     print("|---:|---:|---:|---:|---:|---:|")
     for size in map(int, args.sizes.split(",")):
         r = run(size, args.queries)
-        print(
-            f"| {r['terms']:,} | {r['build_s']:.2f} | {r['mem_mb']:.0f} | "
-            f"{r['p50_ms']:.1f} | {r['p95_ms']:.1f} | {r['recall1']:.2f} |"
-        )
+        print(f"| {r['terms']:,} | {r['build_s']:.2f} | {r['mem_mb']:.0f} | "
+              f"{r['p50_ms']:.1f} | {r['p95_ms']:.1f} | {r['recall1']:.2f} |")
 
 
 if __name__ == "__main__":
