@@ -101,6 +101,7 @@ def test_export_import_export_is_byte_identical_on_the_term_base(
     # Into an empty term base: the same glossary comes out again.
     result = cli(empty_app, "import", str(first))
     assert result.exit_code == 0, result.output
+    assert "Importing 359 concepts" in result.output  # the progress bar's label
     assert "359 new, 0 changed, 0 unchanged" in result.output
     assert cli(empty_app, "export", str(second), "--format", fmt).exit_code == 0
     assert second.read_bytes() == first.read_bytes()
@@ -460,3 +461,11 @@ def test_excel_csv_opens_in_libreoffice_with_the_cyrillic_intact(app, tmp_path):
     for text in ("креативті индустриялар", "креативные индустрии", "шығармашылық"):
         assert text in content
     assert "Ã" not in content and "Ð" not in content
+
+
+def test_export_without_a_path_writes_to_standard_output(app):
+    result = cli(app, "export", "--format", "json", "--domain", "music")
+    assert result.exit_code == 0
+    assert result.output.startswith('{"format": "glossary", "version": 1')
+    assert '"domain": "music"' in result.output
+    assert '"domain": "film"' not in result.output
