@@ -10,30 +10,14 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from . import accounts, concepts, translate
+from . import accounts, concepts, exchange, translate
 from .db import connect, prepare_database
-from .interchange.csvfile import header_for, read_concepts_csv, write_concepts_csv
-from .model import DOMAIN_KEYS
-from .search import to_kazakh_latin
+from .interchange.formats import EXPORT_FORMATS
+from .model import DOMAIN_KEYS, LANGS, STATUSES
 
 
 def _db():
     return connect(current_app.config["DATABASE"])
-
-
-def _open_text(path: str):
-    """Open PATH as UTF-8 text (with or without BOM), or fail with a clear reason."""
-    try:
-        raw = Path(path).read_bytes()
-    except OSError as exc:
-        raise click.ClickException(f"cannot read {path}: {exc.strerror}") from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise click.ClickException(
-            f"{path} is not UTF-8 (byte {exc.start}); save it as UTF-8 and try again"
-        ) from None
-    return io.StringIO(text, newline="")
 
 
 @click.command("init-db")
@@ -58,71 +42,128 @@ def init_db_command(seed: bool) -> None:
 @click.argument("path", type=click.Path(dir_okay=False))
 @click.option("--dry-run", is_flag=True, help="Validate and report without writing.")
 @click.option(
+    "--replace",
+    is_flag=True,
+    help="Make the glossary exactly the file: remove concepts it lacks.",
+)
+@click.option(
     "--author",
     default="import",
     show_default=True,
     help="Name recorded in the history.",
 )
 @with_appcontext
-def import_command(path: str, dry_run: bool, author: str) -> None:
-    """Import concepts from a CSV file (upsert; all or nothing)."""
-    with _open_text(path) as f:
-        result = read_concepts_csv(f)
-    if result.errors:
-        for error in result.errors:
-            click.echo(f"{path}: {error}", err=True)
-        raise click.ClickException(
-            f"{len(result.errors)} problem(s) in {path}; nothing was imported"
-        )
+def import_command(path: str, dry_run: bool, replace: bool, author: str) -> None:
+    """Import concepts from a .csv, .tsv, .tbx or .json file (all or nothing)."""
+    bar = None
+
+    def on_read(n: int) -> None:
+        nonlocal bar
+        if not dry_run:
+            bar = click.progressbar(length=n, label=f"Importing {n} concepts")
+            bar.__enter__()
+
+    def progress(k: int) -> None:
+        if bar is not None:
+            bar.update(k)
+
+    try:
+        f = open(path, "rb")  # noqa: SIM115 (closed below)
+    except OSError as exc:
+        raise click.ClickException(f"cannot read {path}: {exc.strerror}") from None
     db = _db()
     try:
-        if dry_run:
-            report = concepts.plan_import(db, result.records, result.lines)
-        else:
-            try:
-                report = concepts.import_records(
-                    db,
-                    result.records,
-                    author=author,
-                    lines=result.lines,
-                    reason=f"imported from {Path(path).name}",
-                )
-            except (ValueError, sqlite3.IntegrityError) as exc:
-                raise click.ClickException(f"{exc}; nothing was imported") from None
+        report = exchange.import_file(
+            db,
+            f,
+            Path(path).name,
+            author=author,
+            dry_run=dry_run,
+            replace=replace,
+            progress=progress,
+            on_read=on_read,
+        )
     finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
+        f.close()
         db.close()
-    if report["errors"]:
-        for error in report["errors"]:
+    errors = report["errors"]
+    if len(errors) == 1 and not errors[0].startswith("line "):
+        # A problem with the whole file (encoding, format): one line says it all.
+        raise click.ClickException(f"{path}: {errors[0]}; nothing was imported")
+    if errors:
+        for error in errors:
             click.echo(f"{path}: {error}", err=True)
         raise click.ClickException(
             f"{len(report['errors'])} problem(s) in {path}; nothing was imported"
         )
     verb = "Would import" if dry_run else "Imported"
+    removed = f", {report['removed']} removed" if replace else ""
     click.echo(
-        f"{verb} {len(result.records)} concepts from {path}: {report['new']} new, "
-        f"{report['changed']} changed, {report['unchanged']} unchanged."
+        f"{verb} {report['concepts']} concepts from {path}: {report['new']} new, "
+        f"{report['changed']} changed, {report['unchanged']} unchanged{removed}."
     )
 
 
 @click.command("export")
 @click.argument("path", required=False, type=click.Path(dir_okay=False))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(EXPORT_FORMATS),
+    default="csv",
+    show_default=True,
+    help="csv, tbx (TBX v3 TBX-Basic), tbx2 (TBX v2 martif) or json.",
+)
+@click.option("--excel", is_flag=True, help="CSV for Excel: UTF-8 with a BOM.")
 @click.option("--domain", type=click.Choice(DOMAIN_KEYS), help="Only this domain.")
+@click.option(
+    "--lang",
+    "langs",
+    multiple=True,
+    type=click.Choice(LANGS),
+    help="Only terms in this language (repeatable).",
+)
+@click.option(
+    "--status",
+    "statuses",
+    multiple=True,
+    type=click.Choice(STATUSES),
+    help="Only terms with this status (repeatable).",
+)
 @with_appcontext
-def export_command(path: str | None, domain: str | None) -> None:
-    """Export the glossary as CSV to PATH, or to standard output."""
+def export_command(
+    path: str | None,
+    fmt: str,
+    excel: bool,
+    domain: str | None,
+    langs: tuple[str, ...],
+    statuses: tuple[str, ...],
+) -> None:
+    """Export the glossary (CSV, TBX v3, TBX v2 or JSON) to PATH or standard output."""
+    if excel and fmt != "csv":
+        raise click.ClickException("--excel applies to --format csv only")
     db = _db()
+    stats: dict = {}
     try:
-        header = header_for(*concepts.export_slots(db))
-        records = concepts.iter_records(db, domain)
+        chunks = exchange.export_chunks(
+            db,
+            fmt,
+            domain=domain,
+            langs=langs or None,
+            statuses=statuses or None,
+            excel=excel,
+            stats=stats,
+        )
         if path is None:
             # UTF-8 whatever the console's encoding, and no newline translation.
             out = io.TextIOWrapper(
                 click.get_binary_stream("stdout"), encoding="utf-8", newline=""
             )
             try:
-                write_concepts_csv(
-                    records, out, header=header, to_latin=to_kazakh_latin
-                )
+                for chunk in chunks:
+                    out.write(chunk)
                 out.flush()
             finally:
                 out.detach()
@@ -130,14 +171,13 @@ def export_command(path: str | None, domain: str | None) -> None:
         tmp = Path(f"{path}.part")
         try:
             with open(tmp, "w", encoding="utf-8", newline="") as out:
-                n = write_concepts_csv(
-                    records, out, header=header, to_latin=to_kazakh_latin
-                )
+                for chunk in chunks:
+                    out.write(chunk)
         except OSError as exc:
             tmp.unlink(missing_ok=True)
             raise click.ClickException(f"cannot write {path}: {exc.strerror}") from None
         tmp.replace(path)
-        click.echo(f"Exported {n} concepts to {path}.")
+        click.echo(f"Exported {stats['concepts']} concepts to {path} ({fmt}).")
     finally:
         db.close()
 

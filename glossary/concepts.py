@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 
 import sqlite_utils
@@ -418,38 +418,54 @@ def _replace_content(db: sqlite_utils.Database, concept_id: int, record: dict) -
     db.execute("delete from terms where concept_id = ?", [concept_id])
     ids: dict[str, int] = {}
     positions = dict.fromkeys(LANGS, 0)
+    # Plain INSERTs: sqlite-utils' insert() costs a savepoint and a schema
+    # lookup per row, which dominates a large import.
     for t in record["terms"]:
         positions[t["lang"]] += 1
-        ids[term_key(t)] = (
-            db["terms"]
-            .insert(
-                {
-                    "concept_id": concept_id,
-                    **t,
-                    "position": positions[t["lang"]],
-                }
+        ids[term_key(t)] = db.execute(
+            "insert into terms (concept_id, lang, text, status, pos, usage, source, "
+            "position) values (?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                concept_id,
+                t["lang"],
+                t["text"],
+                t["status"],
+                t["pos"],
+                t["usage"],
+                t["source"],
+                positions[t["lang"]],
+            ],
+        ).lastrowid
+    db.conn.executemany(
+        "insert into definitions (concept_id, lang, text, source) values (?, ?, ?, ?)",
+        [
+            (concept_id, lang, d["text"], d["source"])
+            for lang, d in record["definitions"].items()
+        ],
+    )
+    db.conn.executemany(
+        "insert into relations (concept_id, related_id) values (?, ?)",
+        [(concept_id, r) for r in record["related"]],
+    )
+    db.conn.executemany(
+        "insert into notes (concept_id, term_id, lang, author, text, created_at) "
+        "values (?, ?, ?, ?, ?, ?)",
+        [
+            (
+                concept_id,
+                ids[n["term"]] if n["term"] else None,
+                n["lang"],
+                n["author"],
+                n["text"],
+                n["date"],
             )
-            .last_pk
-        )
-    for lang, d in record["definitions"].items():
-        db["definitions"].insert({"concept_id": concept_id, "lang": lang, **d})
-    for r in record["related"]:
-        db["relations"].insert({"concept_id": concept_id, "related_id": r})
+            for n in record["notes"]
+        ],
+    )
     for h in hidden:
         term_id = ids.get(term_key(h))
         if term_id:
             db.execute("update notes set term_id = ? where id = ?", [term_id, h["id"]])
-    for n in record["notes"]:
-        db["notes"].insert(
-            {
-                "concept_id": concept_id,
-                "term_id": ids[n["term"]] if n["term"] else None,
-                "lang": n["lang"],
-                "author": n["author"],
-                "text": n["text"],
-                "created_at": n["date"],
-            }
-        )
 
 
 def _fill_note_defaults(record: dict, current: dict | None, author: str) -> dict:
@@ -547,25 +563,75 @@ def match_existing(db: sqlite_utils.Database, records: list[dict]) -> list[int |
 
 
 def plan_import(
-    db: sqlite_utils.Database, records: list[dict], lines: list[int] | None = None
+    db: sqlite_utils.Database,
+    records: list[dict],
+    lines: list[int] | None = None,
+    *,
+    replace: bool = False,
+    unit: str = "line",
 ) -> dict:
-    """Compare RECORDS with the term base without writing: new, changed, unchanged."""
+    """Compare RECORDS with the term base without writing: new, changed, unchanged.
+
+    With REPLACE the glossary is to become exactly RECORDS: "removed" lists the
+    ids of the concepts the file lacks.
+    """
     lines = lines or list(range(1, len(records) + 1))
     targets = match_existing(db, records)
-    report = {"new": 0, "changed": 0, "unchanged": 0, "errors": [], "targets": targets}
+    report = {
+        "new": 0,
+        "changed": 0,
+        "unchanged": 0,
+        "removed": [],
+        "errors": [],
+        "targets": targets,
+    }
     known = {r["id"] for r in db.query("select id from concepts")}
     incoming = {t for t in targets if t is not None}
+    by_target: dict[int, list[int]] = {}
+    for i, target in enumerate(targets):
+        if target in known:
+            by_target.setdefault(target, []).append(i)
+    wanted = sorted(by_target)
+    # Load the concepts the file touches a batch at a time, not one by one.
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        for current in _records(db, f"and id in ({marks})", tuple(chunk)):
+            for i in by_target[current["id"]]:
+                candidate = _fill_note_defaults(
+                    {**records[i], "id": current["id"]}, current, ""
+                )
+                report["changed" if candidate != current else "unchanged"] += 1
     for record, target, line in zip(records, targets, lines, strict=True):
         if target is None or target not in known:
             report["new"] += 1
-        else:
-            current = load_record(db, target)
-            candidate = _fill_note_defaults({**record, "id": target}, current, "")
-            report["changed" if candidate != current else "unchanged"] += 1
         for r in record["related"]:
-            if r not in known and r not in incoming:
-                report["errors"].append(f"line {line}: related id {r} does not exist")
+            if r in incoming or (r in known and not replace):
+                continue
+            report["errors"].append(
+                f"{unit} {line}: related id {r} is not in the file (replace removes it)"
+                if r in known
+                else f"{unit} {line}: related id {r} does not exist"
+            )
+    if replace:
+        report["removed"] = sorted(known - incoming)
     return report
+
+
+def _remove_concept(
+    db: sqlite_utils.Database, concept_id: int, *, author: str, reason: str
+) -> None:
+    """Delete one concept with everything it has; history keeps what it was."""
+    before = load_record(db, concept_id)
+    db.execute("delete from notes where concept_id = ?", [concept_id])
+    db.execute("delete from definitions where concept_id = ?", [concept_id])
+    db.execute(
+        "delete from relations where concept_id = ? or related_id = ?",
+        [concept_id, concept_id],
+    )
+    db.execute("delete from terms where concept_id = ?", [concept_id])
+    db.execute("delete from concepts where id = ?", [concept_id])
+    _write_history(db, concept_id, "import", author, reason, before, None)
 
 
 def import_records(
@@ -575,12 +641,20 @@ def import_records(
     author: str,
     reason: str,
     lines: list[int] | None = None,
+    replace: bool = False,
+    progress: Callable[[int], None] | None = None,
+    unit: str = "line",
+    plan: dict | None = None,
 ) -> dict:
     """Upsert RECORDS in one transaction; return the counts of new/changed/unchanged.
 
-    Raises ValueError (and writes nothing) when a cross-reference does not resolve.
+    With REPLACE, concepts absent from RECORDS are removed (with history), so
+    the glossary becomes exactly RECORDS. PROGRESS, when given, is called with
+    the number of concepts done after each one. PLAN is plan_import's answer
+    when the caller already has it. Raises ValueError (and writes
+    nothing) when a cross-reference does not resolve.
     """
-    report = plan_import(db, records, lines)
+    report = plan or plan_import(db, records, lines, replace=replace, unit=unit)
     if report["errors"]:
         raise ValueError("; ".join(report["errors"][:5]))
     with db.atomic():
@@ -595,6 +669,12 @@ def import_records(
                 reason=reason,
                 action="import",
             )
+            if progress:
+                progress(1)
+        for concept_id in report["removed"]:
+            _remove_concept(db, concept_id, author=author, reason=reason)
+        if report["removed"]:
+            _bump_generation(db)
     return report
 
 

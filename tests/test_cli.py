@@ -326,7 +326,7 @@ def test_an_unknown_column_is_rejected(app, runner, tmp_path):
     "content, reason",
     [
         (None, "cannot read"),
-        (b"", "line 1"),
+        (b"", "the file is empty"),
         (b'term_en,term_ru,term_kk\r\n"unclosed,quote,x\r\n', "line 2"),
     ],
     ids=["missing", "empty", "malformed"],

@@ -64,6 +64,9 @@ ACCESS = {
     "review.request_term": "public",
     "review.requests_worklist": "user",
     "review.close_request": "reviewer",
+    "exchange.export_page": "public",
+    "exchange.download": "public",
+    "exchange.export_file": "public",
 }
 LEVEL = {"public": 0, "user": 1, "reviewer": 2, "admin": 3}
 ROLE_LEVEL = {"anonymous": 0, "translator": 1, "reviewer": 2}
@@ -102,6 +105,7 @@ def site(tmp_path_factory):
             "term_lang": "en",
             "letter": "C",
             "filename": "style.css",
+            "ext": "csv",
         },
     }
 

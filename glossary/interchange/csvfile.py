@@ -11,6 +11,7 @@ slots `note_N`, `note_N_lang`, `note_N_term`, `note_N_author`, `note_N_date`.
 from __future__ import annotations
 
 import csv
+import io
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -135,6 +136,27 @@ def write_concepts_csv(
         writer.writerow([guard_cell(row.get(name, "")) for name in header])
         count += 1
     return count
+
+
+def iter_concepts_csv(
+    records: Iterable[dict],
+    *,
+    header: list[str],
+    to_latin: Callable[[str], str],
+    delimiter: str = ",",
+) -> Iterator[str]:
+    """Yield the CSV file of RECORDS under HEADER a few rows at a time (streaming)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n", delimiter=delimiter)
+    writer.writerow(header)
+    for n, record in enumerate(records, 1):
+        row = concept_to_row(record, to_latin)
+        writer.writerow([guard_cell(row.get(name, "")) for name in header])
+        if n % 100 == 0:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
 
 
 def check_header(header: list[str]) -> list[str]:

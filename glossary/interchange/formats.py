@@ -1,0 +1,92 @@
+"""Pick the interchange format of a file and read it (pure).
+
+`read_file` takes a binary file object and its name, checks its size and
+encoding, and returns the validated concept records or the line-numbered (or
+entry-numbered) reasons it cannot be imported. The CLI and any web page call it
+through glossary.exchange.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import PurePath
+from typing import IO
+
+from .csvfile import ReadResult, read_concepts_csv
+from .jsonfile import read_json
+from .tbx import read_tbx
+
+EXTENSIONS = {".csv": "csv", ".tsv": "csv", ".tbx": "tbx", ".json": "json"}
+EXPORT_FORMATS = ("csv", "tbx", "tbx2", "json")
+MAX_BYTES = 1024 * 1024 * 1024  # a million-term TBX file is about 520 MiB
+# What a position in each format's error messages is called.
+UNITS = {"csv": "line", "tbx": "entry", "json": "concept"}
+
+
+class FileProblem(ValueError):
+    """The file cannot be read at all (wrong type, too large, not UTF-8)."""
+
+
+def format_for(filename: str) -> str:
+    """Return the import format of FILENAME from its extension."""
+    ext = PurePath(filename).suffix.lower()
+    if ext not in EXTENSIONS:
+        raise FileProblem(
+            f"cannot tell the format of {PurePath(filename).name!r}: "
+            "the name must end in .csv, .tsv, .tbx or .json"
+        )
+    return EXTENSIONS[ext]
+
+
+def _size(f: IO[bytes]) -> int | None:
+    try:
+        here = f.tell()
+        size = f.seek(0, io.SEEK_END)
+        f.seek(here)
+        return size - here
+    except (OSError, AttributeError, ValueError):
+        return None
+
+
+def _check_utf8_start(head: bytes) -> None:
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise FileProblem(
+            "the file is UTF-16; save it as UTF-8 (in Excel: CSV UTF-8) and try again"
+        )
+
+
+def read_file(f: IO[bytes], filename: str, *, max_bytes: int = MAX_BYTES) -> ReadResult:
+    """Read the concepts in F (binary), in the format FILENAME's extension names.
+
+    Raises FileProblem when the file as a whole cannot be read; otherwise the
+    result carries the valid records and every row's or entry's problems.
+    """
+    fmt = format_for(filename)
+    size = _size(f)
+    if size is None:
+        data = f.read(max_bytes + 1)
+        size = len(data)
+        f = io.BytesIO(data)
+    if size > max_bytes:
+        raise FileProblem(
+            f"the file is {size:,} bytes; the limit is {max_bytes:,} bytes"
+        )
+    if size == 0:
+        raise FileProblem("the file is empty")
+    if fmt == "tbx":
+        return read_tbx(f)
+    head = f.read(4)
+    f.seek(0)
+    _check_utf8_start(head)
+    text = io.TextIOWrapper(f, encoding="utf-8-sig", newline="")
+    try:
+        if fmt == "json":
+            return read_json(text)
+        return read_concepts_csv(text)
+    except UnicodeDecodeError:
+        raise FileProblem(
+            "the file is not UTF-8 text; save it as UTF-8 (in Excel: CSV UTF-8) "
+            "and try again"
+        ) from None
+    finally:
+        text.detach()

@@ -1,0 +1,549 @@
+"""Read and write TBX: v3 TBX-Basic (ISO 30042:2019, DCA style) and v2 (martif).
+
+Pure and streaming: the writers yield the file a concept at a time; the reader
+parses with defusedxml (no DTD, no entities) and frees each entry once read.
+The mapping of the concept record (model.py) onto TBX data categories is in
+README.md ("TBX mapping"). In short, per concept entry (`c17`):
+
+- domain → `descrip type="subjectField"`; cross-references → `ref
+  type="crossReference" target="c3"`;
+- one language section per language with terms; a definition → `descripGrp`
+  with `descrip type="definition"` and `admin type="source"` in it (at the
+  entry, with `xml:lang`, when the language has no term);
+- each term → `termSec`/`tig` (`c17-ru1`) with `termNote`
+  `administrativeStatus` (`preferredTerm-admn-sts`, …), `partOfSpeech`,
+  `admin type="source"`; the usage note is a `note` (`c17-ru1-usage`) in v3 and
+  a `termNote type="usageNote"` in v2; the Kazakh Latin form is a `note`
+  `xml:lang="kk-Latn"` (`c17-kk1-latin`), derived and never read back;
+- each note → `note id="c17-n3" xml:lang="ru"` on the concept or in the term
+  it is about, with a `transacGrp` (origination, `date`, `transacNote
+  type="responsibility"` = author) whose `ref` points at the note's id. The
+  number in the id keeps the notes' order.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Iterator
+from datetime import datetime
+from typing import IO
+from xml.sax.saxutils import escape, quoteattr
+
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import iterparse
+
+from ..model import DOMAINS, LANGS, STATUSES, normalise_concept, validate_concept
+from .csvfile import ReadResult
+
+TBX3_NS = "urn:iso:std:iso:30042:ed-2"
+GENERATOR = "glossary"
+MAX_ENTRIES = 2_000_000
+ADMIN_STATUS = {s: f"{s}Term-admn-sts" for s in STATUSES}
+_STATUS_BACK = {v.casefold(): k for k, v in ADMIN_STATUS.items()}
+_STATUS_BACK.update({s: s for s in STATUSES})
+_STATUS_BACK.update({f"{s}term": s for s in STATUSES})
+# TBX-Basic's partOfSpeech picklist has no properNoun: v3 writes "noun" in a
+# termNoteGrp whose note says "properNoun".
+_V3_POS = {"noun", "verb", "adjective", "adverb", "other"}
+_DOMAIN_BACK = {d[0]: d[0] for d in DOMAINS} | {d[1].casefold(): d[0] for d in DOMAINS}
+_OUR_ID = re.compile(r"^c([1-9]\d*)$")
+_NOTE_ID = re.compile(r"^(?:c|new)\d+-n([1-9]\d*)$")
+_XSD_DATE = re.compile(
+    r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?$"
+)
+
+
+class Flavour:
+    """Element names and choices of one TBX version."""
+
+    def __init__(self, version: int) -> None:
+        self.version = version
+        v3 = version == 3
+        self.entry = "conceptEntry" if v3 else "termEntry"
+        self.lang = "langSec" if v3 else "langSet"
+        self.term = "termSec" if v3 else "tig"
+
+
+V3, V2 = Flavour(3), Flavour(2)
+
+
+def _text(value: str) -> str:
+    return escape(value)
+
+
+def _attr(value: str) -> str:
+    return quoteattr(value)
+
+
+def xsd_date(value: str) -> str:
+    """Return VALUE as an XML Schema date or dateTime (TBX's `date` needs one)."""
+    if _XSD_DATE.match(value):
+        return value
+    try:
+        return datetime.fromisoformat(value).isoformat()
+    except ValueError:
+        return value
+
+
+def _header(flavour: Flavour, title: str) -> str:
+    if flavour.version == 3:
+        return (
+            '<?xml version="1.0" encoding="UTF-8"?>\n'
+            f'<tbx type="TBX-Basic" style="dca" xml:lang="en" xmlns="{TBX3_NS}">\n'
+            "  <tbxHeader>\n"
+            "    <fileDesc>\n"
+            f"      <titleStmt><title>{_text(title)}</title></titleStmt>\n"
+            f'      <sourceDesc><p type="generator">{GENERATOR}</p></sourceDesc>\n'
+            "    </fileDesc>\n"
+            "  </tbxHeader>\n"
+            "  <text>\n"
+            "    <body>\n"
+        )
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<martif type="TBX" xml:lang="en">\n'
+        "  <martifHeader>\n"
+        "    <fileDesc>\n"
+        f"      <titleStmt><title>{_text(title)}</title></titleStmt>\n"
+        f'      <sourceDesc><p type="generator">{GENERATOR}</p></sourceDesc>\n'
+        "    </fileDesc>\n"
+        '    <encodingDesc><p type="XCSURI">TBXXCSV02.xcs</p></encodingDesc>\n'
+        "  </martifHeader>\n"
+        "  <text>\n"
+        "    <body>\n"
+    )
+
+
+def _footer(flavour: Flavour) -> str:
+    root = "tbx" if flavour.version == 3 else "martif"
+    return f"    </body>\n  </text>\n</{root}>\n"
+
+
+def _note_lines(note: dict, note_id: str, pad: str) -> list[str]:
+    lines = [
+        f"{pad}<note id={_attr(note_id)} xml:lang={_attr(note['lang'])}>"
+        f"{_text(note['text'])}</note>"
+    ]
+    if note["author"] or note["date"]:
+        lines.append(f"{pad}<transacGrp>")
+        lines.append(f'{pad}  <transac type="transactionType">origination</transac>')
+        if note["date"]:
+            lines.append(f"{pad}  <date>{_text(xsd_date(note['date']))}</date>")
+        if note["author"]:
+            lines.append(
+                f'{pad}  <transacNote type="responsibility">'
+                f"{_text(note['author'])}</transacNote>"
+            )
+        lines.append(
+            f'{pad}  <ref type="crossReference" target={_attr(note_id)}>note</ref>'
+        )
+        lines.append(f"{pad}</transacGrp>")
+    return lines
+
+
+def _definition_lines(d: dict, pad: str, lang: str | None) -> list[str]:
+    lang_attr = f" xml:lang={_attr(lang)}" if lang else ""
+    lines = [
+        f"{pad}<descripGrp>",
+        f'{pad}  <descrip type="definition"{lang_attr}>{_text(d["text"])}</descrip>',
+    ]
+    if d["source"]:
+        lines.append(f'{pad}  <admin type="source">{_text(d["source"])}</admin>')
+    lines.append(f"{pad}</descripGrp>")
+    return lines
+
+
+def entry_lines(
+    record: dict,
+    flavour: Flavour,
+    to_latin: Callable[[str], str],
+    ids: Callable[[int], bool] | None = None,
+    position: int = 1,
+) -> list[str]:
+    """Return the lines of one concept entry (IDS tells which targets exist).
+
+    A record without an id (not yet in the term base) gets `newN`, N = POSITION.
+    """
+    cid = f"c{record['id']}" if record["id"] is not None else f"new{position}"
+    p1, p2, p3, p4 = (" " * n for n in (6, 8, 10, 12))
+    out = [f"{p1}<{flavour.entry} id={_attr(cid)}>"]
+    out.append(f'{p2}<descrip type="subjectField">{_text(record["domain"])}</descrip>')
+    term_langs = [
+        lang for lang in LANGS if any(t["lang"] == lang for t in record["terms"])
+    ]
+    for lang in LANGS:
+        if lang in record["definitions"] and lang not in term_langs:
+            out += _definition_lines(record["definitions"][lang], p2, lang)
+    for r in record["related"]:
+        if ids is None or ids(r):
+            out.append(f'{p2}<ref type="crossReference" target="c{r}">c{r}</ref>')
+    numbered = [(f"{cid}-n{i}", n) for i, n in enumerate(record["notes"], 1)]
+    for note_id, n in numbered:
+        if not n["term"]:
+            out += _note_lines(n, note_id, p2)
+    for lang in term_langs:
+        out.append(f"{p2}<{flavour.lang} xml:lang={_attr(lang)}>")
+        if lang in record["definitions"]:
+            out += _definition_lines(record["definitions"][lang], p3, None)
+        terms = [t for t in record["terms"] if t["lang"] == lang]
+        for slot, t in enumerate(terms, 1):
+            tid = f"{cid}-{lang}{slot}"
+            out.append(f"{p3}<{flavour.term} id={_attr(tid)}>")
+            out.append(f"{p4}<term>{_text(t['text'])}</term>")
+            out.append(
+                f'{p4}<termNote type="administrativeStatus">'
+                f"{ADMIN_STATUS.get(t['status'], t['status'])}</termNote>"
+            )
+            if t["pos"] and (flavour.version == 2 or t["pos"] in _V3_POS):
+                out.append(
+                    f'{p4}<termNote type="partOfSpeech">{_text(t["pos"])}</termNote>'
+                )
+            elif t["pos"]:
+                out.append(
+                    f'{p4}<termNoteGrp><termNote type="partOfSpeech">noun</termNote>'
+                    f"<note>{_text(t['pos'])}</note></termNoteGrp>"
+                )
+            if t["usage"] and flavour.version == 2:
+                out.append(
+                    f'{p4}<termNote type="usageNote">{_text(t["usage"])}</termNote>'
+                )
+            if t["source"]:
+                out.append(f'{p4}<admin type="source">{_text(t["source"])}</admin>')
+            if t["usage"] and flavour.version == 3:
+                out.append(
+                    f'{p4}<note id="{tid}-usage" xml:lang={_attr(lang)}>'
+                    f"{_text(t['usage'])}</note>"
+                )
+            if lang == "kk":
+                out.append(
+                    f'{p4}<note id="{tid}-latin" xml:lang="kk-Latn">'
+                    f"{_text(to_latin(t['text']))}</note>"
+                )
+            key = f"{lang}:{t['text']}"
+            for note_id, n in numbered:
+                if n["term"] == key:
+                    out += _note_lines(n, note_id, p4)
+            out.append(f"{p3}</{flavour.term}>")
+        out.append(f"{p2}</{flavour.lang}>")
+    out.append(f"{p1}</{flavour.entry}>")
+    return out
+
+
+def iter_tbx(
+    records: Iterable[dict],
+    *,
+    version: int = 3,
+    to_latin: Callable[[str], str],
+    title: str = "Creative industries glossary",
+    ids: Callable[[int], bool] | None = None,
+) -> Iterator[str]:
+    """Yield a TBX file (v3 TBX-Basic or v2) of RECORDS, a concept at a time.
+
+    IDS, when given, tells whether a concept is in the file: cross-references to
+    concepts outside it are left out (TBX requires every internal target to
+    resolve).
+    """
+    flavour = V3 if version == 3 else V2
+    yield _header(flavour, title)
+    for position, record in enumerate(records, 1):
+        yield "\n".join(entry_lines(record, flavour, to_latin, ids, position)) + "\n"
+    yield _footer(flavour)
+
+
+def write_tbx(records: Iterable[dict], out: IO[str], **kwargs) -> int:
+    """Write RECORDS as TBX to OUT; return the number of concepts written."""
+    count = -2
+    for chunk in iter_tbx(records, **kwargs):
+        out.write(chunk)
+        count += 1
+    return count
+
+
+# --- reading ---------------------------------------------------------------
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+_XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
+
+def _base_lang(tag: str | None) -> str:
+    """Return our language code for an xml:lang value: en-US → en, kk-KZ → kk.
+
+    A Kazakh Latin-script tag (kk-Latn) stays as it is: terms are Cyrillic.
+    """
+    if not tag:
+        return ""
+    parts = tag.replace("_", "-").split("-")
+    base = parts[0].lower()
+    if base in LANGS and not any(p.lower() == "latn" for p in parts[1:]):
+        return base
+    return tag
+
+
+def _all_text(el) -> str:
+    return "".join(el.itertext())
+
+
+class _Entry:
+    """Collects one entry's parts while walking its element tree."""
+
+    def __init__(self) -> None:
+        self.notes: list[tuple[tuple, dict]] = []
+        self.meta: dict[str, dict] = {}
+        self.problems: list[str] = []
+
+
+def _read_notes_and_meta(parent, lang: str | None, term: str | None, acc: _Entry):
+    """Collect the notes (and their transacGrp metadata) that are children of PARENT."""
+    for child in parent:
+        name = _local(child.tag)
+        if name == "note":
+            note_id = child.get("id") or ""
+            if (
+                note_id.endswith(("-usage", "-latin"))
+                or child.get(_XML_LANG) == "kk-Latn"
+            ):
+                continue
+            m = _NOTE_ID.match(note_id)
+            order = (0, int(m.group(1))) if m else (1, len(acc.notes))
+            acc.notes.append(
+                (
+                    order,
+                    {
+                        "id": note_id,
+                        "text": _all_text(child),
+                        "lang": _base_lang(child.get(_XML_LANG)) or lang or "",
+                        "author": "",
+                        "date": None,
+                        "term": term,
+                    },
+                )
+            )
+        elif name == "transacGrp":
+            target = None
+            meta = {}
+            for g in child:
+                gname = _local(g.tag)
+                if gname == "ref":
+                    target = g.get("target")
+                elif gname == "date":
+                    meta["date"] = _all_text(g).strip()
+                elif gname == "transacNote" and g.get("type") == "responsibility":
+                    meta["author"] = _all_text(g)
+            if target:
+                acc.meta[target] = meta
+
+
+def _read_definition(group, lang: str | None) -> tuple[str | None, dict] | None:
+    descrip = None
+    source = ""
+    for g in group:
+        name = _local(g.tag)
+        if name == "descrip" and g.get("type") == "definition":
+            descrip = g
+        elif name == "admin" and g.get("type") == "source":
+            source = _all_text(g)
+    if descrip is None:
+        return None
+    return _base_lang(descrip.get(_XML_LANG)) or lang, {
+        "text": _all_text(descrip),
+        "source": source,
+    }
+
+
+def _read_term(el, lang: str, acc: _Entry) -> dict | None:
+    text = None
+    term = {
+        "lang": lang,
+        "text": "",
+        "status": "",
+        "pos": "",
+        "usage": "",
+        "source": "",
+    }
+    parts = list(el)
+    # ntig: term and termNotes sit in a termGrp.
+    for child in list(parts):
+        if _local(child.tag) == "termGrp":
+            parts = list(child) + [c for c in parts if c is not child]
+    for child in parts:
+        name = _local(child.tag)
+        kind = child.get("type")
+        if name == "term":
+            text = _all_text(child)
+        elif name == "termNote":
+            _term_note(term, kind, _all_text(child), acc)
+        elif name == "termNoteGrp":
+            for g in child:
+                if _local(g.tag) == "termNote":
+                    _term_note(term, g.get("type"), _all_text(g), acc)
+            notes = [_all_text(g) for g in child if _local(g.tag) == "note"]
+            if term["pos"] == "noun" and "properNoun" in notes:
+                term["pos"] = "properNoun"
+        elif name == "admin" and kind == "source":
+            term["source"] = _all_text(child)
+        elif name == "note" and (child.get("id") or "").endswith("-usage"):
+            term["usage"] = _all_text(child)
+    if text is None:
+        acc.problems.append(f"a {lang} term entry has no <term>")
+        return None
+    term["text"] = text
+    return term
+
+
+def _term_note(term: dict, kind: str | None, value: str, acc: _Entry) -> None:
+    value_key = value.strip()
+    if kind == "administrativeStatus":
+        status = _STATUS_BACK.get(value_key.casefold().replace(" ", ""))
+        if status is None:
+            acc.problems.append(
+                f"unknown administrativeStatus {value_key!r} (allowed: "
+                + ", ".join(ADMIN_STATUS.values())
+                + ")"
+            )
+            status = value_key
+        term["status"] = status
+    elif kind == "partOfSpeech":
+        term["pos"] = value_key
+    elif kind == "usageNote":
+        term["usage"] = value
+
+
+def entry_to_record(el, ours: bool) -> tuple[dict, list[str]]:
+    """Turn one conceptEntry/termEntry element into a raw record and problems."""
+    acc = _Entry()
+    raw_id = el.get("id") or ""
+    m = _OUR_ID.match(raw_id)
+    record = {
+        "id": int(m.group(1)) if (ours and m) else None,
+        "domain": "",
+        "terms": [],
+        "definitions": {},
+        "notes": [],
+        "related": [],
+    }
+
+    def add_definition(found):
+        if found is None:
+            return
+        lang, d = found
+        if not lang:
+            acc.problems.append("a definition has no language (xml:lang)")
+        elif lang in record["definitions"]:
+            acc.problems.append(f"two {lang} definitions")
+        else:
+            record["definitions"][lang] = d
+
+    for child in el:
+        name = _local(child.tag)
+        kind = child.get("type")
+        if name == "descrip" and kind == "subjectField":
+            value = _all_text(child).strip()
+            record["domain"] = _DOMAIN_BACK.get(value.casefold(), value)
+        elif name == "descrip" and kind == "definition":
+            add_definition(_read_definition([child], None))
+        elif name == "descripGrp":
+            add_definition(_read_definition(child, None))
+        elif name == "ref" and kind == "crossReference" and ours:
+            target = _OUR_ID.match(child.get("target") or "")
+            if target:
+                record["related"].append(int(target.group(1)))
+        elif name in ("langSec", "langSet"):
+            lang = _base_lang(child.get(_XML_LANG))
+            for part in child:
+                pname = _local(part.tag)
+                if pname == "descripGrp":
+                    add_definition(_read_definition(part, lang))
+                elif pname == "descrip" and part.get("type") == "definition":
+                    add_definition(_read_definition([part], lang))
+                elif pname in ("termSec", "tig", "ntig"):
+                    term = _read_term(part, lang, acc)
+                    if term is not None:
+                        record["terms"].append(term)
+                        _read_notes_and_meta(part, lang, f"{lang}:{term['text']}", acc)
+                        if pname == "ntig":
+                            for grp in part:
+                                if _local(grp.tag) == "termGrp":
+                                    _read_notes_and_meta(
+                                        grp, lang, f"{lang}:{term['text']}", acc
+                                    )
+            _read_notes_and_meta(child, lang, None, acc)
+    _read_notes_and_meta(el, None, None, acc)
+    for _order, note in sorted(acc.notes, key=lambda x: x[0]):
+        meta = acc.meta.get(note.pop("id"), {})
+        note["author"] = meta.get("author", "")
+        note["date"] = meta.get("date")
+        record["notes"].append(note)
+    return record, acc.problems
+
+
+def read_tbx(f: IO[bytes], *, max_entries: int = MAX_ENTRIES) -> ReadResult:
+    """Read and validate every concept of a TBX file (v3 or v2; binary file F)."""
+    result = ReadResult()
+    ours = False
+    root_seen = None
+    body = None
+    position = 0
+    seen_ids: dict[int, int] = {}
+    try:
+        for event, el in iterparse(f, events=("start", "end"), forbid_dtd=True):
+            name = _local(el.tag)
+            if event == "start":
+                if root_seen is None:
+                    root_seen = name
+                    if name not in ("tbx", "martif"):
+                        result.errors.append(
+                            f"the root element is <{name}>, not <tbx> or <martif>: "
+                            "not a TBX file"
+                        )
+                        return result
+                if name == "body":
+                    body = el
+                continue
+            if name == "p" and el.get("type") == "generator":
+                ours = (el.text or "").strip() == GENERATOR
+            if name not in ("conceptEntry", "termEntry"):
+                continue
+            position += 1
+            if position > max_entries:
+                result.errors.append(f"more than {max_entries} concept entries")
+                return result
+            where = f"entry {position}" + (
+                f" (id {el.get('id')})" if el.get("id") else ""
+            )
+            raw, problems = entry_to_record(el, ours)
+            el.clear()
+            if body is not None:
+                try:
+                    body.remove(el)  # constant memory: drop each entry once read
+                except ValueError:
+                    pass
+            record = normalise_concept(raw)
+            problems += validate_concept(record)
+            if isinstance(record["id"], int):
+                if record["id"] in seen_ids:
+                    problems.append(
+                        f"id c{record['id']} is also entry {seen_ids[record['id']]}"
+                    )
+                seen_ids[record["id"]] = position
+            if problems:
+                result.errors += [f"{where}: {p}" for p in problems]
+                continue
+            result.records.append(record)
+            result.lines.append(position)
+    except DefusedXmlException:
+        result.errors.append(
+            "the file declares a DTD or entities, which are refused for safety"
+        )
+        return result
+    except SyntaxError as exc:  # xml.etree.ElementTree.ParseError
+        result.errors.append(f"malformed XML: {exc}")
+        return result
+    if root_seen is None:
+        result.errors.append("the file is empty")
+    elif position == 0 and not result.errors:
+        result.errors.append("the file has no concept entries")
+    return result
