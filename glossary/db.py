@@ -121,7 +121,6 @@ def m001_initial(db: sqlite_utils.Database) -> None:
     )
 
 
-
 @MIGRATIONS()
 def m002_review_workflow(db: sqlite_utils.Database) -> None:
     """Add accounts, API tokens, proposals, reviews, note hiding, term requests."""

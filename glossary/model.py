@@ -261,3 +261,88 @@ def validate_concept(record: dict) -> list[str]:
 def terms_signature(record: dict) -> frozenset[tuple[str, str]]:
     """Return the (lang, casefolded text) set that identifies a concept without id."""
     return frozenset((t["lang"], t["text"].casefold()) for t in record["terms"])
+
+
+def _note_key(note: dict) -> tuple:
+    return (note["text"], note["lang"], note["author"], note["term"])
+
+
+def undo_change(before: dict, after: dict, current: dict) -> tuple[dict, list[str]]:
+    """Undo one change (BEFORE → AFTER) on CURRENT, keeping every later change.
+
+    A three-way undo, part by part (domain, each term, each definition, each
+    note, each cross-reference): a part the change touched goes back to BEFORE
+    when it still is as the change left it. Return the new record and the parts
+    that changed again since, which block the undo (then the record is CURRENT).
+    """
+    conflicts: list[str] = []
+    result = {
+        **current,
+        "terms": list(current["terms"]),
+        "definitions": dict(current["definitions"]),
+        "notes": list(current["notes"]),
+        "related": list(current["related"]),
+    }
+
+    if before["domain"] != after["domain"]:
+        if current["domain"] == after["domain"]:
+            result["domain"] = before["domain"]
+        else:
+            conflicts.append("the domain")
+
+    b_terms = {term_key(t): t for t in before["terms"]}
+    a_terms = {term_key(t): t for t in after["terms"]}
+    c_terms = {term_key(t): t for t in current["terms"]}
+    for key in sorted(set(b_terms) | set(a_terms)):
+        b, a, c = b_terms.get(key), a_terms.get(key), c_terms.get(key)
+        if b == a:
+            continue
+        if c != a and c != b:
+            conflicts.append(f"the term {key}")
+        elif a is None and c is None:
+            # Removed by the change and still absent: put it back in its place.
+            others = [term_key(t) for t in before["terms"]]
+            index = next(
+                (
+                    i
+                    for i, t in enumerate(result["terms"])
+                    if term_key(t) in others[others.index(key) + 1 :]
+                ),
+                len(result["terms"]),
+            )
+            result["terms"].insert(index, b)
+        elif b is None and c is not None:
+            result["terms"] = [t for t in result["terms"] if term_key(t) != key]
+        elif b is not None and c is not None:
+            result["terms"] = [b if term_key(t) == key else t for t in result["terms"]]
+
+    for lang in sorted(set(before["definitions"]) | set(after["definitions"])):
+        b = before["definitions"].get(lang)
+        a = after["definitions"].get(lang)
+        c = current["definitions"].get(lang)
+        if b == a:
+            continue
+        if c != a and c != b:
+            conflicts.append(f"the {lang} definition")
+        elif b is None:
+            result["definitions"].pop(lang, None)
+        else:
+            result["definitions"][lang] = b
+
+    b_notes = {_note_key(n) for n in before["notes"]}
+    a_notes = {_note_key(n) for n in after["notes"]}
+    added, removed = a_notes - b_notes, b_notes - a_notes
+    result["notes"] = [n for n in result["notes"] if _note_key(n) not in added]
+    present = {_note_key(n) for n in result["notes"]}
+    for n in before["notes"]:
+        if _note_key(n) in removed and _note_key(n) not in present:
+            result["notes"].append(n)
+
+    related = set(current["related"])
+    related -= set(after["related"]) - set(before["related"])
+    related |= set(before["related"]) - set(after["related"])
+    result["related"] = sorted(related)
+
+    if conflicts:
+        return current, conflicts
+    return result, []

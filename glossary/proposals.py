@@ -25,6 +25,7 @@ from .model import (
     clean_line,
     normalise_concept,
     term_key,
+    undo_change,
     validate_concept,
 )
 
@@ -405,7 +406,7 @@ def _row_to_proposal(row: dict) -> dict:
     result = row["result_concept_id"] or row["concept_id"]
     return {
         "id": row["id"],
-        "url": f"/review/{row['id']}",
+        "url": f"/proposals/{row['id']}",
         "kind": row["kind"],
         "status": row["status"],
         "author": row["author"],
@@ -813,8 +814,19 @@ def revert(
     if not row["before"]:
         raise Conflict("this change created the entry; there is no earlier version")
     concept_id = row["concept_id"]
+    if not row["after"]:
+        raise Conflict("this change removed the entry; import it again to restore it")
     hidden = {(n["text"], n["lang"], n["author"]) for n in hidden_notes(db, concept_id)}
-    record = _strip_hidden(json.loads(row["before"]), hidden)
+    before = normalise_concept(_strip_hidden(json.loads(row["before"]), hidden))
+    after = normalise_concept(_strip_hidden(json.loads(row["after"]), hidden))
+    # Undo this change only: later changes to other parts of the entry stay.
+    record, changed_since = undo_change(before, after, load_record(db, concept_id))
+    if changed_since:
+        raise Conflict(
+            "changed again since, so this change cannot be undone by itself: "
+            + ", ".join(changed_since)
+            + " (undo the later changes first)"
+        )
     record = normalise_concept({**record, "id": concept_id})
     problems = validate_concept(record)
     if problems:

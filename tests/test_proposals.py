@@ -371,6 +371,58 @@ def test_revert_restores_the_before_snapshot_and_is_recorded(env):
         proposals.revert(db, creation["id"], reviewer, "undo")
 
 
+def test_revert_undoes_one_change_and_keeps_the_later_ones(env):
+    db, cid, translator, reviewer = env
+    first = proposals.submit(
+        db,
+        {"kind": "change", "concept_id": cid, "term": "en:typeface", "text": "font"},
+        translator,
+    )
+    proposals.approve(db, first["id"], reviewer)
+    later = proposals.submit(
+        db,
+        {
+            "kind": "note",
+            "concept_id": cid,
+            "lang": "en",
+            "text": "Printers said fount.",
+        },
+        translator,
+    )
+    proposals.approve(db, later["id"], reviewer)
+    [change] = [
+        h for h in proposals.history_entries(db, cid) if h["proposal_id"] == first["id"]
+    ]
+    proposals.revert(db, change["id"], reviewer, "font is a different concept")
+    record = concepts.load_record(db, cid)
+    assert [t["text"] for t in record["terms"] if t["lang"] == "en"] == ["typeface"]
+    # The note approved after the reverted change is still there.
+    assert "Printers said fount." in [n["text"] for n in record["notes"]]
+
+
+def test_revert_refuses_when_the_same_part_changed_again(env):
+    db, cid, translator, reviewer = env
+    first = proposals.submit(
+        db,
+        {"kind": "change", "concept_id": cid, "term": "en:typeface", "text": "font"},
+        translator,
+    )
+    proposals.approve(db, first["id"], reviewer)
+    second = proposals.submit(
+        db,
+        {"kind": "change", "concept_id": cid, "term": "en:font", "status": "admitted"},
+        translator,
+    )
+    proposals.approve(db, second["id"], reviewer)
+    before = concepts.load_record(db, cid)
+    [change] = [
+        h for h in proposals.history_entries(db, cid) if h["proposal_id"] == first["id"]
+    ]
+    with pytest.raises(proposals.Conflict, match="en:font"):
+        proposals.revert(db, change["id"], reviewer, "font is a different concept")
+    assert concepts.load_record(db, cid) == before
+
+
 def test_new_concept_note_language_and_statuses(env):
     db, _cid, translator, reviewer = env
     p = proposals.submit(

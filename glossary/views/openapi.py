@@ -247,6 +247,6 @@ def openapi_document() -> dict:
                         "domains": {"type": "array", "items": {"type": "object"}},
                     },
                 },
-            }
+            },
         },
     }

@@ -25,6 +25,7 @@ from ..auth import login_required, reviewer_required
 from ..db import get_db
 from ..model import DOMAIN_KEYS, LANGS, PARTS_OF_SPEECH, STATUSES
 from .auth import client_ip
+from .pages import POS_LABELS, STATUS_LABELS, domain_name
 
 bp = Blueprint("review", __name__)
 
@@ -73,9 +74,28 @@ def linkify(text: str) -> Markup:
     return Markup("").join(parts)
 
 
+def diff_value(value: str, what: str) -> str:
+    """Show one side of a diff row in the interface language (labels, not keys)."""
+    if what == "domain":
+        return domain_name(concepts.domain(get_db(), value)) or value
+    if what != "term":
+        return value
+    parts = []
+    for part in value.split(" · "):
+        if part in STATUS_LABELS:
+            part = str(STATUS_LABELS[part])
+        elif part in POS_LABELS:
+            part = str(POS_LABELS[part])
+        elif part.startswith("source: "):
+            part = f"{_('Source:')} {part[len('source: ') :]}"
+        parts.append(part)
+    return " · ".join(parts)
+
+
 def init_app(app) -> None:
     """Expose the workflow's labels and the linkify filter to templates."""
     app.add_template_filter(linkify, "linkify")
+    app.add_template_filter(diff_value, "diff_value")
 
     @app.context_processor
     def review_labels() -> dict:
