@@ -561,7 +561,13 @@ def approve(
         proposal = get_proposal(db, proposal_id)
         data = _merge_edits(proposal, edits)
         _before, after = build(db, data, proposal["author"])
+        # The history says why: the translator's comment, and whether and why
+        # the reviewer edited the proposal before approving it.
+        edited = data != proposal["submitted"]
         why = proposal["comment"] or f"proposal {proposal_id} by {proposal['author']}"
+        if edited or reason:
+            why += f" — {'edited and approved' if edited else 'approved'}"
+            why += f" by {reviewer['username']}" + (f": {reason}" if reason else "")
         concept_id, _outcome = save_concept(
             db,
             after,
@@ -584,7 +590,7 @@ def approve(
                 "reviewer": reviewer["username"],
                 "decision": "approved",
                 "reason": reason,
-                "edited": int(data != proposal["submitted"]),
+                "edited": int(edited),
                 "at": now(),
             }
         )

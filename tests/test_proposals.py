@@ -167,7 +167,8 @@ def test_edit_then_approve_keeps_the_raw_submission(env):
     texts = [t["text"] for t in concepts.load_record(db, cid)["terms"]]
     assert "шрифтовая гарнитура" in texts and "шрифт" not in texts
     [entry] = [h for h in concepts.history(db, cid) if h["proposal_id"] == p["id"]]
-    assert entry["reason"] == "так говорят в типографиях"
+    # The history keeps the translator's reason and says the reviewer edited it.
+    assert entry["reason"] == "так говорят в типографиях — edited and approved by rauan"
 
 
 def test_an_edit_cannot_retarget_or_break_the_proposal(env):
