@@ -17,6 +17,7 @@ from review_support import (
 
 from glossary import accounts
 from glossary.db import connect, migrate
+from glossary.views.auth import SIGNIN_PER_USER, SIGNIN_PER_USER_ANYWHERE
 
 
 @pytest.fixture
@@ -208,6 +209,31 @@ def test_sign_in_is_rate_limited_per_username_across_workers(tmp_path):
     for i in range(5):
         sign_in(app.test_client(), "ghost", f"guess {i}")
     assert sign_in(app.test_client(), "ghost").status_code == 429
+
+
+def test_one_address_cannot_lock_a_user_out_everywhere(tmp_path):
+    app = make_app(tmp_path)
+    add_user(app, "reviewer1")
+    attacker = {"REMOTE_ADDR": "203.0.113.9"}
+    for i in range(SIGNIN_PER_USER):
+        client = app.test_client()
+        client.environ_base.update(attacker)
+        assert sign_in(client, "reviewer1", f"guess {i}").status_code == 401
+    client = app.test_client()
+    client.environ_base.update(attacker)
+    assert sign_in(client, "reviewer1").status_code == 429
+    # The real user, from another address, still signs in.
+    assert sign_in(app.test_client(), "reviewer1").status_code == 302
+
+
+def test_a_username_is_limited_across_addresses_too(tmp_path):
+    app = make_app(tmp_path)
+    add_user(app, "target")
+    for i in range(SIGNIN_PER_USER_ANYWHERE):
+        client = app.test_client()
+        client.environ_base["REMOTE_ADDR"] = f"198.51.100.{i}"
+        sign_in(client, "target", f"guess {i}")
+    assert sign_in(app.test_client(), "target").status_code == 429
 
 
 def test_sign_in_is_rate_limited_per_address(tmp_path):

@@ -24,8 +24,12 @@ bp = Blueprint("auth", __name__)
 
 # Sign-in failures allowed per username and per address in the window.
 SIGNIN_WINDOW = 15 * 60
+# Failed sign-ins allowed per window: for one username from one address, from
+# one address in all, and for one username from everywhere. The last is above
+# what one address may try, so nobody can lock a reviewer out on their own.
 SIGNIN_PER_USER = 5
 SIGNIN_PER_IP = 30
+SIGNIN_PER_USER_ANYWHERE = 50
 SIGNUP_WINDOW = 60 * 60
 SIGNUP_PER_IP = 10
 
@@ -145,11 +149,15 @@ def signin():
         db = get_db()
         username = request.form.get("username", "")[:100]
         password = request.form.get("password", "")[: accounts.MAX_PASSWORD + 1]
-        user_key = f"signin:user:{accounts.username_key(username.strip())}"
+        name_key = accounts.username_key(username.strip())
+        user_key = f"signin:user:{name_key}:{client_ip()}"
+        anywhere_key = f"signin:user:{name_key}"
         ip_key = f"signin:ip:{client_ip()}"
         if (
             ratelimit.recent(db, user_key, SIGNIN_WINDOW) >= SIGNIN_PER_USER
             or ratelimit.recent(db, ip_key, SIGNIN_WINDOW) >= SIGNIN_PER_IP
+            or ratelimit.recent(db, anywhere_key, SIGNIN_WINDOW)
+            >= SIGNIN_PER_USER_ANYWHERE
         ):
             error = _(
                 "Too many failed sign-in attempts. Wait %(minutes)d minutes and "
@@ -160,8 +168,8 @@ def signin():
         else:
             user = accounts.authenticate(db, username, password)
             if user is None:
-                ratelimit.count(db, user_key, SIGNIN_WINDOW)
-                ratelimit.count(db, ip_key, SIGNIN_WINDOW)
+                for key in (user_key, anywhere_key, ip_key):
+                    ratelimit.count(db, key, SIGNIN_WINDOW)
                 # One message whether the username exists or not.
                 error = _("Wrong username or password.")
                 status = 401
