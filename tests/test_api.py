@@ -537,3 +537,17 @@ def test_concurrent_requests_over_http(server):
         answers = list(pool.map(fetch, urls))
     assert [status for status, _, _ in answers] == [200] * len(urls)
     assert {json.loads(raw)["results"][0]["id"] for _, _, raw in answers} == {1}
+
+
+def test_an_oversized_body_is_refused_before_it_is_read(client):
+    response = client.post(
+        "/api/v1/proposals",
+        data=b"{" + b" " * (2 * 1024 * 1024) + b"}",
+        content_type="application/json",
+    )
+    assert response.status_code == 413
+    assert response.get_json() == {
+        "ok": False,
+        "error": "the request body is larger than 1048576 bytes",
+        "status": 413,
+    }

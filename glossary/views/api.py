@@ -14,6 +14,14 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 MAX_LIMIT = 100
 MAX_QUERY = 200
+# No API call needs more: refuse a larger body before reading it.
+MAX_BODY = 1024 * 1024
+
+
+@bp.before_request
+def limit_body():
+    if (request.content_length or 0) > MAX_BODY:
+        raise ApiError(f"the request body is larger than {MAX_BODY} bytes", 413)
 
 
 def error_response(status: int, message: str, headers=None):
