@@ -67,6 +67,8 @@ ACCESS = {
     "exchange.export_page": "public",
     "exchange.download": "public",
     "exchange.export_file": "public",
+    "exchange.import_page": "reviewer",
+    "exchange.import_confirm": "reviewer",
 }
 LEVEL = {"public": 0, "user": 1, "reviewer": 2, "admin": 3}
 ROLE_LEVEL = {"anonymous": 0, "translator": 1, "reviewer": 2}

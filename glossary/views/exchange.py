@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
+import re
+import secrets
+import time
+from pathlib import Path
+
 from flask import (
     Blueprint,
     Response,
     abort,
     current_app,
+    g,
     render_template,
     request,
 )
 from flask_babel import gettext
+from werkzeug.utils import secure_filename
 
 from .. import concepts, exchange
+from ..auth import reviewer_required
 from ..db import connect, get_db
 from ..model import DOMAIN_KEYS, LANGS, STATUSES
 
@@ -87,3 +95,93 @@ def export_file(ext: str):
     if ext == "tbx" and request.args.get("version") == "2":
         fmt = "tbx2"
     return _download(fmt, ext == "csv" and request.args.get("excel") == "1")
+
+
+# --- import (reviewers) ------------------------------------------------------
+
+UPLOAD_TTL = 24 * 60 * 60
+_TOKEN = re.compile(r"^[0-9a-f]{32}$")
+
+
+def _uploads() -> Path:
+    folder = Path(
+        current_app.config.get("UPLOAD_FOLDER")
+        or Path(current_app.instance_path) / "uploads"
+    )
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _stored(token: str) -> Path | None:
+    """Return the upload kept under TOKEN for the signed-in reviewer, or None."""
+    if not _TOKEN.match(token or ""):
+        return None
+    found = sorted(_uploads().glob(f"{token}-{g.user['id']}-*"))
+    return found[0] if found else None
+
+
+def _run_import(path: Path, *, dry_run: bool, replace: bool) -> dict:
+    filename = path.name.split("-", 2)[2]
+    with open(path, "rb") as f:
+        return exchange.import_file(
+            get_db(),
+            f,
+            filename,
+            author=g.user["username"],
+            dry_run=dry_run,
+            replace=replace,
+        )
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@reviewer_required
+def import_page():
+    """Upload a .csv, .tsv, .tbx or .json file, preview the changes, then import."""
+    if request.method == "GET":
+        return render_template("pages/import.html", report=None)
+    upload = request.files.get("file")
+    replace = request.form.get("mode") == "replace"
+    if upload is None or not upload.filename:
+        return render_template(
+            "pages/import.html", report=None, error=gettext("Choose a file to import.")
+        ), 400
+    # Keep the file until the reviewer confirms the preview (or a day passes).
+    now = time.time()
+    for old in _uploads().iterdir():
+        if now - old.stat().st_mtime > UPLOAD_TTL:
+            old.unlink(missing_ok=True)
+    token = secrets.token_hex(16)
+    name = secure_filename(upload.filename) or "upload"
+    path = _uploads() / f"{token}-{g.user['id']}-{name}"
+    upload.save(path)
+    report = _run_import(path, dry_run=True, replace=replace)
+    if report["errors"]:
+        path.unlink(missing_ok=True)
+    return render_template(
+        "pages/import.html", report=report, token=token, replace=replace
+    ), (200 if not report["errors"] else 400)
+
+
+@bp.post("/import/confirm")
+@reviewer_required
+def import_confirm():
+    """Import the file whose preview the reviewer has just seen."""
+    path = _stored(request.form.get("token", ""))
+    if path is None:
+        return render_template(
+            "pages/import.html",
+            report=None,
+            error=gettext(
+                "That upload has expired or was already imported: "
+                "upload the file again."
+            ),
+        ), 409
+    try:
+        report = _run_import(
+            path, dry_run=False, replace=request.form.get("mode") == "replace"
+        )
+    finally:
+        path.unlink(missing_ok=True)
+    return render_template("pages/import.html", report=report, done=True), (
+        200 if not report["errors"] else 400
+    )
