@@ -39,8 +39,8 @@ TIERS: dict[str, tuple[int, float]] = {
     "exact": (0, 100.0),
     "normalised": (1, 98.0),
     "prefix": (2, 95.0),
-    "word": (3, 92.0),
-    "lemma": (4, 90.0),
+    "lemma": (3, 92.0),
+    "word": (4, 90.0),
     "folded": (5, 86.0),
     "latin": (5, 86.0),
     "translit": (5, 86.0),
@@ -50,6 +50,10 @@ TIERS: dict[str, tuple[int, float]] = {
 FUZZY_CUTOFF = 70.0
 PREFIX_MIN = 3  # letters before a prefix finds anything
 CAP = 400  # candidates taken from one posting list or prefix range
+STOP_WORDS = frozenset(
+    "в во на о об обо с со к ко по из у за до от для при".split()
+    + "the a an of in on to for".split()
+)
 LANG_CODES = {"en": 0, "ru": 1, "kk": 2}
 LANG_NAMES = ["en", "ru", "kk"]
 
@@ -212,7 +216,7 @@ class SearchIndex:
                 words.setdefault(w, []).append(i)
             if lang != "ru":
                 st = [word_stem(w, lang) for w in ws]
-                for w, s in zip(ws, st):
+                for w, s in zip(ws, st, strict=True):
                     if s != w:
                         words.setdefault(s, []).append(i)
                 stem_key = " ".join(st)
@@ -282,7 +286,14 @@ class SearchIndex:
             "NFC", turkic_lower(unicodedata.normalize("NFC", query))
         ).replace("ё", "е")
 
-        def add(ids, how: str, sub: int = 0, score: float | None = None) -> None:
+        def add(
+            ids,
+            how: str,
+            sub: int = 0,
+            score: float | None = None,
+            tier: int | None = None,
+            near: str | None = None,
+        ) -> None:
             for i in np.asarray(ids).tolist():
                 if lang_code is not None and self.lang[i] != lang_code:
                     continue
@@ -293,16 +304,18 @@ class SearchIndex:
                     h = "exact"
                 elif how == "script":
                     h = "latin" if self.lang[i] == 2 else "translit"
-                tier, base = TIERS[h]
+                t, base = TIERS[h]
+                t = t if tier is None else tier
                 status = int(self.status[i])
                 text = self.text[i]
                 if score is None:
                     extra = max(0, len(self.key[i]) - len(qkey))
                     s = base - 0.5 * status - min(0.4, extra / 50) - 0.1 * sub
-                    rank = (tier, sub, 0.0, status, len(text), int(self.concept[i]))
+                    close = -fuzz.ratio(near, self.key[i]) if near else 0.0
+                    rank = (t, sub, close, status, len(text), int(self.concept[i]))
                 else:
                     s = score * 0.8
-                    rank = (tier, 0, -score, status, len(text), int(self.concept[i]))
+                    rank = (t, 0, -score, status, len(text), int(self.concept[i]))
                 cid = int(self.concept[i])
                 current = best.get(cid)
                 if current is None or rank < current[0]:
@@ -334,23 +347,38 @@ class SearchIndex:
         if len(words) == 1 and len(qkey) >= PREFIX_MIN:
             add(self._word_prefix(qkey), variant or "word", 2 if variant else 0)
         elif len(words) > 1:
-            add(self._all_words(words, self.words), variant or "word", 2 if variant else 0)
-        # inflections: Kazakh and English stems, Russian lexemes
+            add(
+                self._all_words(words, self.words),
+                variant or "word",
+                2 if variant else 0,
+            )
+        # inflections: Kazakh and English stems, Russian lexemes; prepositions and
+        # articles typed around the term ("в музее", "the museums") are left out
+        words = [w for w in words if w not in STOP_WORDS] or words
+        lkey = " ".join(words)
         stemmed = [kazakh_stem(w) for w in words]
         en = [english_stem(w) for w in words]
         how = variant or "lemma"
         sub = 3 if variant else 0
-        for cand in {" ".join(stemmed), " ".join(en)} - {qkey}:
-            add(self.keys.exact(cand), how, sub)
-            add(self.stems.exact(cand), how, sub)
-        add(self.stems.exact(qkey), how, sub)
+        for cand in {" ".join(stemmed), " ".join(en), lkey} - {qkey}:
+            add(self.keys.exact(cand), how, sub, near=qkey)
+            add(self.stems.exact(cand), how, sub, near=qkey)
+        add(self.stems.exact(qkey), how, sub, near=qkey)
         forms = []
-        for w, s, e in zip(words, stemmed, en):
-            f = set(russian_forms(w)) | {s, e, w}
-            forms.append(f)
+        for w, s, e in zip(words, stemmed, en, strict=True):
+            forms.append(set(russian_forms(w)) | {s, e, w})
         if any(len(f) > 1 for f in forms):
-            ids = self._all_forms(forms)
-            add(ids, how, sub)
+            full, partial = [], []
+            for i in self._all_forms(forms).tolist():
+                ws = self.key[i].split()
+                if len(ws) == len(words):
+                    full.append(i)
+                elif not set(words) <= set(ws):
+                    partial.append(i)
+            add(full, how, sub, near=qkey)
+            # an inflected word of a longer term: after the words found as typed
+            word_tier = None if variant else TIERS["word"][0]
+            add(partial, how, sub + 1, near=qkey, tier=word_tier)
 
     def _word_prefix(self, key: str) -> np.ndarray:
         return self.words.prefix(key)
@@ -484,7 +512,7 @@ class SearchIndex:
     def complete(
         self, query: str, *, lang: str | None = None, limit: int = 8
     ) -> list[Hit]:
-        """Return terms that complete QUERY as typed so far (autocomplete), best first."""
+        """Return terms that complete QUERY as typed so far, best first."""
         return self.search(query, lang=lang, limit=limit)
 
 

@@ -36,6 +36,13 @@ def normalise(text: str) -> str:
     return unicodedata.normalize("NFC", _PUNCT.sub(" ", text).strip())
 
 
+_CYRILLIC_WORD_WITH_LATIN_I = re.compile(r"\S*[а-яәғқңөұүһі]\S*")
+
+
 def fold_kazakh(key: str) -> str:
-    """Fold Kazakh letters of a normalised KEY to their Russian look-alikes."""
+    """Fold Kazakh letters of a normalised KEY to their Russian look-alikes.
+
+    A Latin "i" inside a Cyrillic word (typed for і) is folded as і is.
+    """
+    key = _CYRILLIC_WORD_WITH_LATIN_I.sub(lambda m: m.group().replace("i", "и"), key)
     return key.translate(KAZAKH_TO_RUSSIAN_LOOKALIKE)

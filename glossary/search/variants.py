@@ -1,11 +1,12 @@
-"""What people type instead of the term: other scripts, wrong layouts, inflections (pure).
+"""What people type instead of a term: other scripts, wrong layouts, inflections.
 
 - skeleton(): one loose Latin key that the Cyrillic term (Kazakh or Russian) and every
   common way of typing it in Latin letters share: Kazakh 2021, 2018 (acute), 2017
   (apostrophe), Turkish-style, informal ASCII (sh zh ch gh ng q, plain vowels) and the
   usual Russian transliterations ("kreativnye industrii").
 - from_layout(): text typed with the wrong keyboard layout active, as it was meant
-  (English keys → ЙЦУКЕН Russian or the Kazakh layout's digit row; Russian keys → English).
+  (English keys → ЙЦУКЕН or the Kazakh digit row; Russian keys → English).
+Pure: no Flask.
 - kazakh_stem(), english_stem(), russian_forms(): dictionary forms and inflections.
 """
 
@@ -19,7 +20,7 @@ from functools import lru_cache
 
 _CYR_TO_LATIN = {
     "а": "a", "ә": "a", "б": "b", "в": "v", "г": "g", "ғ": "g", "д": "d", "е": "e",
-    "ё": "e", "ж": "j", "з": "z", "и": "i", "й": "i", "і": "i", "ы": "i", "к": "k",
+    "ё": "e", "ж": "zh", "з": "z", "и": "i", "й": "i", "і": "i", "ы": "i", "к": "k",
     "қ": "k", "л": "l", "м": "m", "н": "n", "ң": "n", "о": "o", "ө": "o", "п": "p",
     "р": "r", "с": "s", "ш": "s", "щ": "s", "т": "t", "у": "u", "ү": "u", "ұ": "u",
     "ф": "f", "х": "h", "һ": "h", "ц": "c", "ч": "c", "ъ": "", "ь": "", "э": "e",
@@ -31,12 +32,14 @@ _CYR_TABLE = str.maketrans(_CYR_TO_LATIN)
 _APOSTROPHE = re.compile(r"([a-z])['’ʼ`´]")
 _APOSTROPHE_LETTERS = {"y": "u", "s": "s", "c": "c"}
 # Letters with marks whose plain letter is not the skeleton letter.
-_SPECIAL = str.maketrans({"ý": "u", "ŋ": "n", "ı": "i", "ç": "c", "ş": "s", "x": "ks", "w": "v"})
+_SPECIAL = str.maketrans(
+    {"ý": "u", "ŋ": "n", "ı": "i", "ç": "c", "ş": "s", "x": "ks", "w": "v"}
+)
 # Digraphs and variants, longest first; applied to both sides, so "нг" and "ng" meet.
 _DIGRAPHS = [
     ("shch", "s"), ("sch", "s"), ("tsh", "c"), ("ch", "c"), ("ts", "c"), ("sh", "s"),
     ("zh", "j"), ("kh", "h"), ("gh", "g"), ("ng", "n"), ("yo", "e"),
-    ("ya", "ia"), ("yu", "iu"), ("ja", "ia"), ("ju", "iu"), ("q", "k"), ("y", "i"),
+    ("ya", "ia"), ("yu", "iu"), ("yj", "i"), ("q", "k"), ("y", "i"),
     ("ii", "i"), ("ei", "e"),
 ]  # fmt: skip
 _DIGRAPH_RE = re.compile("|".join(re.escape(a) for a, _ in _DIGRAPHS))
@@ -57,7 +60,9 @@ def skeleton_word(word: str) -> str:
     """Return the skeleton of one lower-case WORD (Cyrillic or Latin)."""
     if any("а" <= c <= "я" or c in "әғқңөұүһіё" for c in word):
         return _fold_latin(word.translate(_CYR_TABLE))
-    word = _APOSTROPHE.sub(lambda m: _APOSTROPHE_LETTERS.get(m.group(1), m.group(1)), word)
+    word = _APOSTROPHE.sub(
+        lambda m: _APOSTROPHE_LETTERS.get(m.group(1), m.group(1)), word
+    )
     word = word.translate(_SPECIAL)
     word = "".join(
         c for c in unicodedata.normalize("NFD", word) if not unicodedata.combining(c)
@@ -86,13 +91,23 @@ def is_cyrillic(text: str) -> bool:
     )
 
 
-# --- wrong keyboard layout ------------------------------------------------------------
+# --- wrong keyboard layout ---------------------------------------------------------
 
 _QWERTY = "qwertyuiop[]asdfghjkl;'zxcvbnm,.`"
 _JCUKEN = "йцукенгшщзхъфывапролджэячсмитьбюё"
-_EN_TO_RU = dict(zip(_QWERTY, _JCUKEN))
-# The Kazakh layout (xkb symbols/kz, RST KazSSR 903-90): Kazakh letters on the digit row.
-_KK_DIGITS = {"2": "ә", "3": "і", "4": "ң", "5": "ғ", "8": "ү", "9": "ұ", "0": "қ", "-": "ө", "=": "һ"}
+_EN_TO_RU = dict(zip(_QWERTY, _JCUKEN, strict=True))
+# The Kazakh layout (xkb symbols/kz, RST KazSSR 903-90): Kazakh letters on digits.
+_KK_DIGITS = {
+    "2": "ә",
+    "3": "і",
+    "4": "ң",
+    "5": "ғ",
+    "8": "ү",
+    "9": "ұ",
+    "0": "қ",
+    "-": "ө",
+    "=": "һ",
+}
 _RU_TO_EN = {v: k for k, v in _EN_TO_RU.items()}
 
 
@@ -116,7 +131,7 @@ def from_layout(text: str) -> str | None:
     return None
 
 
-# --- morphology -------------------------------------------------------------------------
+# --- morphology ---------------------------------------------------------------
 
 # Kazakh inflection: case after possessive after plural, so stripped in that order,
 # each with every vowel-harmony and assimilation variant (longest first).
@@ -126,9 +141,7 @@ _KK_CASE = sorted(
     key=len,
     reverse=True,
 )
-_KK_POSSESSIVE = sorted(
-    "ымыз іміз ыңыз іңіз сы сі ы і".split(), key=len, reverse=True
-)
+_KK_POSSESSIVE = sorted("ымыз іміз ыңыз іңіз сы сі ы і".split(), key=len, reverse=True)
 _KK_PLURAL = "лар лер дар дер тар тер".split()
 _KK_VOWELS = set("аәеиоөуұүыіэюяё")
 
