@@ -268,12 +268,13 @@ class SearchIndex:
         offset: int = 0,
     ) -> list[Hit]:
         """Return up to LIMIT concepts matching QUERY, best first."""
-        ranked = self._ranked(query, lang, domain, offset + limit)
-        return ranked[offset : offset + limit]
+        ranked = self.ranked(query, lang, domain, offset + limit)
+        return [hit for _, hit in ranked[offset : offset + limit]]
 
-    def _ranked(
+    def ranked(
         self, query: str, lang: str | None, domain: str | None, want: int
-    ) -> list[Hit]:
+    ) -> list[tuple[tuple, Hit]]:
+        """Return (rank, hit) pairs, best first: at least WANT of them if there are."""
         qkey = normalise(query)
         if not qkey or not len(self):
             return []
@@ -336,8 +337,7 @@ class SearchIndex:
         # 3. typos
         if not enough() and len(qkey.replace(" ", "")) >= 3:
             self._fuzzy(qkey, raw, add)
-        ranked = sorted(best.values(), key=lambda item: item[0])
-        return [hit for _, hit in ranked]
+        return sorted(best.values(), key=lambda item: item[0])
 
     def _lookups(self, qkey: str, variant: str, add) -> None:
         """Look QKEY up by prefix, word and inflection (how: VARIANT, or the tier)."""
@@ -491,8 +491,10 @@ class SearchIndex:
 
     # --- "did you mean" and autocomplete --------------------------------------------
 
-    def suggest(self, query: str, limit: int = 3) -> list[str]:
-        """Return term texts close to QUERY, for "did you mean"."""
+    def suggest(
+        self, query: str, limit: int = 3, exclude: frozenset[int] = frozenset()
+    ) -> list[str]:
+        """Return term texts close to QUERY, for "did you mean" (not of EXCLUDE)."""
         qkey = normalise(query)
         if not qkey or not len(self) or len(qkey.replace(" ", "")) < 3:
             return []
@@ -501,6 +503,8 @@ class SearchIndex:
 
         def collect(ids, how, sub=0, score=None):
             for i in np.asarray(ids).tolist():
+                if int(self.concept[i]) in exclude:
+                    continue
                 rank = (-(score or 0), int(self.status[i]), len(self.text[i]))
                 text = self.text[i]
                 if text not in found or rank < found[text]:
@@ -525,3 +529,42 @@ def _intersect(sets: list[np.ndarray]) -> np.ndarray:
         if not len(out):
             break
     return out
+
+
+class LayeredIndex:
+    """A big index with a small one over recently changed concepts laid on top.
+
+    Rebuilding a million terms takes seconds; a change touches a few concepts. The
+    concepts in CHANGED are looked up in PATCH (built from their current terms; a
+    deleted concept simply has none) and ignored in BASE.
+    """
+
+    def __init__(self, base: SearchIndex, rows: list[dict], changed: set[int]):
+        self.base = base
+        self.patch = SearchIndex(rows)
+        self.changed = frozenset(changed)
+
+    def __len__(self) -> int:
+        return len(self.base) + len(self.patch)
+
+    def ranked(self, query, lang, domain, want):
+        base = [
+            pair
+            for pair in self.base.ranked(query, lang, domain, want + len(self.changed))
+            if pair[1].concept_id not in self.changed
+        ]
+        return sorted(base + self.patch.ranked(query, lang, domain, want))
+
+    def search(self, query, *, lang=None, domain=None, limit=10, offset=0):
+        ranked = self.ranked(query, lang, domain, offset + limit)
+        return [hit for _, hit in ranked[offset : offset + limit]]
+
+    def suggest(self, query: str, limit: int = 3) -> list[str]:
+        out = self.patch.suggest(query, limit)
+        for text in self.base.suggest(query, limit, exclude=self.changed):
+            if text not in out:
+                out.append(text)
+        return out[:limit]
+
+    def complete(self, query, *, lang=None, limit=8):
+        return self.search(query, lang=lang, limit=limit)
