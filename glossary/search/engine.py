@@ -47,6 +47,21 @@ TIERS: dict[str, tuple[int, float]] = {
     "layout": (5, 86.0),
     "fuzzy": (6, 0.0),
 }
+# What each `how` means (README and the OpenAPI document say the same).
+HOW_DESCRIPTIONS: dict[str, str] = {
+    "exact": "the term as stored, ignoring case only",
+    "normalised": "the term ignoring case, ё/е, hyphens, dashes, quotes and spaces",
+    "prefix": "the beginning of the term (autocomplete, 3+ letters)",
+    "lemma": "an inflected form: Russian cases and numbers, Kazakh plural, "
+    "possessive and case endings, English plurals",
+    "word": "one or more words of a longer term",
+    "folded": "Kazakh typed with Russian look-alike letters (к for қ, у for ү …)",
+    "latin": "Kazakh in Latin letters: 2021, 2018 or 2017 alphabet, "
+    "Turkish-style or informal ASCII",
+    "translit": "Russian typed in Latin transliteration",
+    "layout": "typed with the wrong keyboard layout (en↔ru, the Kazakh digit row)",
+    "fuzzy": "a similar spelling (one or two typos)",
+}
 FUZZY_CUTOFF = 70.0
 PREFIX_MIN = 3  # letters before a prefix finds anything
 CAP = 400  # candidates taken from one posting list or prefix range

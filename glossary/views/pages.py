@@ -23,10 +23,13 @@ STATUS_LABELS = {
 HOW_LABELS = {
     "exact": _l("exact match"),
     "normalised": _l("match ignoring case, ё/е and punctuation"),
-    "latin": _l("match in Kazakh Latin script"),
-    "folded": _l("Kazakh typed with Russian letters"),
     "prefix": _l("beginning of the term"),
+    "lemma": _l("another form of the word"),
     "word": _l("one word of the term"),
+    "folded": _l("Kazakh typed with Russian letters"),
+    "latin": _l("match in Kazakh Latin script"),
+    "translit": _l("Russian typed in Latin letters"),
+    "layout": _l("typed with the wrong keyboard layout"),
     "fuzzy": _l("similar spelling"),
 }
 LANG_LABELS = {"en": _l("English"), "ru": _l("Russian"), "kk": _l("Kazakh")}
