@@ -42,7 +42,8 @@ def words(lang: str) -> list[str]:
     path = WORD_LISTS[lang]
     if not path.exists():
         raise SystemExit(
-            f"{path} is missing: apt-get install wamerican-large hunspell-ru hunspell-kk"
+            f"{path} is missing: "
+            "apt-get install wamerican-large hunspell-ru hunspell-kk"
         )
     out = set()
     with open(path, encoding="utf-8", errors="ignore") as f:

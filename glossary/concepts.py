@@ -6,6 +6,8 @@ the API and the CLI all go through them. Multi-step writes run in `db.atomic()`.
 
 from __future__ import annotations
 
+import ctypes
+import gc
 import json
 import threading
 from collections.abc import Iterator
@@ -331,13 +333,23 @@ def search_index(
                 return patched
             current = generation(db)
             last = _last_change(db)[1]
-            base = SearchIndex(list(db.query(_TERM_ROWS)))
+            base = SearchIndex(db.query(_TERM_ROWS))  # streamed, not listed
         finally:
             if own:
                 db.conn.commit()
+        _release_memory()
         cached = _CachedIndex(current, last, base)
         _INDEXES[cache_key] = cached
         return cached.index
+
+
+def _release_memory() -> None:
+    """Give the build's temporary memory back to the system (glibc only)."""
+    gc.collect()
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
 
 
 def _patch(

@@ -15,7 +15,9 @@ are grouped by concept: each concept is listed once, with its best term.
 from __future__ import annotations
 
 import unicodedata
+from array import array
 from bisect import bisect_left
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -32,6 +34,7 @@ from .variants import (
     russian_forms,
     skeleton,
     skeleton_stem,
+    skeleton_word,
 )
 
 # how → (tier, base score); a lower tier ranks first.
@@ -65,6 +68,8 @@ HOW_DESCRIPTIONS: dict[str, str] = {
 FUZZY_CUTOFF = 70.0
 PREFIX_MIN = 3  # letters before a prefix finds anything
 CAP = 400  # candidates taken from one posting list or prefix range
+FUZZY_POSTINGS = 60  # entries taken per similar word (the best ones: shortest first)
+FUZZY_RERANK = 1500  # entries re-ranked with rapidfuzz
 STOP_WORDS = frozenset(
     "в во на о об обо с со к ко по из у за до от для при".split()
     + "the a an of in on to for".split()
@@ -93,13 +98,36 @@ def word_stem(word: str, lang: str) -> str:
     return word
 
 
+class Packed:
+    """A read-only list of strings kept as one string and offsets (compact)."""
+
+    __slots__ = ("data", "offsets")
+
+    def __init__(self, strings) -> None:
+        strings = list(strings)
+        self.data = "".join(strings)
+        self.offsets = array("i", [0])
+        total = 0
+        for s in strings:
+            total += len(s)
+            self.offsets.append(total)
+
+    def __len__(self) -> int:
+        return len(self.offsets) - 1
+
+    def __getitem__(self, i: int) -> str:
+        return self.data[self.offsets[i] : self.offsets[i + 1]]
+
+
 class SortedKeys:
     """Strings sorted for exact and prefix lookup; each maps to entry numbers."""
 
-    def __init__(self, pairs: list[tuple[str, int]]) -> None:
-        pairs.sort()
-        self.keys = [k for k, _ in pairs]
-        self.ids = np.fromiter((i for _, i in pairs), dtype=np.int32, count=len(pairs))
+    def __init__(self, keys: list[str], ids: array) -> None:
+        order = sorted(range(len(keys)), key=keys.__getitem__)
+        self.keys = Packed(keys[j] for j in order)
+        self.order = np.array(order, dtype=np.int32)
+        self.ids = np.frombuffer(ids, dtype=np.int32)[self.order]
+
 
     def exact(self, key: str) -> np.ndarray:
         lo = bisect_left(self.keys, key)
@@ -117,26 +145,48 @@ class SortedKeys:
         return self.ids[lo:hi]
 
 
-class Postings:
-    """Word → entry numbers (shortest terms first), with word trigrams for typos."""
+class KeyOf:
+    """Entry number → its key, read from the sorted keys (no second copy)."""
 
-    def __init__(self, table: dict[str, list[int]], order: np.ndarray) -> None:
-        self.words = sorted(table)
-        offsets = np.zeros(len(self.words) + 1, dtype=np.int64)
-        parts = []
-        for n, w in enumerate(self.words):
-            ids = table[w]
-            offsets[n + 1] = offsets[n] + len(ids)
-            parts.append(ids)
-        flat = np.fromiter(
-            (i for ids in parts for i in ids), dtype=np.int32, count=int(offsets[-1])
+    __slots__ = ("keys", "rank")
+
+    def __init__(self, sorted_keys: SortedKeys) -> None:
+        self.keys = sorted_keys.keys
+        self.rank = array("i", bytes(4 * len(sorted_keys.order)))
+        for position, entry in enumerate(sorted_keys.order.tolist()):
+            self.rank[entry] = position
+
+    def __getitem__(self, i: int) -> str:
+        return self.keys[self.rank[i]]
+
+
+class Postings:
+    """Word → entry numbers (better entries first), with word trigrams for typos.
+
+    Built with numpy from parallel arrays: VOCAB (the words), WORD_IDS and
+    ENTRY_IDS (one pair per occurrence); ORDER ranks entries (status, length).
+    """
+
+    def __init__(
+        self,
+        vocab: list[str],
+        word_ids: np.ndarray,
+        entry_ids: np.ndarray,
+        order: np.ndarray,
+    ) -> None:
+        perm = sorted(range(len(vocab)), key=vocab.__getitem__)
+        self.words = Packed(vocab[i] for i in perm)
+        rank = np.empty(len(vocab), dtype=np.int32)
+        rank[np.array(perm, dtype=np.int64)] = np.arange(len(vocab), dtype=np.int32)
+        wid = rank[word_ids] if len(word_ids) else word_ids.astype(np.int32)
+        sort = np.lexsort((order[entry_ids], wid)) if len(wid) else wid
+        self.ids = entry_ids[sort].astype(np.int32)
+        counts = np.bincount(wid, minlength=len(vocab)) if len(wid) else np.zeros(
+            len(vocab), dtype=np.int64
         )
-        self.offsets = offsets
-        # Within each word, better entries (status, then length) first.
-        rank = order[flat] if len(flat) else flat
-        starts = np.repeat(np.arange(len(self.words)), np.diff(offsets))
-        self.ids = flat[np.lexsort((rank, starts))] if len(flat) else flat
-        self._grams: dict[str, np.ndarray] | None = None
+        self.offsets = np.zeros(len(vocab) + 1, dtype=np.int64)
+        np.cumsum(counts, out=self.offsets[1:])
+        self._build_grams()
 
     def _index(self, word: str) -> int:
         n = bisect_left(self.words, word)
@@ -163,27 +213,64 @@ class Postings:
     # typos: trigram candidates, re-ranked with rapidfuzz
 
     def _build_grams(self) -> None:
-        table: dict[str, list[int]] = {}
-        for n, w in enumerate(self.words):
-            for g in _grams(w):
-                table.setdefault(g, []).append(n)
-        self._grams = {g: np.array(v, dtype=np.int32) for g, v in table.items()}
+        """Trigram → word postings, computed with numpy over all words at once."""
+        nwords = len(self.words)
+        if not nwords:
+            self.lut = np.full(1, -1, dtype=np.int64)
+            self.k = 1
+            self.gram_keys = np.zeros(0, dtype=np.int64)
+            self.gram_offsets = np.zeros(1, dtype=np.int64)
+            self.gram_words = np.zeros(0, dtype=np.int32)
+            return
+        text = "\x00".join(f" {self.words[n]} " for n in range(nwords))
+        codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+        # Letters → dense numbers through a lookup table (0 is the separator).
+        alpha = sorted(set(text))
+        self.lut = np.full(ord(alpha[-1]) + 1, -1, dtype=np.int64)
+        self.lut[[ord(c) for c in alpha]] = np.arange(len(alpha))
+        self.k = k = len(alpha)
+        inv = self.lut[codes]
+        grams = inv[:-2] * k * k + inv[1:-1] * k + inv[2:]
+        sep = codes == 0
+        wid = np.cumsum(sep)[:-2]
+        valid = ~(sep[:-2] | sep[1:-1] | sep[2:])
+        pairs = np.sort(grams[valid] * nwords + wid[valid])
+        pairs = pairs[_firsts(pairs)]
+        grams, wid = pairs // nwords, (pairs % nwords).astype(np.int32)
+        starts = np.flatnonzero(_firsts(grams))
+        self.gram_keys = grams[starts]
+        self.gram_offsets = np.append(starts, len(grams)).astype(np.int64)
+        self.gram_words = wid
 
-    def similar(self, word: str, limit: int = 12) -> list[tuple[str, float]]:
+    def _grams_of(self, word: str) -> tuple[np.ndarray, int]:
+        codes = np.frombuffer(f" {word} ".encode("utf-32-le"), dtype=np.uint32)
+        inside = codes < len(self.lut)
+        inv = np.where(inside, self.lut[np.minimum(codes, len(self.lut) - 1)], -1)
+        k = self.k
+        grams = inv[:-2] * k * k + inv[1:-1] * k + inv[2:]
+        ok = (inv[:-2] >= 0) & (inv[1:-1] >= 0) & (inv[2:] >= 0)
+        return np.unique(grams[ok]), len(codes) - 2
+
+    def similar(self, word: str, limit: int = 8) -> list[tuple[str, float]]:
         """Return words within about two edits of WORD, most similar first."""
-        if self._grams is None:
-            self._build_grams()
-        grams = _grams(word)
-        lists = [self._grams[g] for g in grams if g in self._grams]
-        if not lists:
+        grams, total = self._grams_of(word)
+        if not len(grams) or not len(self.gram_keys):
             return []
+        at = np.searchsorted(self.gram_keys, grams)
+        inside = at < len(self.gram_keys)
+        at, grams = at[inside], grams[inside]
+        at = at[self.gram_keys[at] == grams]
+        if not len(at):
+            return []
+        offsets = self.gram_offsets
+        lists = [self.gram_words[offsets[i] : offsets[i + 1]] for i in at.tolist()]
         found, counts = np.unique(np.concatenate(lists), return_counts=True)
         # Two edits destroy at most six trigrams of the word.
-        need = max(1, len(grams) - 6)
+        need = max(1, total - 6)
         keep = found[counts >= need]
-        if len(keep) > 3000:
-            keep = found[np.argsort(-counts, kind="stable")[:3000]]
-        cands = [self.words[n] for n in keep]
+        if len(keep) > 2000:
+            keep = found[np.argsort(-counts, kind="stable")[:2000]]
+        cands = [self.words[n] for n in keep.tolist()]
         out = process.extract(
             word,
             cands,
@@ -194,79 +281,119 @@ class Postings:
         return [(w, s) for w, s, _ in out]
 
 
-def _grams(word: str) -> set[str]:
-    w = f" {word} "
-    return {w[i : i + 3] for i in range(len(w) - 2)}
-
-
 class SearchIndex:
     """Ranked lookup over (concept, lang, text, status) rows."""
 
-    def __init__(self, rows: list[dict]) -> None:
-        """Index ROWS: dicts with concept_id, domain, lang, text, status."""
-        n = len(rows)
-        self.concept = np.zeros(n, dtype=np.int64)
-        self.lang = np.zeros(n, dtype=np.int8)
-        self.status = np.zeros(n, dtype=np.int8)
+    def __init__(self, rows: Iterable[dict]) -> None:
+        """Index ROWS (read once): dicts with concept_id, domain, lang, text, status."""
+        texts: list[str] = []
+        keys: list[str] = []
         domains: dict[str, int] = {}
-        self.domain = np.zeros(n, dtype=np.int16)
-        self.text: list[str] = []
-        self.key: list[str] = []
-        keys, folded, skeletons, stems = [], [], [], []
-        words: dict[str, list[int]] = {}
-        fwords: dict[str, list[int]] = {}
-        swords: dict[str, list[int]] = {}
+        folded, skeletons, stems = _Keys(), _Keys(), _Keys()
+        # Each distinct word is analysed once; its forms are cached per language.
+        vocab = _Vocab()
+        fvocab = _Vocab()
+        svocab = _Vocab()
+        kk_stem: dict[str, str] = {}
+        en_stem: dict[str, str] = {}
+        skel: dict[str, str] = {}
+        sstem: dict[str, str] = {}
+        fold: dict[str, str] = {}
+        concept, lang_a, status_a, domain_a = (
+            array("q"),
+            array("b"),
+            array("b"),
+            array("h"),
+        )
         for i, r in enumerate(rows):
             text, lang = r["text"], r["lang"]
             key = normalise(text)
-            self.concept[i] = r["concept_id"]
-            self.lang[i] = LANG_CODES[lang]
-            self.status[i] = STATUS_RANK.get(r["status"], 3)
-            self.domain[i] = domains.setdefault(r["domain"], len(domains))
-            self.text.append(text)
-            self.key.append(key if key != text else text)
-            keys.append((key, i))
+            concept.append(r["concept_id"])
+            lang_a.append(LANG_CODES[lang])
+            status_a.append(STATUS_RANK.get(r["status"], 3))
+            d = domains.get(r["domain"])
+            if d is None:
+                d = domains[r["domain"]] = len(domains)
+            domain_a.append(d)
+            texts.append(text)
+            keys.append(key)
             ws = key.split()
             for w in ws:
-                words.setdefault(w, []).append(i)
-            if lang != "ru":
-                st = [word_stem(w, lang) for w in ws]
-                for w, s in zip(ws, st, strict=True):
+                vocab.add(w, i)
+            if lang == "en" or lang == "kk":
+                cache = kk_stem if lang == "kk" else en_stem
+                # the uncached functions: the build has its own caches
+                fn = (kazakh_stem if lang == "kk" else english_stem).__wrapped__
+                st = []
+                for w in ws:
+                    s = cache.get(w)
+                    if s is None:
+                        s = cache[w] = fn(w)
                     if s != w:
-                        words.setdefault(s, []).append(i)
+                        vocab.add(s, i)
+                    st.append(s)
                 stem_key = " ".join(st)
                 if stem_key != key:
-                    stems.append((stem_key, i))
-            if lang in ("ru", "kk"):
-                sk = skeleton(key)
+                    stems.add(stem_key, i)
+            if lang == "ru" or lang == "kk":
+                sk = []
+                for w in ws:
+                    s = skel.get(w)
+                    if s is None:
+                        s = skel[w] = skeleton_word.__wrapped__(w)
+                    if s:
+                        sk.append(s)
+                        svocab.add(s, i)
                 if sk:
-                    skeletons.append((sk, i))
+                    sk_key = " ".join(sk)
+                    skeletons.add(sk_key, i)
                     if lang == "kk":
-                        ssk = " ".join(skeleton_stem(w) for w in sk.split())
-                        if ssk != sk:
-                            skeletons.append((ssk, i))
-                    for w in set(sk.split()):
-                        swords.setdefault(w, []).append(i)
+                        ss = []
+                        for w in sk:
+                            t = sstem.get(w)
+                            if t is None:
+                                t = sstem[w] = skeleton_stem.__wrapped__(w)
+                            ss.append(t)
+                        ss_key = " ".join(ss)
+                        if ss_key != sk_key:
+                            skeletons.add(ss_key, i)
             if lang == "kk":
-                fk = fold_kazakh(key)
+                fw = []
+                for w in ws:
+                    f = fold.get(w)
+                    if f is None:
+                        f = fold[w] = fold_kazakh(w)
+                    fw.append(f)
+                fk = " ".join(fw)
                 if fk != key:
-                    folded.append((fk, i))
-                    for w in fk.split():
-                        fwords.setdefault(w, []).append(i)
-                    fst = " ".join(kazakh_stem(w) for w in fk.split())
+                    folded.add(fk, i)
+                    for f in fw:
+                        fvocab.add(f, i)
+                    fst = " ".join(
+                        kk_stem.get(f) or kazakh_stem.__wrapped__(f) for f in fw
+                    )
                     if fst != fk:
-                        folded.append((fst, i))
+                        folded.add(fst, i)
+        self.concept = np.frombuffer(concept, dtype=np.int64)
+        self.lang = np.frombuffer(lang_a, dtype=np.int8)
+        self.status = np.frombuffer(status_a, dtype=np.int8)
+        self.domain = np.frombuffer(domain_a, dtype=np.int16)
         self.domain_codes = domains
         # Better entries first inside each posting list: status, then length.
-        lengths = np.fromiter((len(k) for k in self.key), dtype=np.int64, count=n)
+        n = len(keys)
+        lengths = np.fromiter(map(len, keys), dtype=np.int64, count=n)
         self.order = self.status.astype(np.int64) * 10_000 + np.minimum(lengths, 9999)
-        self.keys = SortedKeys(keys)
-        self.folded = SortedKeys(folded)
-        self.skeletons = SortedKeys(skeletons)
-        self.stems = SortedKeys(stems)
-        self.words = Postings(words, self.order)
-        self.fwords = Postings(fwords, self.order)
-        self.swords = Postings(swords, self.order)
+        self.keys = SortedKeys(keys, array("i", range(n)))
+        self.folded = folded.sorted()
+        self.skeletons = skeletons.sorted()
+        self.stems = stems.sorted()
+        del keys
+        self.text = Packed(texts)
+        del texts
+        self.key = KeyOf(self.keys)
+        self.words = vocab.postings(self.order)
+        self.fwords = fvocab.postings(self.order)
+        self.swords = svocab.postings(self.order)
 
     def __len__(self) -> int:
         return len(self.text)
@@ -349,8 +476,12 @@ class SearchIndex:
         # 2. variants: other scripts, Kazakh look-alikes, wrong layout
         if not enough():
             self._variants(raw, qkey, add)
-        # 3. typos
-        if not enough() and len(qkey.replace(" ", "")) >= 3:
+        # 3. typos: not when the term itself was found (as typed or inflected)
+        found_term = any(
+            r[0] <= TIERS["normalised"][0] or (r[0] == TIERS["lemma"][0] and r[1] == 0)
+            for r, _ in best.values()
+        )
+        if not enough() and not found_term and len(qkey.replace(" ", "")) >= 3:
             self._fuzzy(qkey, raw, add)
         return sorted(best.values(), key=lambda item: item[0])
 
@@ -449,57 +580,57 @@ class SearchIndex:
                     add(self.folded.exact(mf), "layout", 1)
 
     def _fuzzy(self, qkey: str, raw: str, add) -> None:
-        cands: set[int] = set()
-        for postings, q in self._fuzzy_spaces(qkey, raw):
-            words = q.split()
+        sk = skeleton(raw) if is_latin(raw) else ""
+        pool = []
+        for postings, q in self._fuzzy_spaces(qkey, raw, sk):
             per_word = []
-            for w in words:
-                ids = []
+            for w in q.split():
+                ids = [postings.get(w, cap=FUZZY_POSTINGS)]
                 if len(w) >= 3:
                     for sim, _score in postings.similar(w):
-                        ids.append(postings.get(sim, cap=CAP))
-                ids.append(postings.get(w, cap=CAP))
-                per_word.append(np.concatenate(ids))
+                        if sim != w:
+                            ids.append(postings.get(sim, cap=FUZZY_POSTINGS))
+                per_word.append(np.unique(np.concatenate(ids)))
             if not per_word:
                 continue
             # Entries that match most query words: every word for short queries.
-            counts: dict[int, int] = {}
-            for ids in per_word:
-                for i in set(np.asarray(ids).tolist()):
-                    counts[i] = counts.get(i, 0) + 1
+            found, counts = np.unique(np.concatenate(per_word), return_counts=True)
             need = max(1, len(per_word) - (len(per_word) // 3))
-            cands.update(i for i, c in counts.items() if c >= need)
-        if not cands:
+            pool.append(found[counts >= need])
+        if not pool:
             return
-        cands_list = sorted(cands)[:5000]
-        sk = skeleton(raw) if is_latin(raw) else ""
-        choices = [
-            sk and self.lang[i] != 0 and skeleton(self.key[i]) or self.key[i]
-            for i in cands_list
-        ]
-        query = sk if sk else qkey
+        cands = np.unique(np.concatenate(pool))
+        if len(cands) > FUZZY_RERANK:
+            cands = cands[np.argsort(self.order[cands], kind="stable")[:FUZZY_RERANK]]
+        cands_list = cands.tolist()
+        query = sk or qkey
+        if sk:
+            choices = [
+                skeleton(self.key[i]) if self.lang[i] else self.key[i]
+                for i in cands_list
+            ]
+        else:
+            choices = [self.key[i] for i in cands_list]
         for _, score, n in process.extract(
             query,
             choices,
             scorer=fuzz.WRatio,
-            limit=200,
+            limit=100,
             score_cutoff=FUZZY_CUTOFF,
         ):
             # Whole-string similarity breaks ties among partial matches.
             full = fuzz.ratio(query, choices[n])
             add([cands_list[n]], "fuzzy", score=round(0.7 * score + 0.3 * full, 1))
 
-    def _fuzzy_spaces(self, qkey: str, raw: str):
+    def _fuzzy_spaces(self, qkey: str, raw: str, sk: str):
         yield self.words, qkey
         fq = fold_kazakh(qkey)
         if fq != qkey:
             yield self.fwords, fq
         elif any("а" <= c <= "я" for c in fq):
             yield self.fwords, fq
-        if is_latin(raw):
-            sk = skeleton(raw)
-            if sk:
-                yield self.swords, sk
+        if sk:
+            yield self.swords, sk
         meant = from_layout(raw)
         if meant:
             yield self.words, normalise(meant)
@@ -533,6 +664,58 @@ class SearchIndex:
     ) -> list[Hit]:
         """Return terms that complete QUERY as typed so far, best first."""
         return self.search(query, lang=lang, limit=limit)
+
+
+class _Keys:
+    """Whole-term keys of some entries, while an index is built."""
+
+    def __init__(self) -> None:
+        self.keys: list[str] = []
+        self.ids = array("i")
+
+    def add(self, key: str, entry: int) -> None:
+        self.keys.append(key)
+        self.ids.append(entry)
+
+    def sorted(self) -> SortedKeys:
+        return SortedKeys(self.keys, self.ids)
+
+
+def _firsts(sorted_values: np.ndarray) -> np.ndarray:
+    """Mask of the first of each run of equal values in a sorted array."""
+    mask = np.ones(len(sorted_values), dtype=bool)
+    if len(sorted_values):
+        mask[1:] = sorted_values[1:] != sorted_values[:-1]
+    return mask
+
+
+class _Vocab:
+    """Distinct words and their (word, entry) occurrences, while an index is built."""
+
+    def __init__(self) -> None:
+        self.ids: dict[str, int] = {}
+        self.words: list[str] = []
+        self.word_ids = array("i")
+        self.entry_ids = array("i")
+        self.last: tuple[int, int] = (-1, -1)
+
+    def add(self, word: str, entry: int) -> None:
+        n = self.ids.get(word)
+        if n is None:
+            n = self.ids[word] = len(self.words)
+            self.words.append(word)
+        if self.last != (n, entry):  # a word twice in one term counts once
+            self.last = (n, entry)
+            self.word_ids.append(n)
+            self.entry_ids.append(entry)
+
+    def postings(self, order: np.ndarray) -> Postings:
+        return Postings(
+            self.words,
+            np.frombuffer(self.word_ids, dtype=np.int32),
+            np.frombuffer(self.entry_ids, dtype=np.int32),
+            order,
+        )
 
 
 def _intersect(sets: list[np.ndarray]) -> np.ndarray:

@@ -42,23 +42,32 @@ _DIGRAPHS = [
     ("ya", "ia"), ("yu", "iu"), ("yj", "i"), ("q", "k"), ("y", "i"),
     ("ii", "i"), ("ei", "e"),
 ]  # fmt: skip
-_DIGRAPH_RE = re.compile("|".join(re.escape(a) for a, _ in _DIGRAPHS))
-_DIGRAPH_MAP = dict(_DIGRAPHS)
 _NOT_LETTER = re.compile(r"[^a-z ]+")
 _SPACES = re.compile(r"\s+")
 
 
+_DOUBLED = re.compile(r"([a-z])\1+")
+
+
 def _fold_latin(text: str) -> str:
-    text = _DIGRAPH_RE.sub(lambda m: _DIGRAPH_MAP[m.group()], text)
+    # In order, longest first: the same steps on both sides make them meet.
+    for a, b in _DIGRAPHS:
+        if a in text:
+            text = text.replace(a, b)
     # Doubled letters are often typed single (and the other way round).
-    text = re.sub(r"([a-z])\1+", r"\1", text)
-    return _SPACES.sub(" ", _NOT_LETTER.sub(" ", text)).strip()
+    text = _DOUBLED.sub(r"\1", text)
+    if not text.isascii() or not text.isalpha():
+        text = _SPACES.sub(" ", _NOT_LETTER.sub(" ", text)).strip()
+    return text
+
+
+_CYRILLIC = re.compile(r"[а-яёәғқңөұүһі]")
 
 
 @lru_cache(maxsize=200_000)
 def skeleton_word(word: str) -> str:
     """Return the skeleton of one lower-case WORD (Cyrillic or Latin)."""
-    if any("а" <= c <= "я" or c in "әғқңөұүһіё" for c in word):
+    if _CYRILLIC.search(word):
         return _fold_latin(word.translate(_CYR_TABLE))
     word = _APOSTROPHE.sub(
         lambda m: _APOSTROPHE_LETTERS.get(m.group(1), m.group(1)), word
@@ -146,20 +155,24 @@ _KK_PLURAL = "лар лер дар дер тар тер".split()
 _KK_VOWELS = set("аәеиоөуұүыіэюяё")
 
 
-def _strip(word: str, suffixes: list[str]) -> str:
-    for s in suffixes:
-        if word.endswith(s):
-            stem = word[: -len(s)]
-            if len(stem) >= 3 and any(c in _KK_VOWELS for c in stem):
-                return stem
-    return word
+# One pattern per group: the stem (3+ letters, with a vowel) and the ending.
+_KK_GROUPS = [
+    re.compile(
+        "^(.{3,}?)(" + "|".join(sorted(set(g), key=len, reverse=True)) + ")$"
+    )
+    for g in (_KK_CASE, _KK_POSSESSIVE, _KK_PLURAL)
+]
 
 
 @lru_cache(maxsize=200_000)
 def kazakh_stem(word: str) -> str:
     """Return WORD without its Kazakh case, possessive and plural endings."""
-    for group in (_KK_CASE, _KK_POSSESSIVE, _KK_PLURAL):
-        word = _strip(word, group)
+    if len(word) < 4:
+        return word
+    for pattern in _KK_GROUPS:
+        m = pattern.match(word)
+        if m and not _KK_VOWELS.isdisjoint(m.group(1)):
+            word = m.group(1)
     return word
 
 
