@@ -14,6 +14,7 @@ are grouped by concept: each concept is listed once, with its best term.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from array import array
 from bisect import bisect_left
@@ -70,10 +71,13 @@ PREFIX_MIN = 3  # letters before a prefix finds anything
 CAP = 400  # candidates taken from one posting list or prefix range
 FUZZY_POSTINGS = 60  # entries taken per similar word (the best ones: shortest first)
 FUZZY_RERANK = 1500  # entries re-ranked with rapidfuzz
+GOOD_FUZZY = 90.0  # a fuzzy score that ends the search for other readings
+SIMILAR_CANDIDATES = 400  # words re-ranked with rapidfuzz for one query word
 STOP_WORDS = frozenset(
     "в во на о об обо с со к ко по из у за до от для при".split()
     + "the a an of in on to for".split()
 )
+_CYRILLIC_LETTER = re.compile("[а-яәғқңөұүһі]")
 LANG_CODES = {"en": 0, "ru": 1, "kk": 2}
 LANG_NAMES = ["en", "ru", "kk"]
 
@@ -138,10 +142,8 @@ class SortedKeys:
 
     def prefix(self, key: str, cap: int = CAP) -> np.ndarray:
         lo = bisect_left(self.keys, key)
-        hi = lo
         end = min(len(self.keys), lo + cap)
-        while hi < end and self.keys[hi].startswith(key):
-            hi += 1
+        hi = bisect_left(self.keys, key + "\U0010ffff", lo, end)
         return self.ids[lo:hi]
 
 
@@ -200,15 +202,11 @@ class Postings:
         return self.ids[lo : min(int(self.offsets[n + 1]), lo + cap)]
 
     def prefix(self, key: str, cap: int = CAP) -> np.ndarray:
+        """Entries with a word that begins with KEY (words in order, up to CAP)."""
         lo = bisect_left(self.words, key)
-        out, total = [], 0
-        n = lo
-        while n < len(self.words) and self.words[n].startswith(key) and total < cap:
-            ids = self.ids[int(self.offsets[n]) : int(self.offsets[n + 1])][:cap]
-            out.append(ids)
-            total += len(ids)
-            n += 1
-        return np.concatenate(out) if out else self.ids[:0]
+        hi = bisect_left(self.words, key + "\U0010ffff", lo)
+        start = int(self.offsets[lo])
+        return self.ids[start : min(int(self.offsets[hi]), start + cap)]
 
     # typos: trigram candidates, re-ranked with rapidfuzz
 
@@ -267,9 +265,12 @@ class Postings:
         found, counts = np.unique(np.concatenate(lists), return_counts=True)
         # Two edits destroy at most six trigrams of the word.
         need = max(1, total - 6)
-        keep = found[counts >= need]
-        if len(keep) > 2000:
-            keep = found[np.argsort(-counts, kind="stable")[:2000]]
+        good = counts >= need
+        keep, counts = found[good], counts[good]
+        if len(keep) > SIMILAR_CANDIDATES:
+            # the words sharing the most trigrams with the query word
+            top = np.argpartition(-counts, SIMILAR_CANDIDATES)[:SIMILAR_CANDIDATES]
+            keep = keep[top]
         cands = [self.words[n] for n in keep.tolist()]
         out = process.extract(
             word,
@@ -476,9 +477,11 @@ class SearchIndex:
         # 2. variants: other scripts, Kazakh look-alikes, wrong layout
         if not enough():
             self._variants(raw, qkey, add)
-        # 3. typos: not when the term itself was found (as typed or inflected)
+        # 3. typos: not when the term itself was found (as typed, inflected, or
+        # whole in another script or layout)
         found_term = any(
-            r[0] <= TIERS["normalised"][0] or (r[0] == TIERS["lemma"][0] and r[1] == 0)
+            r[0] <= TIERS["normalised"][0]
+            or (r[0] in (TIERS["lemma"][0], TIERS["latin"][0]) and r[1] == 0)
             for r, _ in best.values()
         )
         if not enough() and not found_term and len(qkey.replace(" ", "")) >= 3:
@@ -531,13 +534,26 @@ class SearchIndex:
 
     def _all_words(self, words: list[str], postings: Postings) -> np.ndarray:
         """Entries that contain every word (the last may be a prefix)."""
-        sets = []
-        for n, w in enumerate(words):
-            ids = postings.get(w, cap=20 * CAP)
-            if n == len(words) - 1 and len(w) >= 2:
-                ids = np.concatenate([ids, postings.prefix(w, cap=20 * CAP)])
-            sets.append(ids)
-        return _intersect(sets)
+        *whole, last = words
+        if not whole:
+            return postings.prefix(last) if len(last) >= 2 else postings.get(last)
+        found = _intersect([postings.get(w, cap=20 * CAP) for w in whole])
+        if not len(found) or len(last) < 2:
+            return _intersect([found, postings.get(last, cap=20 * CAP)])
+        # the last word, perhaps still being typed: checked on the few entries left
+        found = found[:CAP].tolist()
+        if postings is self.words:
+            texts = [self.key[i] for i in found]
+        elif postings is self.swords:
+            texts = [skeleton(self.key[i]) for i in found]
+        else:
+            texts = [fold_kazakh(self.key[i]) for i in found]
+        keep = [
+            i
+            for i, t in zip(found, texts, strict=True)
+            if any(w.startswith(last) for w in t.split())
+        ]
+        return np.array(keep, dtype=np.int32)
 
     def _all_forms(self, forms: list[set[str]]) -> np.ndarray:
         sets = []
@@ -580,60 +596,61 @@ class SearchIndex:
                     add(self.folded.exact(mf), "layout", 1)
 
     def _fuzzy(self, qkey: str, raw: str, add) -> None:
+        """Typos: similar words' entries, re-ranked; further spaces only if needed."""
         sk = skeleton(raw) if is_latin(raw) else ""
-        pool = []
-        for postings, q in self._fuzzy_spaces(qkey, raw, sk):
-            per_word = []
-            for w in q.split():
-                ids = [postings.get(w, cap=FUZZY_POSTINGS)]
-                if len(w) >= 3:
-                    for sim, _score in postings.similar(w):
-                        if sim != w:
-                            ids.append(postings.get(sim, cap=FUZZY_POSTINGS))
-                per_word.append(np.unique(np.concatenate(ids)))
-            if not per_word:
+        for postings, query, project in self._fuzzy_spaces(qkey, raw, sk):
+            cands = self._fuzzy_candidates(postings, query)
+            if not len(cands):
                 continue
-            # Entries that match most query words: every word for short queries.
-            found, counts = np.unique(np.concatenate(per_word), return_counts=True)
-            need = max(1, len(per_word) - (len(per_word) // 3))
-            pool.append(found[counts >= need])
-        if not pool:
-            return
-        cands = np.unique(np.concatenate(pool))
+            cands_list = cands.tolist()
+            choices = [project(i) for i in cands_list]
+            best = 0.0
+            for _, score, n in process.extract(
+                query,
+                choices,
+                scorer=fuzz.WRatio,
+                limit=100,
+                score_cutoff=FUZZY_CUTOFF,
+            ):
+                # Whole-string similarity breaks ties among partial matches.
+                full = fuzz.ratio(query, choices[n])
+                score = round(0.7 * score + 0.3 * full, 1)
+                best = max(best, score)
+                add([cands_list[n]], "fuzzy", score=score)
+            if best >= GOOD_FUZZY:
+                return  # a close match: other readings of the query are not needed
+
+    def _fuzzy_candidates(self, postings: Postings, query: str) -> np.ndarray:
+        per_word = []
+        for w in query.split():
+            ids = [postings.get(w, cap=FUZZY_POSTINGS)]
+            if len(w) >= 3:
+                for sim, _score in postings.similar(w):
+                    if sim != w:
+                        ids.append(postings.get(sim, cap=FUZZY_POSTINGS))
+            per_word.append(np.unique(np.concatenate(ids)))
+        if not per_word:
+            return np.zeros(0, np.int32)
+        # Entries that match most query words: every word for short queries.
+        found, counts = np.unique(np.concatenate(per_word), return_counts=True)
+        need = max(1, len(per_word) - (len(per_word) // 3))
+        cands = found[counts >= need]
         if len(cands) > FUZZY_RERANK:
             cands = cands[np.argsort(self.order[cands], kind="stable")[:FUZZY_RERANK]]
-        cands_list = cands.tolist()
-        query = sk or qkey
-        if sk:
-            choices = [
-                skeleton(self.key[i]) if self.lang[i] else self.key[i]
-                for i in cands_list
-            ]
-        else:
-            choices = [self.key[i] for i in cands_list]
-        for _, score, n in process.extract(
-            query,
-            choices,
-            scorer=fuzz.WRatio,
-            limit=100,
-            score_cutoff=FUZZY_CUTOFF,
-        ):
-            # Whole-string similarity breaks ties among partial matches.
-            full = fuzz.ratio(query, choices[n])
-            add([cands_list[n]], "fuzzy", score=round(0.7 * score + 0.3 * full, 1))
+        return cands
 
     def _fuzzy_spaces(self, qkey: str, raw: str, sk: str):
-        yield self.words, qkey
-        fq = fold_kazakh(qkey)
-        if fq != qkey:
-            yield self.fwords, fq
-        elif any("а" <= c <= "я" for c in fq):
-            yield self.fwords, fq
+        """(postings, query, entry → comparable text) for each reading of a query."""
+        key = self.key.__getitem__
         if sk:
-            yield self.swords, sk
+            lang = self.lang
+            yield self.swords, sk, lambda i: skeleton(key(i)) if lang[i] else key(i)
+        yield self.words, qkey, key
+        if _CYRILLIC_LETTER.search(qkey):
+            yield self.fwords, fold_kazakh(qkey), lambda i: fold_kazakh(key(i))
         meant = from_layout(raw)
         if meant:
-            yield self.words, normalise(meant)
+            yield self.words, normalise(meant), key
 
     # --- "did you mean" and autocomplete --------------------------------------------
 
