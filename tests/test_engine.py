@@ -158,26 +158,31 @@ def test_fuzzy_catches_typos(index, query, concept_id):
 
 def test_tiers_rank_in_order():
     rows = [
-        row(11, "ru", "индустрия моды"),  # prefix
         row(12, "ru", "индустирия"),  # fuzzy (a typo of the query)
         row(13, "ru", "креативная индустрия"),  # word
     ]
     hits = SearchIndex(rows).search("индустрия")
-    assert [(h.concept_id, h.how) for h in hits] == [
-        (11, "prefix"),
-        (13, "word"),
-        (12, "fuzzy"),
-    ]
-    scores = [h.score for h in hits]
-    assert scores == sorted(scores, reverse=True)
-    # Once the term itself is found, typo neighbours are not looked for.
+    assert [(h.concept_id, h.how) for h in hits] == [(13, "word"), (12, "fuzzy")]
+    assert hits[0].score > hits[1].score
     rows += [
+        row(11, "ru", "индустрия моды"),  # prefix
         row(14, "kk", "індустрия"),  # folded (і for и)
         row(15, "ru", "Индустрия!"),  # normalised
         row(16, "ru", "индустрия"),  # exact
     ]
     hits = SearchIndex(rows).search("индустрия")
-    assert [h.how for h in hits] == ["exact", "normalised", "prefix", "word", "folded"]
+    assert [(h.concept_id, h.how) for h in hits] == [
+        (16, "exact"),
+        (15, "normalised"),
+        (11, "prefix"),
+        (13, "word"),
+        (14, "folded"),
+    ]
+    scores = [h.score for h in hits]
+    assert scores == sorted(scores, reverse=True)
+    # Typos are not looked for once the term, or terms beginning with the
+    # query, are found: a typo cannot rank above them.
+    assert 12 not in [h.concept_id for h in hits]
 
 
 def test_latin_ranks_after_prefix_and_word():

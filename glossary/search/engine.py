@@ -478,9 +478,10 @@ class SearchIndex:
         if not enough():
             self._variants(raw, qkey, add)
         # 3. typos: not when the term itself was found (as typed, inflected, or
-        # whole in another script or layout)
+        # whole in another script or layout), nor when terms begin with the query:
+        # a typo cannot rank above those
         found_term = any(
-            r[0] <= TIERS["normalised"][0]
+            r[0] <= TIERS["prefix"][0]
             or (r[0] in (TIERS["lemma"][0], TIERS["latin"][0]) and r[1] == 0)
             for r, _ in best.values()
         )
