@@ -182,7 +182,7 @@ CASES = [
     ("kolonershi", 142, "latin"),
     # --- Russian typed in Latin transliteration -------------------------------------
     ("kreativnye industrii", 1, "translit"),
-    ("kreativnyje industrii", 1, "translit"),
+    ("kreativnie industrii", 1, "translit"),
     ("biblioteka", 268, "translit"),
     ("iskusstvo", 23, "translit"),
     ("khudozhnik", 29, "translit"),

@@ -38,8 +38,8 @@ _SPECIAL = str.maketrans(
 # Digraphs and variants, longest first; applied to both sides, so "нг" and "ng" meet.
 _DIGRAPHS = [
     ("shch", "s"), ("sch", "s"), ("tsh", "c"), ("ch", "c"), ("ts", "c"), ("sh", "s"),
-    ("zh", "j"), ("kh", "h"), ("gh", "g"), ("ng", "n"), ("yo", "e"),
-    ("ya", "ia"), ("yu", "iu"), ("yj", "i"), ("q", "k"), ("y", "i"),
+    ("zh", "j"), ("kh", "h"), ("gh", "g"), ("ng", "n"),
+    ("ya", "ia"), ("yu", "iu"), ("q", "k"), ("y", "i"),
     ("ii", "i"), ("ei", "e"),
 ]  # fmt: skip
 _NOT_LETTER = re.compile(r"[^a-z ]+")
@@ -50,12 +50,17 @@ _DOUBLED = re.compile(r"([a-z])\1+")
 
 
 def _fold_latin(text: str) -> str:
-    # In order, longest first: the same steps on both sides make them meet.
-    for a, b in _DIGRAPHS:
-        if a in text:
-            text = text.replace(a, b)
-    # Doubled letters are often typed single (and the other way round).
-    text = _DOUBLED.sub(r"\1", text)
+    # In order, longest first: the same steps on both sides make them meet;
+    # repeated until nothing changes, so that the key is a fixed point.
+    while True:
+        before = text
+        for a, b in _DIGRAPHS:
+            if a in text:
+                text = text.replace(a, b)
+        # Doubled letters are often typed single (and the other way round).
+        text = _DOUBLED.sub(r"\1", text)
+        if text == before:
+            break
     if not text.isascii() or not text.isalpha():
         text = _SPACES.sub(" ", _NOT_LETTER.sub(" ", text)).strip()
     return text
