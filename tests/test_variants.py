@@ -1,4 +1,4 @@
-"""Typing variants and morphology (glossary.search.variants): examples and properties."""
+"""Typing variants and morphology (glossary.search.variants): cases, properties."""
 
 from __future__ import annotations
 

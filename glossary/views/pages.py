@@ -108,6 +108,10 @@ def search():
         )
         if not results:
             suggestions = concepts.suggestions(db, _cache_key(), q)
+        elif page == 1 and all(r["match"]["how"] == "fuzzy" for r in results):
+            # nothing matched as typed: say so, and offer the closest spellings
+            close = [r["match"]["text"] for r in results[:3]]
+            suggestions = list(dict.fromkeys(close))
     domains = {d["key"]: d for d in concepts.list_domains(db)}
     filters = {k: v for k, v in (("in", search_lang), ("domain", domain_key)) if v}
 
