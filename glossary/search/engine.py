@@ -72,7 +72,8 @@ CAP = 400  # candidates taken from one posting list or prefix range
 FUZZY_POSTINGS = 60  # entries taken per similar word (the best ones: shortest first)
 FUZZY_RERANK = 1500  # entries re-ranked with rapidfuzz
 GOOD_FUZZY = 90.0  # a fuzzy score that ends the search for other readings
-SIMILAR_CANDIDATES = 400  # words re-ranked with rapidfuzz for one query word
+SIMILAR_CANDIDATES = 200
+GRAM_BUDGET = 20_000  # trigram postings read for one query word  # words re-ranked with rapidfuzz for one query word
 STOP_WORDS = frozenset(
     "в во на о об обо с со к ко по из у за до от для при".split()
     + "the a an of in on to for".split()
@@ -251,7 +252,7 @@ class Postings:
 
     def similar(self, word: str, limit: int = 8) -> list[tuple[str, float]]:
         """Return words within about two edits of WORD, most similar first."""
-        grams, total = self._grams_of(word)
+        grams, total_grams = self._grams_of(word)
         if not len(grams) or not len(self.gram_keys):
             return []
         at = np.searchsorted(self.gram_keys, grams)
@@ -261,10 +262,20 @@ class Postings:
         if not len(at):
             return []
         offsets = self.gram_offsets
-        lists = [self.gram_words[offsets[i] : offsets[i + 1]] for i in at.tolist()]
+        sizes = (offsets[at + 1] - offsets[at]).tolist()
+        # The rarest trigrams first; very common ones are left out while enough
+        # is read (each one left out lowers the overlap asked for by one).
+        ranked = sorted(zip(sizes, at.tolist(), strict=True))
+        lists, total, skipped = [], 0, 0
+        for n, (size, i) in enumerate(ranked):
+            if n >= 3 and total + size > GRAM_BUDGET:
+                skipped += 1
+                continue
+            lists.append(self.gram_words[offsets[i] : offsets[i + 1]])
+            total += size
         found, counts = np.unique(np.concatenate(lists), return_counts=True)
         # Two edits destroy at most six trigrams of the word.
-        need = max(1, total - 6)
+        need = max(1, total_grams - 6 - skipped)
         good = counts >= need
         keep, counts = found[good], counts[good]
         if len(keep) > SIMILAR_CANDIDATES:

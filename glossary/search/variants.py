@@ -210,8 +210,11 @@ def russian_forms(word: str) -> frozenset[str]:
     """Return every form of the lexemes a Russian WORD may belong to (ё as е)."""
     if len(word) < 3 or not is_cyrillic(word):
         return frozenset()
+    morph = _morph()
+    if not morph.word_is_known(word):
+        return frozenset()  # a typo or an unknown word: guessing costs time, finds junk
     forms: set[str] = set()
-    parses = _morph().parse(word)
+    parses = morph.parse(word)
     best = parses[0].score if parses else 0
     for p in parses[:4]:
         if p.score < best / 4 or not p.is_known:
