@@ -72,8 +72,8 @@ CAP = 400  # candidates taken from one posting list or prefix range
 FUZZY_POSTINGS = 60  # entries taken per similar word (the best ones: shortest first)
 FUZZY_RERANK = 1500  # entries re-ranked with rapidfuzz
 GOOD_FUZZY = 90.0  # a fuzzy score that ends the search for other readings
-SIMILAR_CANDIDATES = 200
-GRAM_BUDGET = 20_000  # trigram postings read for one query word  # words re-ranked with rapidfuzz for one query word
+SIMILAR_CANDIDATES = 200  # words re-ranked with rapidfuzz for one query word
+GRAM_BUDGET = 20_000  # trigram postings read for one query word
 STOP_WORDS = frozenset(
     "в во на о об обо с со к ко по из у за до от для при".split()
     + "the a an of in on to for".split()
