@@ -122,7 +122,7 @@ def m001_initial(db: sqlite_utils.Database) -> None:
 
 
 @MIGRATIONS()
-def m002_search_changes(db: sqlite_utils.Database) -> None:
+def m003_search_changes(db: sqlite_utils.Database) -> None:
     """Log which concepts' terms change, so search indexes can refresh only those.
 
     Triggers catch every write to terms and concepts, whatever code makes it; each
