@@ -20,6 +20,7 @@ from array import array
 from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import accumulate
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -112,10 +113,7 @@ class Packed:
         strings = list(strings)
         self.data = "".join(strings)
         self.offsets = array("i", [0])
-        total = 0
-        for s in strings:
-            total += len(s)
-            self.offsets.append(total)
+        self.offsets.extend(accumulate(map(len, strings)))
 
     def __len__(self) -> int:
         return len(self.offsets) - 1
@@ -155,9 +153,10 @@ class KeyOf:
 
     def __init__(self, sorted_keys: SortedKeys) -> None:
         self.keys = sorted_keys.keys
-        self.rank = array("i", bytes(4 * len(sorted_keys.order)))
-        for position, entry in enumerate(sorted_keys.order.tolist()):
-            self.rank[entry] = position
+        rank = np.empty(len(sorted_keys.order), dtype=np.int32)
+        rank[sorted_keys.order] = np.arange(len(rank), dtype=np.int32)
+        self.rank = array("i")
+        self.rank.frombytes(rank.tobytes())
 
     def __getitem__(self, i: int) -> str:
         return self.keys[self.rank[i]]
