@@ -6,6 +6,8 @@ the API and the CLI all go through them. Multi-step writes run in `db.atomic()`.
 
 from __future__ import annotations
 
+import ctypes
+import gc
 import json
 import threading
 from collections.abc import Callable, Iterator
@@ -14,7 +16,7 @@ from datetime import UTC, datetime
 import sqlite_utils
 
 from .model import LANGS, STATUS_RANK, normalise_concept, term_key, terms_signature
-from .search import SearchIndex, initial, sort_key, to_kazakh_latin
+from .search import LayeredIndex, SearchIndex, initial, sort_key, to_kazakh_latin
 
 
 class NotFound(LookupError):
@@ -287,8 +289,25 @@ def counts(db: sqlite_utils.Database) -> dict[str, int]:
 
 # --- search ----------------------------------------------------------------
 
-_INDEXES: dict[str, tuple[int, SearchIndex]] = {}
+_INDEXES: dict[str, _CachedIndex] = {}
 _INDEX_LOCK = threading.Lock()
+# Past this many changed concepts a full rebuild beats a patch.
+PATCH_LIMIT = 2000
+_TERM_ROWS = (
+    "select t.concept_id, c.domain, t.lang, t.text, t.status from terms t "
+    "join concepts c on c.id = t.concept_id"
+)
+
+
+class _CachedIndex:
+    """One process's index of one database and how fresh it is."""
+
+    def __init__(self, generation: int, change_id: int, base: SearchIndex) -> None:
+        self.generation = generation
+        self.change_id = change_id  # the last search_changes row it includes
+        self.base = base
+        self.changed: set[int] = set()
+        self.index: SearchIndex | LayeredIndex = base
 
 
 def generation(db: sqlite_utils.Database) -> int:
@@ -296,25 +315,87 @@ def generation(db: sqlite_utils.Database) -> int:
     return db.execute("select value from meta where key = 'generation'").fetchone()[0]
 
 
-def search_index(db: sqlite_utils.Database, cache_key: str) -> SearchIndex:
-    """Return this process's index of the term base, rebuilt when it is stale."""
+def _last_change(db: sqlite_utils.Database) -> tuple[int, int]:
+    row = db.execute("select min(id), max(id) from search_changes").fetchone()
+    return row[0] or 0, row[1] or 0
+
+
+def search_index(
+    db: sqlite_utils.Database, cache_key: str
+) -> SearchIndex | LayeredIndex:
+    """Return this process's index of the term base, brought up to date.
+
+    Every query reads the generation counter: a change committed by any process
+    is seen by the next query of every process. A few changed concepts are
+    re-indexed on top of the big index; many (or a log pruned past what this
+    process saw) rebuild it.
+    """
     current = generation(db)
     cached = _INDEXES.get(cache_key)
-    if cached and cached[0] == current:
-        return cached[1]
+    if cached and cached.generation == current:
+        return cached.index
     with _INDEX_LOCK:
         cached = _INDEXES.get(cache_key)
-        if cached and cached[0] == current:
-            return cached[1]
-        rows = list(
-            db.query(
-                "select t.concept_id, c.domain, t.lang, t.text, t.status from terms t "
-                "join concepts c on c.id = t.concept_id"
-            )
+        if cached and cached.generation == current:
+            return cached.index
+        # One read transaction: the counter, the log and the terms agree.
+        own = not db.conn.in_transaction
+        if own:
+            db.execute("begin")
+        try:
+            patched = _patch(db, cached)
+            if patched is not None:
+                return patched
+            current = generation(db)
+            last = _last_change(db)[1]
+            base = SearchIndex(db.query(_TERM_ROWS))  # streamed, not listed
+        finally:
+            if own:
+                db.conn.commit()
+        _release_memory()
+        cached = _CachedIndex(current, last, base)
+        _INDEXES[cache_key] = cached
+        return cached.index
+
+
+def _release_memory() -> None:
+    """Give the build's temporary memory back to the system (glibc only)."""
+    gc.collect()
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
+
+
+def _patch(
+    db: sqlite_utils.Database, cached: _CachedIndex | None
+) -> SearchIndex | LayeredIndex | None:
+    """Lay the concepts changed since CACHED was built over it, if they are few."""
+    if cached is None:
+        return None
+    current = generation(db)
+    first, last = _last_change(db)
+    if first > cached.change_id + 1:
+        return None  # the log was pruned past what this process saw
+    ids = {
+        r[0]
+        for r in db.execute(
+            "select distinct concept_id from search_changes where id > ?",
+            [cached.change_id],
         )
-        index = SearchIndex(rows)
-        _INDEXES[cache_key] = (current, index)
-        return index
+    }
+    changed = cached.changed | ids
+    if len(changed) > PATCH_LIMIT:
+        return None
+    rows = list(
+        db.query(
+            _TERM_ROWS + " where t.concept_id in (select value from json_each(?))",
+            [json.dumps(sorted(changed))],
+        )
+    )
+    cached.generation, cached.change_id, cached.changed = current, last, changed
+    cached.index = LayeredIndex(cached.base, rows, changed) if changed else cached.base
+    return cached.index
 
 
 def search(
@@ -357,6 +438,27 @@ def search(
     ]
 
 
+def complete(
+    db: sqlite_utils.Database,
+    cache_key: str,
+    query: str,
+    *,
+    lang: str | None = None,
+    limit: int = 8,
+) -> list[dict]:
+    """Return terms that complete QUERY as typed so far, for autocomplete."""
+    return [
+        {
+            "text": h.text,
+            "lang": h.lang,
+            "how": h.how,
+            "id": h.concept_id,
+            "url": f"/concepts/{h.concept_id}",
+        }
+        for h in search_index(db, cache_key).complete(query, lang=lang, limit=limit)
+    ]
+
+
 def suggestions(
     db: sqlite_utils.Database, cache_key: str, query: str
 ) -> list[dict[str, str]]:
@@ -369,6 +471,13 @@ def suggestions(
 
 def _bump_generation(db: sqlite_utils.Database) -> None:
     db.execute("update meta set value = value + 1 where key = 'generation'")
+    # Keep the change log short; a process that saw less than what is left
+    # rebuilds its index in full.
+    db.execute(
+        "delete from search_changes where id <= "
+        "(select max(id) from search_changes) - ?",
+        [10 * PATCH_LIMIT],
+    )
 
 
 def _write_history(

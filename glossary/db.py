@@ -240,6 +240,33 @@ def m002_review_workflow(db: sqlite_utils.Database) -> None:
     db["rate_events"].create_index(["key", "at"], if_not_exists=True)
 
 
+@MIGRATIONS()
+def m003_search_changes(db: sqlite_utils.Database) -> None:
+    """Log which concepts' terms change, so search indexes can refresh only those.
+
+    Triggers catch every write to terms and concepts, whatever code makes it; each
+    worker process reads the log past the last row it saw (glossary.concepts).
+    """
+    db.execute(
+        "create table if not exists search_changes ("
+        "id integer primary key autoincrement, concept_id integer not null)"
+    )
+    for event, refs in (
+        ("insert on terms", ["new.concept_id"]),
+        ("update on terms", ["old.concept_id", "new.concept_id"]),
+        ("delete on terms", ["old.concept_id"]),
+        ("update of domain on concepts", ["new.id"]),
+        ("delete on concepts", ["old.id"]),
+    ):
+        name = "search_changes_" + "_".join(event.split()[:1] + event.split()[-1:])
+        body = " ".join(
+            f"insert into search_changes (concept_id) values ({r});" for r in refs
+        )
+        db.execute(
+            f"create trigger if not exists {name} after {event} begin {body} end"
+        )
+
+
 def connect(path: str | Path) -> sqlite_utils.Database:
     """Open the database at PATH with WAL, foreign keys and a busy timeout."""
     conn = sqlite3.connect(

@@ -14,13 +14,15 @@ from werkzeug.serving import make_server
 
 from glossary.model import DOMAINS, LANGS, STATUSES
 from glossary.search import to_kazakh_latin
+from glossary.search.engine import TIERS
 
 CONCEPT_1 = {
     "en": "creative industries",
     "ru": "креативные индустрии",
     "kk": "креативті индустриялар",
 }
-HOWS = {"exact", "normalised", "latin", "folded", "prefix", "word", "fuzzy"}
+# Every documented way a query can meet a term (the engine's tiers).
+HOWS = set(TIERS)
 
 
 def search(client, **params) -> dict:
@@ -81,14 +83,11 @@ def test_search_results_carry_every_term_of_the_concept(client, seed_by_id):
     }
 
 
-HOW_ORDER = ["exact", "normalised", "latin", "folded", "prefix", "word", "fuzzy"]
-
-
 @pytest.mark.parametrize("query", ["creative", "креатив", "kreativ", "театр"])
 def test_search_results_are_best_first(client, query):
     results = search(client, q=query, limit=100)["results"]
     assert results
-    ranks = [(HOW_ORDER.index(r["match"]["how"]), -r["score"]) for r in results]
+    ranks = [(TIERS[r["match"]["how"]][0], -r["score"]) for r in results]
     assert ranks == sorted(ranks)
     assert len({r["id"] for r in results}) == len(results)
 
@@ -164,12 +163,12 @@ def test_domain_filter_excludes_other_domains(client, seed_by_id):
 
 @pytest.fixture(scope="module")
 def broad_query(seed_records) -> str:
-    """Return the two-letter beginning shared by the terms of the most concepts."""
+    """Return the three-letter beginning shared by the terms of the most concepts."""
     concepts_by_prefix: dict[str, set[int]] = {}
     for record in seed_records:
         for t in record["terms"]:
-            prefix = t["text"][:2].lower()
-            if len(prefix) == 2 and prefix.isalpha():
+            prefix = t["text"][:3].lower()
+            if len(prefix) == 3 and prefix.isalpha():
                 concepts_by_prefix.setdefault(prefix, set()).add(record["id"])
     prefix = max(concepts_by_prefix, key=lambda p: len(concepts_by_prefix[p]))
     assert len(concepts_by_prefix[prefix]) > 10

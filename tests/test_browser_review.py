@@ -146,7 +146,9 @@ def test_propose_review_publish_and_reject_with_reason(person):
 
     # Nothing is public before review.
     translator.goto("/search?q=risograph+printing")
-    expect(translator.locator("ol.results")).not_to_contain_text("risograph printing")
+    expect(translator.locator(".result", has_text="risograph printing")).to_have_count(
+        0
+    )
 
     # A new term for an existing entry, to be rejected.
     translator.goto("/concepts/1")
@@ -182,7 +184,7 @@ def test_propose_review_publish_and_reject_with_reason(person):
 
     # The new term is published and found by search.
     translator.goto("/")
-    box = translator.get_by_role("searchbox").first
+    box = translator.locator("input[type=search]").first
     box.fill("risograph printing")
     box.press("Enter")
     translator.wait_for_url("**/search?*")

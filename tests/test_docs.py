@@ -28,8 +28,9 @@ def _fenced_commands() -> list[str]:
 
 
 def test_every_cli_command_is_documented(tmp_path):
-    app = create_app({"TESTING": True, "SECRET_KEY": "t",
-                      "DATABASE": str(tmp_path / "g.db")})
+    app = create_app(
+        {"TESTING": True, "SECRET_KEY": "t", "DATABASE": str(tmp_path / "g.db")}
+    )
     own = [n for n in _commands(app.cli) if n not in ("routes", "run", "shell")]
     assert {"init-db", "import", "export", "backup"} <= set(own)
     for name in own:
@@ -61,6 +62,8 @@ def test_every_csv_column_is_documented():
 def test_code_passes_ruff():
     result = subprocess.run(
         [sys.executable, "-m", "ruff", "check", "glossary", "tests", "bench"],
-        cwd=ROOT, capture_output=True, text=True,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
     )
     assert result.returncode == 0, result.stdout + result.stderr

@@ -104,7 +104,18 @@ def top(index, query, **kwargs):
         ("креатив", 1, "prefix", "креативные индустрии"),
         ("дизай", 3, "prefix", "дизайн"),
         ("Christ", 6, "prefix", "Christmas tree"),
-        ("kreativ", 1, "prefix", "креативті индустриялар"),
+        # latin: a prefix of the Kazakh term's Latin form
+        ("kreativtı indus", 1, "latin", "креативті индустриялар"),
+        # lemma: inflected forms find the dictionary form
+        ("национальны музей", 9, "lemma", "национальный музей"),
+        ("креативных индустрий", 1, "lemma", "креативные индустрии"),
+        ("индустрияларды", 1, "lemma", "креативті индустриялар"),
+        ("designers", 4, "lemma", "designer"),
+        # translit: Russian typed in Latin transliteration
+        ("kreativnye industrii", 1, "translit", "креативные индустрии"),
+        # layout: typed with the wrong keyboard layout active
+        ("rhtfnbdyst bylecnhbb", 1, "layout", "креативные индустрии"),
+        ("0fpf0cnfy", 8, "layout", "Қазақстан"),
         # word: one word of a longer term
         ("инкубатор", 5, "word", "бизнес-инкубатор"),
         ("incubator", 5, "word", "business incubator"),
@@ -127,14 +138,14 @@ def test_each_tier(index, query, concept_id, how, text):
         ("креотивные индустрии", 1),
         ("архитекутра", 7),
         ("архетиктура", 7),
-        ("национальны музей", 9),
+        ("национальнй музей", 9),
         ("Казахстн", 8),
         # Latin, one or two typos
         ("creatve industries", 1),
         ("creative industires", 1),
         ("architecure", 7),
         ("Kazahkstan", 8),
-        ("kreativti industrialar", 1),
+        ("kreativti industrilar", 1),
         ("Qazaqstn", 8),
     ],
 )
@@ -147,9 +158,14 @@ def test_fuzzy_catches_typos(index, query, concept_id):
 
 def test_tiers_rank_in_order():
     rows = [
-        row(11, "ru", "индустрия моды"),  # prefix
         row(12, "ru", "индустирия"),  # fuzzy (a typo of the query)
         row(13, "ru", "креативная индустрия"),  # word
+    ]
+    hits = SearchIndex(rows).search("индустрия")
+    assert [(h.concept_id, h.how) for h in hits] == [(13, "word"), (12, "fuzzy")]
+    assert hits[0].score > hits[1].score
+    rows += [
+        row(11, "ru", "индустрия моды"),  # prefix
         row(14, "kk", "індустрия"),  # folded (і for и)
         row(15, "ru", "Индустрия!"),  # normalised
         row(16, "ru", "индустрия"),  # exact
@@ -158,16 +174,18 @@ def test_tiers_rank_in_order():
     assert [(h.concept_id, h.how) for h in hits] == [
         (16, "exact"),
         (15, "normalised"),
-        (14, "folded"),
         (11, "prefix"),
         (13, "word"),
-        (12, "fuzzy"),
+        (14, "folded"),
     ]
     scores = [h.score for h in hits]
     assert scores == sorted(scores, reverse=True)
+    # Typos are not looked for once the term, or terms beginning with the
+    # query, are found: a typo cannot rank above them.
+    assert 12 not in [h.concept_id for h in hits]
 
 
-def test_latin_ranks_between_normalised_and_prefix():
+def test_latin_ranks_after_prefix_and_word():
     rows = [
         row(21, "en", "qalamger"),  # prefix
         row(22, "kk", "қала"),  # latin
@@ -179,9 +197,9 @@ def test_latin_ranks_between_normalised_and_prefix():
     assert [(h.concept_id, h.how) for h in hits[:5]] == [
         (25, "exact"),
         (23, "normalised"),
-        (22, "latin"),
         (21, "prefix"),
         (24, "word"),
+        (22, "latin"),
     ]
 
 

@@ -34,6 +34,7 @@ ACCESS = {
     "api.concept": "public",
     "api.domains": "public",
     "api.openapi": "public",
+    "api.suggest": "public",
     "api.concept_history": "public",
     "api.create_proposal": "user",
     "api.list_proposals": "user",

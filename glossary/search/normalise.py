@@ -30,12 +30,21 @@ def normalise(text: str) -> str:
 
     Dotless ı and dotted i are folded together on purpose: users type either.
     """
-    text = turkic_lower(unicodedata.normalize("NFC", text))
+    text = unicodedata.normalize("NFC", text)
+    # Turkic lower-casing matters only for I and İ; plain lower() is much faster.
+    text = turkic_lower(text) if ("I" in text or "İ" in text) else text.lower()
     text = text.replace("ё", "е").replace("ı", "i")
     # Folding ı may leave a combining accent to compose ("ı́" → "í").
     return unicodedata.normalize("NFC", _PUNCT.sub(" ", text).strip())
 
 
+_CYRILLIC_WORD_WITH_LATIN_I = re.compile(r"\S*[а-яәғқңөұүһі]\S*")
+
+
 def fold_kazakh(key: str) -> str:
-    """Fold Kazakh letters of a normalised KEY to their Russian look-alikes."""
+    """Fold Kazakh letters of a normalised KEY to their Russian look-alikes.
+
+    A Latin "i" inside a Cyrillic word (typed for і) is folded as і is.
+    """
+    key = _CYRILLIC_WORD_WITH_LATIN_I.sub(lambda m: m.group().replace("i", "и"), key)
     return key.translate(KAZAKH_TO_RUSSIAN_LOOKALIKE)

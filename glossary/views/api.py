@@ -106,6 +106,22 @@ def search():
     return jsonify({"ok": True, "query": q, "results": results})
 
 
+@bp.get("/suggest")
+def suggest():
+    """Autocomplete: terms for what has been typed so far."""
+    q = request.args.get("q", "").strip()
+    if not q:
+        raise ApiError("q is required")
+    if len(q) > MAX_QUERY:
+        raise ApiError(f"q is longer than {MAX_QUERY} characters")
+    lang = _choice("lang", LANGS)
+    limit = _int_arg("limit", 8, 1, 20)
+    suggestions = concepts.complete(
+        get_db(), current_app.config["DATABASE"], q, lang=lang, limit=limit
+    )
+    return jsonify({"ok": True, "query": q, "suggestions": suggestions})
+
+
 @bp.get("/concepts/<int:concept_id>")
 def concept(concept_id: int):
     """Return one whole entry."""

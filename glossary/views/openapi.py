@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 from ..model import DOMAIN_KEYS, LANGS, STATUSES
+from ..search.engine import HOW_DESCRIPTIONS, TIERS
 from .openapi_review import review_paths, review_schemas
+
+HOW_DOC = "How the query met the term, best first: " + "; ".join(
+    f"{how}: {text}" for how, text in HOW_DESCRIPTIONS.items()
+)
 
 TERMS_DESCRIPTION = (
     "per language: text, status, pos, usage, source, notes, latin (kk only)"
@@ -100,6 +105,47 @@ def openapi_document() -> dict:
                     },
                 }
             },
+            "/suggest": {
+                "get": {
+                    "summary": "Autocomplete: terms for what has been typed so far",
+                    "parameters": [
+                        {
+                            "name": "q",
+                            "in": "query",
+                            "required": True,
+                            "schema": {"type": "string", "maxLength": 200},
+                        },
+                        {
+                            "name": "lang",
+                            "in": "query",
+                            "schema": {"enum": list(LANGS)},
+                        },
+                        {
+                            "name": "limit",
+                            "in": "query",
+                            "schema": {
+                                "type": "integer",
+                                "minimum": 1,
+                                "maximum": 20,
+                                "default": 8,
+                            },
+                        },
+                    ],
+                    "responses": {
+                        "200": {
+                            "description": "Suggestions, best first (one per concept)",
+                            "content": {
+                                "application/json": {
+                                    "schema": {
+                                        "$ref": "#/components/schemas/Suggestions"
+                                    }
+                                }
+                            },
+                        },
+                        "400": _error("Missing or invalid parameter"),
+                    },
+                }
+            },
             "/concepts/{id}": {
                 "get": {
                     "summary": "One whole entry",
@@ -169,6 +215,28 @@ def openapi_document() -> dict:
                     },
                 },
                 "Term": term,
+                "Suggestions": {
+                    "type": "object",
+                    "required": ["ok", "query", "suggestions"],
+                    "properties": {
+                        "ok": {"const": True},
+                        "query": {"type": "string"},
+                        "suggestions": {
+                            "type": "array",
+                            "items": {
+                                "type": "object",
+                                "required": ["text", "lang", "how", "id", "url"],
+                                "properties": {
+                                    "text": {"type": "string"},
+                                    "lang": {"enum": list(LANGS)},
+                                    "how": {"enum": list(TIERS)},
+                                    "id": {"type": "integer"},
+                                    "url": {"type": "string"},
+                                },
+                            },
+                        },
+                    },
+                },
                 "SearchResults": {
                     "type": "object",
                     "required": ["ok", "query", "results"],
@@ -190,15 +258,8 @@ def openapi_document() -> dict:
                                             "lang": {"enum": list(LANGS)},
                                             "text": {"type": "string"},
                                             "how": {
-                                                "enum": [
-                                                    "exact",
-                                                    "normalised",
-                                                    "latin",
-                                                    "folded",
-                                                    "prefix",
-                                                    "word",
-                                                    "fuzzy",
-                                                ]
+                                                "enum": list(TIERS),
+                                                "description": HOW_DOC,
                                             },
                                         },
                                     },

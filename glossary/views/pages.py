@@ -23,10 +23,13 @@ STATUS_LABELS = {
 HOW_LABELS = {
     "exact": _l("exact match"),
     "normalised": _l("match ignoring case, ё/е and punctuation"),
-    "latin": _l("match in Kazakh Latin script"),
-    "folded": _l("Kazakh typed with Russian letters"),
     "prefix": _l("beginning of the term"),
+    "lemma": _l("another form of the word"),
     "word": _l("one word of the term"),
+    "folded": _l("Kazakh typed with Russian letters"),
+    "latin": _l("match in Kazakh Latin script"),
+    "translit": _l("Russian typed in Latin letters"),
+    "layout": _l("typed with the wrong keyboard layout"),
     "fuzzy": _l("similar spelling"),
 }
 LANG_LABELS = {"en": _l("English"), "ru": _l("Russian"), "kk": _l("Kazakh")}
@@ -108,6 +111,10 @@ def search():
         )
         if not results:
             suggestions = concepts.suggestions(db, _cache_key(), q)
+        elif page == 1 and all(r["match"]["how"] == "fuzzy" for r in results):
+            # nothing matched as typed: say so, and offer the closest spellings
+            close = {r["match"]["text"]: r["match"]["lang"] for r in results[:3]}
+            suggestions = [{"text": t, "lang": lang} for t, lang in close.items()]
     domains = {d["key"]: d for d in concepts.list_domains(db)}
     filters = {k: v for k, v in (("in", search_lang), ("domain", domain_key)) if v}
 
