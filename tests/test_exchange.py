@@ -371,9 +371,13 @@ def test_filtered_tbx_leaves_out_references_to_concepts_not_in_it(app, tmp_path)
     ids = set(tree.xpath("//@id"))
     targets = tree.xpath("//@target")
     assert targets and set(targets) <= ids
-    rng = etree.RelaxNG(
-        etree.parse(str(ROOT.parent / "shared/data/tbx/TBXcoreStructV03.rng"))
-    )
+    schema = ROOT.parent / "shared/data/tbx/TBXcoreStructV03.rng"
+    if not schema.exists():
+        reason = f"the TBX-Basic schema is not at {schema}"
+        if REQUIRE_TOOLS:
+            pytest.fail(f"GLOSSARY_REQUIRE_TOOLS=1 but {reason}")
+        pytest.skip(reason)
+    rng = etree.RelaxNG(etree.parse(str(schema)))
     assert rng.validate(tree), rng.error_log
 
 
