@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
-import os
 import threading
 import time
 from pathlib import Path
@@ -11,33 +9,15 @@ from urllib.parse import quote
 
 import pytest
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-# CI sets this: there a missing browser is a failure, not a skip.
-REQUIRE_BROWSER = os.environ.get("GLOSSARY_REQUIRE_BROWSER") == "1"
+from tests.browser_support import (  # noqa: E402, F401 (require_browser: autouse)
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    MISSING_BROWSER,
+    require_browser,
+    skip_module_without_browser,
+)
 
-
-def _missing_browser() -> str | None:
-    """Return why the browser tests cannot run here, or None if they can."""
-    if importlib.util.find_spec("playwright") is None:
-        return "the Python package playwright is not installed"
-    if not os.access(CHROMIUM, os.X_OK):
-        return f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)"
-    return None
-
-
-MISSING_BROWSER = _missing_browser()
-if MISSING_BROWSER and not REQUIRE_BROWSER:
-    pytest.skip(f"browser tests skipped: {MISSING_BROWSER}", allow_module_level=True)
-
+skip_module_without_browser()
 if MISSING_BROWSER is None:
     from playwright.sync_api import expect, sync_playwright
 
@@ -51,13 +31,6 @@ from glossary.views.pages import HOW_LABELS  # noqa: E402
 KK_CATALOG = ROOT / "glossary" / "translations" / "kk" / "LC_MESSAGES" / "messages.po"
 DESKTOP = {"width": 1280, "height": 900}
 MOBILE = {"width": 375, "height": 700}
-
-
-@pytest.fixture(scope="module", autouse=True)
-def require_browser():
-    """Fail every test, with the reason, when CI demands a browser that is missing."""
-    if MISSING_BROWSER:
-        pytest.fail(f"GLOSSARY_REQUIRE_BROWSER=1 but {MISSING_BROWSER}", pytrace=False)
 
 
 def _wait_for(path: Path, timeout: float = 120.0) -> None:
@@ -94,7 +67,7 @@ def live_server(app):
 
 
 @pytest.fixture(scope="module")
-def browser(require_browser):
+def browser():
     """Launch Debian's headless Chromium once for the module."""
     with sync_playwright() as p:
         chromium = p.chromium.launch(

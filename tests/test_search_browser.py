@@ -2,51 +2,26 @@
 
 from __future__ import annotations
 
-import importlib.util
-import os
 import re
 import threading
 
 import pytest
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-# CI sets this: there a missing browser is a failure, not a skip.
-REQUIRE_BROWSER = os.environ.get("GLOSSARY_REQUIRE_BROWSER") == "1"
+from tests.browser_support import (  # noqa: E402, F401 (require_browser: autouse)
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    MISSING_BROWSER,
+    require_browser,
+    skip_module_without_browser,
+)
 
-
-def _missing_browser() -> str | None:
-    if importlib.util.find_spec("playwright") is None:
-        return "the Python package playwright is not installed"
-    if not os.access(CHROMIUM, os.X_OK):
-        return f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)"
-    return None
-
-
-MISSING_BROWSER = _missing_browser()
-if MISSING_BROWSER and not REQUIRE_BROWSER:
-    pytest.skip(f"browser tests skipped: {MISSING_BROWSER}", allow_module_level=True)
-
+skip_module_without_browser()
 if MISSING_BROWSER is None:
     from playwright.sync_api import expect, sync_playwright
 
 from werkzeug.serving import make_server  # noqa: E402
 
 from glossary import create_app  # noqa: E402
-
-
-@pytest.fixture(scope="module", autouse=True)
-def require_browser():
-    if MISSING_BROWSER:
-        pytest.fail(f"GLOSSARY_REQUIRE_BROWSER=1 but {MISSING_BROWSER}", pytrace=False)
 
 
 @pytest.fixture(scope="module")
@@ -67,7 +42,7 @@ def live_server(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def browser(require_browser):
+def browser():
     with sync_playwright() as p:
         chromium = p.chromium.launch(
             executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
