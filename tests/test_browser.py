@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-import time
 from pathlib import Path
 from urllib.parse import quote
 
@@ -33,19 +32,9 @@ DESKTOP = {"width": 1280, "height": 900}
 MOBILE = {"width": 375, "height": 700}
 
 
-def _wait_for(path: Path, timeout: float = 120.0) -> None:
-    """Wait until PATH exists and is non-empty (another helper may be writing it)."""
-    deadline = time.monotonic() + timeout
-    while not (path.exists() and path.stat().st_size > 0):
-        if time.monotonic() > deadline:
-            pytest.fail(f"{path} did not appear within {timeout:.0f} s", pytrace=False)
-        time.sleep(1)
-
-
 @pytest.fixture(scope="module")
 def app(tmp_path_factory):
     """Return an app seeded from terms.csv in a temporary database."""
-    _wait_for(ROOT / "terms.csv")
     return create_app(
         {
             "TESTING": True,
@@ -101,7 +90,6 @@ def new_page(browser, live_server):
 @pytest.fixture(scope="module")
 def kk_ui():
     """Return the Kazakh translations of some interface strings, from the catalog."""
-    _wait_for(KK_CATALOG)
     with open(KK_CATALOG, "rb") as f:
         catalog = read_po(f, locale="kk")
     wanted = ["Search", "Domains", "Creative industries glossary", "About"]
