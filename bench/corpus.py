@@ -198,8 +198,10 @@ def queries(rows: list[dict], n: int, seed: int = 7) -> list[tuple[str, str, int
         elif kind == "prefix" and len(text) >= 6:
             q = text[: max(4, len(text) * 2 // 3)]
         elif kind == "latin" and lang == "kk":
-            q = to_kazakh_latin(text) if rng.random() < 0.5 else "".join(
-                KK_ASCII.get(c, c) for c in text
+            q = (
+                to_kazakh_latin(text)
+                if rng.random() < 0.5
+                else "".join(KK_ASCII.get(c, c) for c in text)
             )
         elif kind == "folded" and lang == "kk" and fold_kazakh(text) != text:
             q = fold_kazakh(text)

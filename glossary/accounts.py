@@ -15,6 +15,7 @@ import sqlite_utils
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from .concepts import now
+from .db import in_write_transaction, write_transaction
 from .model import script_problem
 
 ROLES: tuple[str, ...] = ("translator", "reviewer", "admin")
@@ -71,6 +72,7 @@ def _public(row: dict | None) -> dict | None:
     }
 
 
+@in_write_transaction
 def create_user(
     db: sqlite_utils.Database,
     username: str,
@@ -91,7 +93,7 @@ def create_user(
         len(email) > MAX_EMAIL or not _EMAIL.match(email) or not email.isprintable()
     ):
         raise AccountError("that e-mail address does not look valid")
-    with db.atomic():
+    with write_transaction(db):
         if db["users"].count_where("username_key = ?", [username_key(username)]):
             raise AccountError("that username is taken")
         user_id = (
@@ -166,6 +168,7 @@ def list_users(db: sqlite_utils.Database) -> list[dict]:
     return [_public(r) for r in db.query("select * from users order by username_key")]
 
 
+@in_write_transaction
 def update_user(
     db: sqlite_utils.Database,
     user_id: int,
@@ -176,7 +179,7 @@ def update_user(
     """Change the role or the active flag of an account; keep at least one admin."""
     if role is not None and role not in ROLES:
         raise AccountError(f"unknown role {role!r} (allowed: {', '.join(ROLES)})")
-    with db.atomic():
+    with write_transaction(db):
         user = get_user(db, user_id)
         if user is None:
             raise AccountError(f"no user with id {user_id}")

@@ -1,7 +1,8 @@
 """Data layer for concepts, terms, definitions, notes, cross-references and history.
 
 Plain functions that take the sqlite-utils `db` first and return dicts; views,
-the API and the CLI all go through them. Multi-step writes run in `db.atomic()`.
+the API and the CLI all go through them. Multi-step writes run in one
+`write_transaction(db)` (BEGIN IMMEDIATE).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from datetime import UTC, datetime
 
 import sqlite_utils
 
+from .db import write_transaction
 from .model import LANGS, STATUS_RANK, normalise_concept, term_key, terms_signature
 from .search import LayeredIndex, SearchIndex, initial, sort_key, to_kazakh_latin
 
@@ -595,6 +597,17 @@ def _fill_note_defaults(record: dict, current: dict | None, author: str) -> dict
     return {**record, "notes": notes}
 
 
+def next_concept_id(db: sqlite_utils.Database) -> int:
+    """Return a concept number never used before (not even by a removed concept)."""
+    return (
+        db.execute(
+            "select max(coalesce((select max(id) from concepts), 0), "
+            "coalesce((select max(concept_id) from history), 0))"
+        ).fetchone()[0]
+        + 1
+    )
+
+
 def save_concept(
     db: sqlite_utils.Database,
     record: dict,
@@ -610,7 +623,7 @@ def save_concept(
     first two, in the same transaction as the change.
     """
     record = normalise_concept(record)
-    with db.atomic():
+    with write_transaction(db):
         current = None
         if record["id"] is not None:
             try:
@@ -621,8 +634,9 @@ def save_concept(
         stamp = now()
         if current is None:
             row = {"domain": record["domain"], "created_at": stamp, "updated_at": stamp}
-            if record["id"] is not None:
-                row["id"] = record["id"]
+            # A new concept never takes the number of a removed one: its URL
+            # and its history stay its own.
+            row["id"] = record["id"] or next_concept_id(db)
             concept_id = db["concepts"].insert(row).last_pk
             record = {**record, "id": concept_id}
             outcome = "new"
@@ -766,7 +780,7 @@ def import_records(
     report = plan or plan_import(db, records, lines, replace=replace, unit=unit)
     if report["errors"]:
         raise ValueError("; ".join(report["errors"][:5]))
-    with db.atomic():
+    with write_transaction(db):
         # Cross-references may point at rows further down the file: check
         # foreign keys when the whole import commits, not row by row.
         db.execute("PRAGMA defer_foreign_keys = ON")

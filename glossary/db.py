@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
+import functools
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 
 import click
@@ -267,6 +270,42 @@ def m003_search_changes(db: sqlite_utils.Database) -> None:
         )
 
 
+@contextlib.contextmanager
+def write_transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
+    """Run a read-then-write change as one transaction that holds the write lock.
+
+    A deferred BEGIN (what db.atomic() issues) that reads first cannot take the
+    write lock once another connection has committed in WAL mode: SQLite fails at
+    once, past the busy timeout. BEGIN IMMEDIATE takes the lock up front, waiting
+    (busy timeout) for other writers, so what was read is what gets changed.
+    Inside an open transaction this is a savepoint, as db.atomic() makes.
+    """
+    if db.conn.in_transaction:
+        with db.atomic():
+            yield db
+        return
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        if db.conn.in_transaction:
+            db.execute("ROLLBACK")
+        raise
+    else:
+        db.execute("COMMIT")
+
+
+def in_write_transaction(function):
+    """Run FUNCTION(db, …) inside write_transaction(db): its reads and writes as one."""
+
+    @functools.wraps(function)
+    def wrapped(db, *args, **kwargs):
+        with write_transaction(db):
+            return function(db, *args, **kwargs)
+
+    return wrapped
+
+
 def connect(path: str | Path) -> sqlite_utils.Database:
     """Open the database at PATH with WAL, foreign keys and a busy timeout."""
     conn = sqlite3.connect(
@@ -315,7 +354,7 @@ def prepare_database(path: str | Path, seed_path: str | Path | None) -> bool:
                     f"{seed_path}: {len(result.errors)} invalid rows, first: "
                     f"{result.errors[0]}"
                 )
-            with db.atomic():
+            with write_transaction(db):
                 import_records(
                     db,
                     result.records,

@@ -14,6 +14,7 @@ import sqlite_utils
 
 from . import concepts
 from .concepts import NotFound, load_record, now, save_concept
+from .db import in_write_transaction, write_transaction
 from .model import (
     DOMAIN_KEYS,
     LANGS,
@@ -379,7 +380,7 @@ def _langs(data: dict, after: dict, before: dict | None) -> list[str]:
 def submit(db: sqlite_utils.Database, data: dict, user: dict) -> dict:
     """Validate DATA and store it as a pending proposal by USER; return it."""
     before, after = build(db, data, user["username"])
-    with db.atomic():
+    with write_transaction(db):
         proposal_id = (
             db["proposals"]
             .insert(
@@ -554,13 +555,19 @@ def approve(
 ) -> dict:
     """Approve (with optional EDITS) and apply a proposal, with history, atomically."""
     reason = clean_block(reason)
-    with db.atomic():
+    with write_transaction(db):
         # The conditional update comes first: it takes SQLite's write lock, so
         # a second reviewer waits here and then finds the proposal decided.
         _claim(db, proposal_id, "approved", reviewer, reason)
         proposal = get_proposal(db, proposal_id)
         data = _merge_edits(proposal, edits)
-        _before, after = build(db, data, proposal["author"])
+        try:
+            _before, after = build(db, data, proposal["author"])
+        except NotFound:
+            raise Conflict(
+                f"entry {data.get('concept_id')} no longer exists: reject this "
+                "proposal with a reason instead"
+            ) from None
         # The history says why: the translator's comment, and whether and why
         # the reviewer edited the proposal before approving it.
         edited = data != proposal["submitted"]
@@ -616,7 +623,7 @@ def reject(
 ) -> dict:
     """Reject a pending proposal with a required REASON."""
     reason = check_reason(reason)
-    with db.atomic():
+    with write_transaction(db):
         _claim(db, proposal_id, "rejected", reviewer, reason)
         db["reviews"].insert(
             {
@@ -688,6 +695,7 @@ def diff(before: dict | None, after: dict | None) -> list[dict]:
 # --- notes by users --------------------------------------------------------
 
 
+@in_write_transaction
 def add_note(
     db: sqlite_utils.Database,
     concept_id: int,
@@ -707,12 +715,13 @@ def add_note(
     return after["notes"][-1]
 
 
+@in_write_transaction
 def hide_note(
     db: sqlite_utils.Database, note_id: int, reviewer: dict, reason: str
 ) -> int:
     """Hide a public note with a REASON (recorded in history); return its concept id."""
     reason = check_reason(reason)
-    with db.atomic():
+    with write_transaction(db):
         rows = list(
             db.query("select * from notes where id = ? and hidden = 0", [note_id])
         )
@@ -808,6 +817,7 @@ def history_entries(db: sqlite_utils.Database, concept_id: int) -> list[dict]:
     return out
 
 
+@in_write_transaction
 def revert(
     db: sqlite_utils.Database, history_id: int, reviewer: dict, reason: str
 ) -> int:
@@ -837,11 +847,19 @@ def revert(
     problems = validate_concept(record)
     if problems:
         raise ProposalError(problems)
+    # A cross-reference to an entry removed since cannot come back.
+    gone = [
+        r for r in record["related"] if not db["concepts"].count_where("id = ?", [r])
+    ]
+    record["related"] = [r for r in record["related"] if r not in gone]
+    why = f"revert of change {history_id}: {reason}"
+    if gone:
+        why += f" (references to removed entries {', '.join(map(str, gone))} left out)"
     _id, outcome = save_concept(
         db,
         record,
         author=reviewer["username"],
-        reason=f"revert of change {history_id}: {reason}",
+        reason=why,
         action="revert",
     )
     if outcome == "unchanged":

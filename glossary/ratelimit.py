@@ -7,6 +7,8 @@ import time
 
 import sqlite_utils
 
+from .db import in_write_transaction, write_transaction
+
 # No limit looks further back than this.
 MAX_WINDOW = 24 * 60 * 60
 
@@ -22,7 +24,7 @@ def recent(db: sqlite_utils.Database, key: str, window: float) -> int:
 def count(db: sqlite_utils.Database, key: str, window: float) -> None:
     """Count one event under KEY; forget events of KEY older than WINDOW."""
     now = time.time()
-    with db.atomic():
+    with write_transaction(db):
         db.execute(
             "delete from rate_events where key = ? and at <= ?", [key, now - window]
         )
@@ -33,6 +35,7 @@ def count(db: sqlite_utils.Database, key: str, window: float) -> None:
             db.execute("delete from rate_events where at < ?", [now - MAX_WINDOW])
 
 
+@in_write_transaction
 def allow(db: sqlite_utils.Database, key: str, limit: int, window: float) -> bool:
     """Count one event under KEY unless LIMIT events already fell in WINDOW seconds."""
     if recent(db, key, window) >= limit:

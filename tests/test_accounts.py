@@ -291,6 +291,13 @@ def test_next_cannot_leave_the_site(shared_app):
     for target, expected in (
         ("//evil.example/", "/"),
         ("https://evil.example/", "/"),
+        # Browsers drop these from URLs: "/\t/evil.example" is "//evil.example".
+        ("/\t/evil.example/", "/"),
+        ("/\n/evil.example/", "/"),
+        ("/\r/evil.example/", "/"),
+        ("/\x0b/evil.example/", "/"),
+        ("/ /evil.example/", "/"),
+        ("/\\evil.example/", "/"),
         ("/review", "/review"),
     ):
         response = client.post(

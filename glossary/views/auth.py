@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from flask import (
     Blueprint,
     abort,
@@ -51,7 +53,10 @@ def safe_next(target: str | None) -> str:
         target
         and target.startswith("/")
         and not target.startswith("//")
-        and "\\" not in target
+        # Browsers drop tabs and newlines from URLs ("/\t/evil.com" is
+        # "//evil.com") and read a backslash as a slash: none may pass.
+        and not any(c <= " " or c in "\\\x7f" for c in target)
+        and not urlsplit(target).netloc
     ):
         return target
     return url_for("pages.home")
