@@ -44,6 +44,34 @@ def allow(db: sqlite_utils.Database, key: str, limit: int, window: float) -> boo
     return True
 
 
+@in_write_transaction
+def take(
+    db: sqlite_utils.Database, limits: list[tuple[str, int]], window: float
+) -> list[int] | None:
+    """Count one attempt under every key of LIMITS, unless one is at its limit.
+
+    Checked and counted in one transaction that holds the write lock, so that
+    attempts sent in parallel cannot all pass the check before any is counted.
+    Return the ids of the rows counted (None: refused, nothing counted).
+    """
+    if any(recent(db, key, window) >= limit for key, limit in limits):
+        return None
+    now = time.time()
+    return [
+        db.execute(
+            "insert into rate_events (key, at) values (?, ?)", [key, now]
+        ).lastrowid
+        for key, _limit in limits
+    ]
+
+
+def forget(db: sqlite_utils.Database, rows: list[int]) -> None:
+    """Uncount the attempt whose rows take() returned (it turned out fine)."""
+    db.execute(
+        f"delete from rate_events where rowid in ({','.join('?' * len(rows))})", rows
+    )
+
+
 def clear(db: sqlite_utils.Database, key: str) -> None:
     """Forget every event counted under KEY."""
     db.execute("delete from rate_events where key = ?", [key])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import threading
 
 import pytest
 from review_support import (
@@ -501,3 +502,28 @@ def test_rate_limits_count_the_forwarded_client_behind_a_proxy(tmp_path):
     assert response.status_code == 429
     # Another client behind the same proxy is not blocked.
     assert sign_in(app.test_client(), "proxied").status_code == 302
+
+
+def test_parallel_guesses_cannot_slip_past_the_limit(tmp_path):
+    app = make_app(tmp_path)
+    add_user(app, "target2")
+    statuses: list[int] = []
+
+    def guess(i: int) -> None:
+        client = app.test_client()
+        statuses.append(sign_in(client, "target2", f"guess {i}").status_code)
+
+    threads = [threading.Thread(target=guess, args=(i,)) for i in range(20)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert statuses.count(401) == SIGNIN_PER_USER
+    assert statuses.count(429) == 20 - SIGNIN_PER_USER
+
+
+def test_successful_sign_ins_are_not_counted_against_the_address(tmp_path):
+    app = make_app(tmp_path)
+    add_user(app, "regular")
+    for _ in range(SIGNIN_PER_USER + 2):
+        assert sign_in(app.test_client(), "regular").status_code == 302

@@ -158,12 +158,18 @@ def signin():
         user_key = f"signin:user:{name_key}:{client_ip()}"
         anywhere_key = f"signin:user:{name_key}"
         ip_key = f"signin:ip:{client_ip()}"
-        if (
-            ratelimit.recent(db, user_key, SIGNIN_WINDOW) >= SIGNIN_PER_USER
-            or ratelimit.recent(db, ip_key, SIGNIN_WINDOW) >= SIGNIN_PER_IP
-            or ratelimit.recent(db, anywhere_key, SIGNIN_WINDOW)
-            >= SIGNIN_PER_USER_ANYWHERE
-        ):
+        # The attempt is counted before the password is checked, so parallel
+        # guesses cannot slip past the limit; a success is uncounted below.
+        attempt = ratelimit.take(
+            db,
+            [
+                (user_key, SIGNIN_PER_USER),
+                (ip_key, SIGNIN_PER_IP),
+                (anywhere_key, SIGNIN_PER_USER_ANYWHERE),
+            ],
+            SIGNIN_WINDOW,
+        )
+        if attempt is None:
             error = _(
                 "Too many failed sign-in attempts. Wait %(minutes)d minutes and "
                 "try again.",
@@ -173,12 +179,11 @@ def signin():
         else:
             user = accounts.authenticate(db, username, password)
             if user is None:
-                for key in (user_key, anywhere_key, ip_key):
-                    ratelimit.count(db, key, SIGNIN_WINDOW)
                 # One message whether the username exists or not.
                 error = _("Wrong username or password.")
                 status = 401
             else:
+                ratelimit.forget(db, attempt)
                 ratelimit.clear(db, user_key)
                 sign_in(user)
                 return redirect(safe_next(request.form.get("next")))
