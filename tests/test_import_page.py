@@ -132,3 +132,35 @@ def test_a_reviewer_cannot_confirm_someone_elses_upload(site):
         data={"csrf_token": csrf_from(second, "/import"), "token": token},
     )
     assert response.status_code == 409
+
+
+def test_a_file_with_a_cyrillic_name_is_imported(site):
+    client = _client(site, "reviewer1")
+    page = _upload(client, CSV.encode("utf-8"), name="термины.csv")
+    assert page.status_code == 200
+    assert "Preview of термины.csv" in page.get_data(as_text=True)
+
+
+def test_confirming_after_the_glossary_changed_shows_a_new_preview(site):
+    client = _client(site, "reviewer1")
+    html = _upload(client, CSV.encode("utf-8")).get_data(as_text=True)
+    token = re.search(r'name="token" value="([0-9a-f]{32})"', html).group(1)
+    # Meanwhile someone else imports the same rows.
+    db = open_db(site)
+    try:
+        from glossary.interchange.csvfile import read_concepts_csv
+
+        records = read_concepts_csv(io.StringIO(CSV, newline="")).records
+        concepts.import_records(db, records, author="other", reason="meanwhile")
+    finally:
+        db.close()
+    before = _counts(site)
+    response = client.post(
+        "/import/confirm",
+        data={"csrf_token": csrf_from(client, "/import"), "token": token},
+    )
+    text = response.get_data(as_text=True)
+    assert response.status_code == 409
+    assert "The glossary has changed since your preview" in text
+    assert "New concepts: 0" in text and "Unchanged concepts: 2" in text
+    assert _counts(site) == before

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import secrets
 import time
@@ -17,12 +18,11 @@ from flask import (
     request,
 )
 from flask_babel import gettext
-from werkzeug.utils import secure_filename
 
 from .. import concepts, exchange
 from ..auth import reviewer_required
 from ..db import connect, get_db
-from ..model import DOMAIN_KEYS, LANGS, STATUSES
+from ..model import DOMAIN_KEYS, LANGS, STATUSES, clean_line
 
 bp = Blueprint("exchange", __name__)
 
@@ -112,25 +112,54 @@ def _uploads() -> Path:
     return folder
 
 
-def _stored(token: str) -> Path | None:
-    """Return the upload kept under TOKEN for the signed-in reviewer, or None."""
+def _stored(token: str) -> tuple[Path, dict] | None:
+    """Return the upload kept under TOKEN for the signed-in reviewer, and its facts."""
     if not _TOKEN.match(token or ""):
         return None
-    found = sorted(_uploads().glob(f"{token}-{g.user['id']}-*"))
-    return found[0] if found else None
+    facts = _uploads() / f"{token}-{g.user['id']}.json"
+    if not facts.exists():
+        return None
+    about = json.loads(facts.read_text(encoding="utf-8"))
+    return _uploads() / f"{token}-{g.user['id']}{about['ext']}", about
 
 
-def _run_import(path: Path, *, dry_run: bool, replace: bool) -> dict:
-    filename = path.name.split("-", 2)[2]
+def _forget(token: str) -> None:
+    for path in _uploads().glob(f"{token}-{g.user['id']}*"):
+        path.unlink(missing_ok=True)
+
+
+def _plan(report: dict) -> list[int]:
+    return [report[k] for k in ("new", "changed", "unchanged", "removed")]
+
+
+def _run_import(path: Path, about: dict, *, dry_run: bool) -> dict:
     with open(path, "rb") as f:
         return exchange.import_file(
             get_db(),
             f,
-            filename,
+            about["name"],
             author=g.user["username"],
             dry_run=dry_run,
-            replace=replace,
+            replace=about["replace"],
         )
+
+
+def _preview(token: str, path: Path, about: dict, **extra):
+    """Dry-run the upload, remember what it would do, and show that."""
+    report = _run_import(path, about, dry_run=True)
+    if report["errors"]:
+        _forget(token)
+        return render_template("pages/import.html", report=report), 400
+    about["plan"] = _plan(report)
+    facts = _uploads() / f"{token}-{g.user['id']}.json"
+    facts.write_text(json.dumps(about), encoding="utf-8")
+    return render_template(
+        "pages/import.html",
+        report=report,
+        token=token,
+        replace=about["replace"],
+        **extra,
+    ), (409 if extra else 200)
 
 
 @bp.route("/import", methods=["GET", "POST"])
@@ -140,7 +169,6 @@ def import_page():
     if request.method == "GET":
         return render_template("pages/import.html", report=None)
     upload = request.files.get("file")
-    replace = request.form.get("mode") == "replace"
     if upload is None or not upload.filename:
         return render_template(
             "pages/import.html", report=None, error=gettext("Choose a file to import.")
@@ -151,23 +179,24 @@ def import_page():
         if now - old.stat().st_mtime > UPLOAD_TTL:
             old.unlink(missing_ok=True)
     token = secrets.token_hex(16)
-    name = secure_filename(upload.filename) or "upload"
-    path = _uploads() / f"{token}-{g.user['id']}-{name}"
+    # Stored under a name of our own; the reviewer's file name (Cyrillic is
+    # common) is kept only to show it and to tell the format by its extension.
+    name = clean_line(Path(upload.filename).name)[:200] or "upload"
+    ext = Path(name).suffix.lower()
+    ext = ext if ext in (".csv", ".tsv", ".tbx", ".json") else ".upload"
+    path = _uploads() / f"{token}-{g.user['id']}{ext}"
     upload.save(path)
-    report = _run_import(path, dry_run=True, replace=replace)
-    if report["errors"]:
-        path.unlink(missing_ok=True)
-    return render_template(
-        "pages/import.html", report=report, token=token, replace=replace
-    ), (200 if not report["errors"] else 400)
+    about = {"name": name, "ext": ext, "replace": request.form.get("mode") == "replace"}
+    return _preview(token, path, about)
 
 
 @bp.post("/import/confirm")
 @reviewer_required
 def import_confirm():
-    """Import the file whose preview the reviewer has just seen."""
-    path = _stored(request.form.get("token", ""))
-    if path is None:
+    """Import the file whose preview the reviewer has just seen, if still true."""
+    token = request.form.get("token", "")
+    stored = _stored(token)
+    if stored is None:
         return render_template(
             "pages/import.html",
             report=None,
@@ -176,12 +205,23 @@ def import_confirm():
                 "upload the file again."
             ),
         ), 409
-    try:
-        report = _run_import(
-            path, dry_run=False, replace=request.form.get("mode") == "replace"
+    path, about = stored
+    check = _run_import(path, about, dry_run=True)
+    if check["errors"] or _plan(check) != about["plan"]:
+        # The glossary changed since the preview: show what it would do now.
+        return _preview(
+            token,
+            path,
+            about,
+            error=gettext(
+                "The glossary has changed since your preview. Check this new "
+                "preview before you import."
+            ),
         )
+    try:
+        report = _run_import(path, about, dry_run=False)
     finally:
-        path.unlink(missing_ok=True)
+        _forget(token)
     return render_template("pages/import.html", report=report, done=True), (
         200 if not report["errors"] else 400
     )
