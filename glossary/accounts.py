@@ -36,7 +36,7 @@ class AccountError(ValueError):
 
 def username_key(username: str) -> str:
     """Return the case-insensitive key under which USERNAME is unique."""
-    return unicodedata.normalize("NFC", username).casefold()
+    return unicodedata.normalize("NFKC", username).casefold()
 
 
 def check_username(username: str) -> str | None:
@@ -48,6 +48,14 @@ def check_username(username: str) -> str | None:
         )
     if script_problem("ru", username) and not username.isascii():
         return "a username must not mix Latin and Cyrillic letters"
+    if unicodedata.normalize("NFKC", username) != username or any(
+        not ("a" <= c.lower() <= "z" or "\u0400" <= c <= "\u04ff")
+        for c in username
+        if c.isalpha()
+    ):
+        # Fullwidth "ａｄｍｉｎ" and letters of other scripts would look like
+        # someone else's name.
+        return "a username uses Latin or Cyrillic letters only"
     return None
 
 

@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 
 import sqlite_utils
 
-from .db import write_transaction
+from .db import read_transaction, write_transaction
 from .model import LANGS, STATUS_RANK, normalise_concept, term_key, terms_signature
 from .search import LayeredIndex, SearchIndex, initial, sort_key, to_kazakh_latin
 
@@ -341,19 +341,13 @@ def search_index(
         if cached and cached.generation == current:
             return cached.index
         # One read transaction: the counter, the log and the terms agree.
-        own = not db.conn.in_transaction
-        if own:
-            db.execute("begin")
-        try:
+        with read_transaction(db):
             patched = _patch(db, cached)
             if patched is not None:
                 return patched
             current = generation(db)
             last = _last_change(db)[1]
             base = SearchIndex(db.query(_TERM_ROWS))  # streamed, not listed
-        finally:
-            if own:
-                db.conn.commit()
         _release_memory()
         cached = _CachedIndex(current, last, base)
         _INDEXES[cache_key] = cached

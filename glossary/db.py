@@ -295,6 +295,20 @@ def write_transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Databa
         db.execute("COMMIT")
 
 
+@contextlib.contextmanager
+def read_transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
+    """Read several tables as one snapshot (WAL: writers go on meanwhile)."""
+    if db.conn.in_transaction:
+        yield db
+        return
+    db.execute("BEGIN")
+    try:
+        yield db
+    finally:
+        if db.conn.in_transaction:
+            db.execute("ROLLBACK")  # nothing was written: just end the snapshot
+
+
 def in_write_transaction(function):
     """Run FUNCTION(db, …) inside write_transaction(db): its reads and writes as one."""
 

@@ -527,3 +527,11 @@ def test_successful_sign_ins_are_not_counted_against_the_address(tmp_path):
     add_user(app, "regular")
     for _ in range(SIGNIN_PER_USER + 2):
         assert sign_in(app.test_client(), "regular").status_code == 302
+
+
+@pytest.mark.parametrize("name", ["ａｄｍｉｎ", "αdmin", "admin\u2126"])
+def test_look_alike_usernames_are_refused(name):
+    assert accounts.check_username(name) == (
+        "a username uses Latin or Cyrillic letters only"
+    )
+    assert accounts.check_username("Айгерим") is None
