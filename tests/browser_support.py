@@ -51,3 +51,16 @@ def require_browser():
     """Fail every test, with the reason, when CI demands a browser that is missing."""
     if MISSING_BROWSER:
         pytest.fail(f"GLOSSARY_REQUIRE_BROWSER=1 but {MISSING_BROWSER}", pytrace=False)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Launch Debian's headless Chromium once for the module."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        yield chromium
+        chromium.close()

@@ -13,6 +13,7 @@ import pytest
 from glossary import ROOT, create_app
 from glossary.db import connect, migrate
 from glossary.interchange.csvfile import read_concepts_csv
+from tests.browser_support import browser  # noqa: F401 (the browser fixture)
 
 SEED_PATH = ROOT / "terms.csv"
 

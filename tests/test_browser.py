@@ -2,26 +2,23 @@
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
 
 from tests.browser_support import (  # noqa: E402, F401 (require_browser: autouse)
-    CHROMIUM,
-    CHROMIUM_ARGS,
     MISSING_BROWSER,
     require_browser,
     skip_module_without_browser,
 )
+from tests.review_support import live_server as serve
 
 skip_module_without_browser()
 if MISSING_BROWSER is None:
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
 from babel.messages.pofile import read_po  # noqa: E402
-from werkzeug.serving import make_server  # noqa: E402
 
 from glossary import ROOT, create_app  # noqa: E402
 from glossary.search.collation import sort_key  # noqa: E402
@@ -47,23 +44,8 @@ def app(tmp_path_factory):
 @pytest.fixture(scope="module")
 def live_server(app):
     """Serve APP on a free loopback port; yield its base URL."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=10)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    """Launch Debian's headless Chromium once for the module."""
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
-        )
-        yield chromium
-        chromium.close()
+    with serve(app) as url:
+        yield url
 
 
 @pytest.fixture()

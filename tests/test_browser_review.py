@@ -13,8 +13,6 @@ import pytest
 from review_support import PASSWORD, add_user, live_server, make_app
 
 from tests.browser_support import (  # noqa: E402, F401 (require_browser: autouse)
-    CHROMIUM,
-    CHROMIUM_ARGS,
     MISSING_BROWSER,
     require_browser,
     skip_module_without_browser,
@@ -22,7 +20,7 @@ from tests.browser_support import (  # noqa: E402, F401 (require_browser: autous
 
 skip_module_without_browser()
 if MISSING_BROWSER is None:
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
 
 @pytest.fixture(scope="module")
@@ -32,16 +30,6 @@ def server(tmp_path_factory):
     add_user(app, "admin1", role="admin")
     with live_server(app) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
-        )
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture()

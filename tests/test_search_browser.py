@@ -3,23 +3,20 @@
 from __future__ import annotations
 
 import re
-import threading
 
 import pytest
 
 from tests.browser_support import (  # noqa: E402, F401 (require_browser: autouse)
-    CHROMIUM,
-    CHROMIUM_ARGS,
     MISSING_BROWSER,
     require_browser,
     skip_module_without_browser,
 )
+from tests.review_support import live_server as serve
 
 skip_module_without_browser()
 if MISSING_BROWSER is None:
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
-from werkzeug.serving import make_server  # noqa: E402
 
 from glossary import create_app  # noqa: E402
 
@@ -33,22 +30,8 @@ def live_server(tmp_path_factory):
             "DATABASE": str(tmp_path_factory.mktemp("sb") / "glossary.db"),
         }
     )
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=10)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
-        )
-        yield chromium
-        chromium.close()
+    with serve(app) as url:
+        yield url
 
 
 @pytest.fixture()
