@@ -55,6 +55,8 @@ def detect_language(text: str) -> str:
         for lang, stop in STOP_WORDS.items():
             if w in stop:
                 votes[lang] += 1
+    if not cyrillic and not latin:
+        return "en"
     if cyrillic >= latin:
         if cyrillic and kk_cyr / cyrillic > 0.01:
             return "kk"

@@ -39,13 +39,9 @@ _RU_PARSES = 4  # readings of one Russian word that are kept (as lookup keeps)
 def plain(word: str) -> str:
     """Return WORD as one search key: lower case, ё as е, no marks or apostrophes."""
     key = normalise(word).replace(" ", "").replace("\u00ad", "")
-    if not key.isascii():
-        # stress marks over Russian vowels (мо́ст) are not part of the word
-        decomposed = unicodedata.normalize("NFD", key)
-        if any(unicodedata.combining(c) for c in decomposed):
-            key = unicodedata.normalize(
-                "NFC", "".join(c for c in decomposed if not unicodedata.combining(c))
-            )
+    if "\u0301" in key or "\u0300" in key:
+        # stress marks over Russian vowels (мо́ст; no precomposed letter) go
+        key = key.replace("\u0301", "").replace("\u0300", "")
     return key
 
 
@@ -115,15 +111,37 @@ def _loose_words(key: str) -> str:
     return skeleton_word(key)
 
 
+# The attributive -ғы/-гі after a locative (театрдағы "which is in the theatre"),
+# which kazakh_stem does not strip yet: taken off before it.
+_ATTRIBUTIVE = ("дағы", "дегі", "тағы", "тегі")
+_LATIN_ATTRIBUTIVE = ("dagi", "degi", "tagi", "tegi")
+
+
+def _without_attributive(word: str, endings: tuple[str, ...]) -> str:
+    if word.endswith(endings) and len(word) > 6:
+        return word[:-2]
+    return word
+
+
 def _kazakh_keys(key: str, loose: str, modes) -> tuple[tuple[int, str], ...]:
     # A word and its stem both: stripping is not idempotent (кітапхана →
     # кітапха, кітапханалар → кітапхана), so the two sides meet on either.
     out: list[tuple[int, str]] = []
     for mode in modes:
         if mode == LEMMA:
-            pairs = [(LEMMA, key), (LEMMA, kazakh_stem(key))]
+            bare = _without_attributive(key, _ATTRIBUTIVE)
+            pairs = [
+                (LEMMA, key),
+                (LEMMA, kazakh_stem(key)),
+                (LEMMA, kazakh_stem(bare)),
+            ]
         else:
-            pairs = [(mode, loose), (mode, skeleton_stem(loose))]
+            bare = _without_attributive(loose, _LATIN_ATTRIBUTIVE)
+            pairs = [
+                (mode, loose),
+                (mode, skeleton_stem(loose)),
+                (mode, skeleton_stem(bare)),
+            ]
         for pair in pairs:
             if pair[1] and pair not in out:
                 out.append(pair)

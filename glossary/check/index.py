@@ -25,7 +25,16 @@ import numpy as np
 
 from ..model import STATUS_RANK, STATUSES
 from ..search.normalise import normalise
-from .forms import FOLDED, LATIN, LEMMA, is_lookalike_kazakh, term_keys, text_keys
+from ..search.variants import skeleton_word
+from .forms import (
+    FOLDED,
+    LATIN,
+    LEMMA,
+    is_lookalike_kazakh,
+    plain,
+    term_keys,
+    text_keys,
+)
 from .tokens import Token, tokenise, words_of
 
 LANGS = ("en", "ru", "kk")
@@ -268,8 +277,8 @@ def resolve(prep: PreparedText, found: Iterable[_Found]) -> list[Match]:
     for f in found:
         surface = text[tokens[f.first].start : tokens[f.last].end]
         how = _how(surface, f.text, f.mode)
-        closeness = _shared_letters(tokens[f.first : f.last + 1], f.text)
-        rank = (_HOW_RANK[how], -closeness, f.status, len(f.text), f.text)
+        closeness = _closeness(tokens[f.first : f.last + 1], f.text, f.mode)
+        rank = (_HOW_RANK[how], closeness, f.status, len(f.text), f.text)
         best = spans.setdefault((f.first, f.last), {})
         current = best.get(f.concept_id)
         if current is None or rank < current[0]:
@@ -315,21 +324,27 @@ def resolve(prep: PreparedText, found: Iterable[_Found]) -> list[Match]:
     return matches
 
 
-def _shared_letters(words: list[Token], term: str) -> int:
-    """Count the letters each written word shares with the start of the term's."""
+def _closeness(words: list[Token], term: str, mode: int) -> tuple[int, int]:
+    """How close the written words are to the term's: shared first letters, length.
+
+    Words in Latin or look-alike letters are compared by their Latin skeletons.
+    """
     term_words = words_of(term)
     if len(term_words) != len(words):
-        return 0
-    total = 0
+        return (0, 0)
+    shared = diff = 0
     for w, t in zip(words, term_words, strict=True):
-        a, b = normalise(w.text), normalise(t)
+        a, b = plain(w.text), plain(t)
+        if mode != LEMMA:
+            a, b = skeleton_word(a), skeleton_word(b)
         n = 0
         for x, y in zip(a, b, strict=False):
             if x != y:
                 break
             n += 1
-        total += n
-    return total
+        shared += n
+        diff += abs(len(a) - len(b))
+    return (-shared, diff)
 
 
 _HOW_RANK = {"exact": 0, "normalised": 1, "lemma": 2, "folded": 3, "latin": 3}
