@@ -96,6 +96,7 @@ def test_check_refuses_bad_input_with_400_in_the_error_shape(client, kwargs, mes
     assert message in body["error"]
 
 
+@pytest.mark.slow
 def test_a_text_of_exactly_1_mb_is_checked(client):
     text = ("museum " * 142_857)[:1_000_000]
     r = _check(client, text, "en")
