@@ -259,6 +259,15 @@ MESSAGES: dict[str, str] = {
     "not_yours": N_("this proposal is not yours"),
     "entry_of_proposal_gone": N_("the entry of this proposal no longer exists"),
     "internal_error": N_("internal error"),
+    "check_body_not_object": N_(
+        "the body must be a JSON object (Content-Type: application/json)"
+    ),
+    "text_too_long": N_("%(name)s is longer than %(limit)s bytes (1 MB)"),
+    "param_not_string": N_("%(name)s must be a string"),
+    "param_lang_or_null": N_(
+        "%(name)s must be one of: %(allowed)s (or null to detect it)"
+    ),
+    "same_languages": N_("source_lang and target_lang must be different languages"),
     "http_error": N_("%(description)s"),
     # Words that other messages take as parameters (what was not found, where).
     "word_concept": N_("concept"),

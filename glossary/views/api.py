@@ -20,8 +20,14 @@ MAX_QUERY = 200
 MAX_BODY = 1024 * 1024
 
 
+# Endpoints that take a whole text (up to 1 MB) check their own body size.
+TEXT_ENDPOINTS = frozenset({"api.check", "api.qa"})
+
+
 @bp.before_request
 def limit_body():
+    if request.endpoint in TEXT_ENDPOINTS:
+        return
     if (request.content_length or 0) > MAX_BODY:
         raise ApiError(Problem("body_too_large", "", {"limit": MAX_BODY}), 413)
 
@@ -58,7 +64,11 @@ def http_problem(error: HTTPException) -> Problem:
 class ApiError(Exception):
     """A client error to report in the API's error shape."""
 
-    def __init__(self, problems: list[Problem] | Problem, status: int = 400) -> None:
+    def __init__(
+        self, problems: list[Problem] | Problem | str, status: int = 400
+    ) -> None:
+        if isinstance(problems, str):  # a message without a code of its own
+            problems = Problem("message", "", {"text": problems})
         self.problems = [problems] if isinstance(problems, Problem) else problems
         super().__init__("; ".join(str(p) for p in self.problems))
         self.status = status
