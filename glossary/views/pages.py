@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from .. import concepts
 from ..db import get_db
 from ..model import DOMAIN_KEYS, LANGS
+from . import display
 
 bp = Blueprint("pages", __name__)
 
@@ -53,6 +54,10 @@ ACTION_LABELS = {
 
 def init_app(app) -> None:
     """Expose labels and the domain-name helper to every template."""
+    app.add_template_filter(display.author_name, "author_name")
+    app.add_template_filter(display.history_reason, "history_reason")
+    app.add_template_filter(display.iri_text, "iri_text")
+    app.add_template_filter(display.iri_href, "iri_href")
 
     @app.context_processor
     def labels() -> dict:
@@ -64,6 +69,8 @@ def init_app(app) -> None:
             "ACTION_LABELS": ACTION_LABELS,
             "TERM_LANGS": LANGS,
             "domain_name": domain_name,
+            "headword": display.headword,
+            "heading_order": display.heading_order,
         }
 
 
@@ -160,8 +167,11 @@ def domain(key: str):
     found = concepts.domain(db, key)
     if found is None:
         abort(404)
+    # By default the list follows the interface language's alphabet.
     sort_lang = request.args.get("sort")
-    sort_lang = sort_lang if sort_lang in LANGS else "en"
+    if sort_lang not in LANGS:
+        ui = str(get_locale())
+        sort_lang = ui if ui in LANGS else "en"
     return render_template(
         "pages/domain.html",
         domain=found,

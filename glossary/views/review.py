@@ -24,6 +24,7 @@ from .. import concepts, proposals, ratelimit, term_requests
 from ..auth import login_required, reviewer_required
 from ..db import get_db
 from ..model import DOMAIN_KEYS, LANGS, PARTS_OF_SPEECH, STATUSES
+from . import display
 from .auth import client_ip
 from .pages import POS_LABELS, STATUS_LABELS, domain_name
 
@@ -64,32 +65,50 @@ def linkify(text: str) -> Markup:
     parts, last = [], 0
     for match in _URL.finditer(text or ""):
         parts.append(escape(text[last : match.start()]))
-        parts.append(
-            Markup('<a href="{0}" rel="nofollow noopener ugc">{0}</a>').format(
-                match.group()
-            )
-        )
+        parts.append(display.link_url(match.group()))
         last = match.end()
     parts.append(escape((text or "")[last:]))
     return Markup("").join(parts)
 
 
-def diff_value(value: str, what: str) -> str:
-    """Show one side of a diff row in the interface language (labels, not keys)."""
+def diff_value(value: str, what: str) -> Markup:
+    """Show one side of a diff row in the interface language (labels, not keys).
+
+    The rows are built by the data layer in English ("text · preferred ·
+    source: URL", "note — author"): known parts become translated labels, the
+    stored text is kept, and source addresses become links shown as IRIs.
+    """
     if what == "domain":
-        return domain_name(concepts.domain(get_db(), value)) or value
+        return escape(domain_name(concepts.domain(get_db(), value)) or value)
+    if what == "note" and " — " in value:
+        text, _sep, author = value.rpartition(" — ")
+        term = ""
+        if author.endswith(")") and " (" in author:
+            author, _sep, term = author.partition(" (")
+            term = " (" + term
+        return escape(f"{text} — {display.author_name(author)}{term}")
+    if what == "definition" and " · source: " in value:
+        text, _sep, source = value.rpartition(" · source: ")
+        return Markup("{0} · {1} {2}").format(text, _("Source:"), _sources(source))
     if what != "term":
-        return value
+        return escape(value)
     parts = []
     for part in value.split(" · "):
         if part in STATUS_LABELS:
-            part = str(STATUS_LABELS[part])
+            parts.append(escape(STATUS_LABELS[part]))
         elif part in POS_LABELS:
-            part = str(POS_LABELS[part])
+            parts.append(escape(POS_LABELS[part]))
         elif part.startswith("source: "):
-            part = f"{_('Source:')} {part[len('source: ') :]}"
-        parts.append(part)
-    return " · ".join(parts)
+            source = part[len("source: ") :]
+            parts.append(Markup("{0} {1}").format(_("Source:"), _sources(source)))
+        else:
+            parts.append(escape(part))
+    return Markup(" · ").join(parts)
+
+
+def _sources(text: str) -> Markup:
+    """Return source TEXT with its http(s) addresses linked and shown decoded."""
+    return linkify(text)
 
 
 def init_app(app) -> None:
