@@ -5,10 +5,13 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
+from rapidfuzz import fuzz
 
 from .. import concepts
 from ..db import get_db
 from ..model import DOMAIN_KEYS, LANGS
+from ..search import normalise
+from ..search.variants import skeleton
 from . import display
 
 bp = Blueprint("pages", __name__)
@@ -106,6 +109,7 @@ def search():
     page = request.args.get("page", 1, type=int)
     page = max(1, min(page or 1, 50))
     results, suggestions = [], []
+    elsewhere: dict | None = None
     if q:
         results = concepts.search(
             db,
@@ -118,10 +122,13 @@ def search():
         )
         if not results:
             suggestions = concepts.suggestions(db, _cache_key(), q)
+            if search_lang or domain_key:
+                elsewhere = _found_elsewhere(db, q)
         elif page == 1 and all(r["match"]["how"] == "fuzzy" for r in results):
             # nothing matched as typed: say so, and offer the closest spellings
             close = {r["match"]["text"]: r["match"]["lang"] for r in results[:3]}
             suggestions = [{"text": t, "lang": lang} for t, lang in close.items()]
+        suggestions = close_suggestions(q, suggestions)
     domains = {d["key"]: d for d in concepts.list_domains(db)}
     filters = {k: v for k, v in (("in", search_lang), ("domain", domain_key)) if v}
 
@@ -139,7 +146,45 @@ def search():
         search_lang=search_lang,
         domain_key=domain_key,
         domains=domains,
+        elsewhere=elsewhere,
+        all_url=url_for("pages.search", q=q),
     )
+
+
+# "Did you mean" offers only spellings really close to the query: at least
+# this similar (rapidfuzz ratio, 0-100) on the script-neutral Latin skeleton,
+# so that куратор never brings up бизнес-инкубатор (52) while кітапхна still
+# finds кітапхана and kreativti finds креативті.
+MIN_SIMILARITY = 65
+
+
+def close_suggestions(query: str, found: list[dict]) -> list[dict]:
+    """Keep the suggestions that differ from QUERY but are really close to it."""
+    key, skel = normalise(query), skeleton(query)
+    return [
+        s
+        for s in found
+        if normalise(s["text"]) != key
+        and fuzz.ratio(skel, skeleton(s["text"])) >= MIN_SIMILARITY
+    ]
+
+
+def _found_elsewhere(db, q: str) -> dict | None:
+    """Say where Q is found when the filters hide it: its languages and domains."""
+    hits = [
+        r
+        for r in concepts.search(db, _cache_key(), q, limit=20)
+        if r["match"]["how"] != "fuzzy"
+    ]
+    if not hits:
+        return None
+    langs = [lang for lang in LANGS if any(r["match"]["lang"] == lang for r in hits)]
+    domains = sorted({r["domain"] for r in hits})
+    return {
+        "langs": langs,
+        "lang_names": ", ".join(str(LANG_LABELS[lang]) for lang in langs),
+        "domain_names": ", ".join(domain_name(concepts.domain(db, k)) for k in domains),
+    }
 
 
 @bp.get("/concepts/<int:concept_id>")
