@@ -147,3 +147,153 @@ def test_axe_has_no_serious_or_critical_violations(browser, site, capsys):
             print(f"{role:<11}{ui:<4}{width:>6}  {n_all:>3} {n_bad:>3}  {path} {ids_}")
         print(f"{len(rows)} page views checked, {len(failures)} serious/critical\n")
     assert failures == []
+
+
+# --- phone layout and the header ---------------------------------------------
+
+WORDS_BROKEN_JS = """() => {
+  // Every word in a diff (links aside: addresses may wrap) sits on one line.
+  const broken = [];
+  for (const cell of document.querySelectorAll('.diff th, .diff td')) {
+    // the column heads hidden on a phone (1 px, clipped) are read, not seen
+    const head = cell.closest('thead');
+    if (head && head.getBoundingClientRect().width < 2) continue;
+    const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      if (node.parentElement.closest('a')) continue;
+      const re = /\\S+/g;
+      let m;
+      while ((m = re.exec(node.data))) {
+        const range = document.createRange();
+        range.setStart(node, m.index);
+        range.setEnd(node, m.index + m[0].length);
+        const tops = new Set([...range.getClientRects()]
+          .filter(r => r.width > 0).map(r => Math.round(r.top)));
+        if (tops.size > 1) broken.push(m[0]);
+      }
+    }
+  }
+  return broken;
+}"""
+
+
+def _signed_in_page(browser, base, locale, width, user="chief"):
+    context = browser.new_context(
+        base_url=base, locale=locale, viewport={"width": width, "height": 844}
+    )
+    context.set_default_timeout(20_000)
+    page = context.new_page()
+    _sign_in(page, user)
+    return context, page
+
+
+@pytest.mark.parametrize("ui", ["ru", "kk"])
+@pytest.mark.parametrize("width", [390, 1280])
+def test_diffs_fit_the_screen_scroll_by_keyboard_and_keep_words_whole(
+    browser, site, ui, width
+):
+    base, ids = site
+    context, page = _signed_in_page(browser, base, LOCALES[ui], width)
+    try:
+        for path in ("/concepts/1/history", f"/proposals/{ids['note']}"):
+            page.goto(path)
+            regions = page.locator(".table-scroll")
+            assert regions.count() > 0, path
+            for i in range(regions.count()):
+                region = regions.nth(i)
+                assert region.get_attribute("tabindex") == "0"
+                assert region.get_attribute("role") == "region"
+                assert region.get_attribute("aria-label")
+            overflow = page.evaluate(
+                "() => document.documentElement.scrollWidth - window.innerWidth"
+            )
+            assert overflow <= 0, f"{path} is {overflow} px wider than the screen"
+            assert page.evaluate(WORDS_BROKEN_JS) == [], path
+    finally:
+        context.close()
+
+
+def _rows(page, selector: str) -> int:
+    """Count the lines the visible elements of SELECTOR sit on (by their middles)."""
+    return page.evaluate(
+        """(sel) => {
+          const mids = [...document.querySelectorAll(sel)]
+            .filter(e => e.checkVisibility())
+            .map(e => e.getBoundingClientRect())
+            .map(r => r.top + r.height / 2)
+            .sort((a, b) => a - b);
+          let rows = 0, last = -1e9;
+          for (const m of mids) { if (m - last > 12) rows++; last = m; }
+          return rows;
+        }""",
+        selector,
+    )
+
+
+@pytest.mark.parametrize("ui", ["en", "ru", "kk"])
+def test_signed_in_header_is_compact(browser, site, ui):
+    base, _ids = site
+    context, page = _signed_in_page(browser, base, LOCALES[ui], 1280)
+    try:
+        page.goto("/concepts/1")
+        items = "header.site .brand, header.site nav li, header.site summary"
+        assert _rows(page, items) == 1
+        # The language switcher never wraps.
+        assert _rows(page, "nav.langs li") == 1
+        page.set_viewport_size({"width": 390, "height": 844})
+        page.goto("/concepts/1")
+        assert _rows(page, items) <= 3
+        assert _rows(page, "nav.langs li") == 1
+        height = page.locator("header.site").bounding_box()["height"]
+        assert height < 150, height
+        # The menu opens with the keyboard and holds the account's links.
+        page.locator("header.site summary").focus()
+        page.keyboard.press("Enter")
+        menu = page.locator(".account-menu ul")
+        assert menu.is_visible()
+        box = menu.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 390
+    finally:
+        context.close()
+
+
+def test_ru_language_switcher_stays_on_one_line_signed_out(browser, site):
+    base, _ids = site
+    context = browser.new_context(
+        base_url=base, locale="ru-RU", viewport={"width": 1280, "height": 800}
+    )
+    try:
+        page = context.new_page()
+        page.goto("/")
+        assert _rows(page, "nav.langs li") == 1
+        assert _rows(page, "header.site .brand, header.site nav li") == 1
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("ui", ["ru", "kk"])
+def test_autocomplete_shows_equivalents_and_latin_within_a_phone_screen(
+    browser, site, ui
+):
+    base, _ids = site
+    context = browser.new_context(
+        base_url=base, locale=LOCALES[ui], viewport={"width": 390, "height": 844}
+    )
+    try:
+        page = context.new_page()
+        page.goto("/about")
+        page.locator("#q-top").press_sequentially("kreativti", delay=20)
+        options = page.locator(".suggestions [role=option]")
+        options.first.wait_for()
+        box = page.locator(".suggestions").bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 390
+        first = options.first
+        assert first.locator(".text").inner_text() == "креативті"
+        assert first.locator(".latin").inner_text() == "kreativtı"
+        others = first.locator(".others").inner_text()
+        assert "creative" in others and "креативный" in others
+        for i in range(options.count()):
+            option = options.nth(i).bounding_box()
+            assert option["x"] + option["width"] <= 390
+    finally:
+        context.close()

@@ -6,6 +6,7 @@ from flask import Blueprint, abort, current_app, render_template, request, url_f
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from rapidfuzz import fuzz
+from rapidfuzz.distance import Levenshtein
 
 from .. import concepts
 from ..db import get_db
@@ -151,22 +152,35 @@ def search():
     )
 
 
-# "Did you mean" offers only spellings really close to the query: at least
-# this similar (rapidfuzz ratio, 0-100) on the script-neutral Latin skeleton,
-# so that куратор never brings up бизнес-инкубатор (52) while кітапхна still
-# finds кітапхана and kreativti finds креативті.
+# "Did you mean" offers only spellings really close to the query, compared on
+# the script-neutral Latin skeleton (so kreativti meets креативті), as a whole
+# or word by word: at most two edits apart, or at least this similar (rapidfuzz
+# ratio, 0-100) with the same first three letters (typos keep the beginning).
+# So кітапхна finds кітапхана and креатиффф finds креативті, but куратор
+# never brings up бизнес-инкубатор (3 edits from инкубатор, no shared start).
 MIN_SIMILARITY = 65
+MAX_EDITS = 2
+SAME_START = 3
+
+
+def _close(a: str, b: str) -> bool:
+    if Levenshtein.distance(a, b) <= MAX_EDITS:
+        return True
+    return fuzz.ratio(a, b) >= MIN_SIMILARITY and a[:SAME_START] == b[:SAME_START]
 
 
 def close_suggestions(query: str, found: list[dict]) -> list[dict]:
     """Keep the suggestions that differ from QUERY but are really close to it."""
     key, skel = normalise(query), skeleton(query)
-    return [
-        s
-        for s in found
-        if normalise(s["text"]) != key
-        and fuzz.ratio(skel, skeleton(s["text"])) >= MIN_SIMILARITY
-    ]
+    kept = []
+    for s in found:
+        if normalise(s["text"]) == key:
+            continue
+        other = skeleton(s["text"])
+        parts = [other] + (other.split() if " " not in skel else [])
+        if any(_close(skel, part) for part in parts):
+            kept.append(s)
+    return kept
 
 
 def _found_elsewhere(db, q: str) -> dict | None:
