@@ -76,6 +76,7 @@ def test_export_page_says_what_to_choose_for_excel_and_libreoffice(client, ui, w
     assert "sep=semicolon" in page
 
 
+@pytest.mark.slow
 def test_semicolon_csv_opens_in_libreoffice_as_recommended(app, tmp_path):
     """The page's advice (UTF-8, semicolon) gives intact cells in LibreOffice."""
     if LIBREOFFICE is None:
