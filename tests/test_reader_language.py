@@ -262,3 +262,38 @@ def test_signed_in_account_links_are_one_menu(app, client):
     menu = nav.find("details", cls="account-menu")
     assert menu is not None and menu.find("summary").text().strip() == "aigerim"
     assert len(menu.find_all("a")) >= 4
+
+
+def test_changed_row_marks_only_the_changed_part(app, client):
+    translator = add_user(app, "aigerim")
+    reviewer = add_user(app, "chief", role="reviewer")
+    db = open_db(app)
+    try:
+        term = next(
+            db.query(
+                "select text from terms where concept_id = 1 and lang = 'ru'"
+                " and status = 'admitted' order by id"
+            )
+        )["text"]
+        change = proposals.submit(
+            db,
+            {
+                "kind": "change",
+                "concept_id": 1,
+                "term": f"ru:{term}",
+                "status": "deprecated",
+                "source": "https://example.org/style-guide",
+            },
+            translator,
+        )
+        proposals.approve(db, change["id"], reviewer)
+    finally:
+        db.close()
+    page = html(client, "/concepts/1/history?lang=ru")
+    first = page[page.index('<li id="change-') :]
+    first = first[: first.index("</li>")]
+    assert "<del>допустимый</del>" in first
+    assert "<ins>нерекомендуемый</ins>" in first
+    # the term itself did not change: it is not marked
+    assert f"<del>{term}" not in first and f"<ins>{term}" not in first
+    assert term in first
