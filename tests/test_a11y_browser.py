@@ -161,7 +161,8 @@ WORDS_BROKEN_JS = """() => {
     const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
     for (let node = walker.nextNode(); node; node = walker.nextNode()) {
       if (node.parentElement.closest('a')) continue;
-      const re = /\\S+/g;
+      // a line may break after a hyphen (Восточно-|Казахстанской), not inside
+      const re = /[^\\s\\-\u2010]+[\\-\u2010]?/g;
       let m;
       while ((m = re.exec(node.data))) {
         const range = document.createRange();
