@@ -37,16 +37,21 @@ from rapidfuzz.distance import DamerauLevenshtein
 from ..model import STATUS_RANK
 from .latin import turkic_lower
 from .morphology import (
-    english_stem,
-    folded_kazakh_stem,
     folded_query_forms,
-    kazakh_stem,
-    latin_kazakh_stem,
+    folded_term_stem,
+    kazakh_term_stem,
     latin_query_forms,
+    latin_term_stem,
     query_forms,
 )
 from .normalise import fold_kazakh, normalise
-from .variants import from_layout, is_latin, skeleton, skeleton_word
+from .variants import (
+    english_stem,
+    from_layout,
+    is_latin,
+    skeleton,
+    skeleton_of_word,
+)
 
 # --- ranking --------------------------------------------------------------------------
 
@@ -534,18 +539,18 @@ class IndexBuilder:
         code = self.domain_codes.setdefault(row["domain"], len(self.domain_codes))
         self.domains.append(code)
         words = key.split()
-        stem = {"kk": kazakh_stem, "en": english_stem}.get(lang)
+        stem = {"kk": kazakh_term_stem, "en": english_stem}.get(lang)
         stems = [self._once(stem, w) for w in words] if stem else []
         self.spaces["typed"].add(entry, words, stems)
         if lang == "kk":
             folded = [self._once(fold_kazakh, w) for w in words]
             if folded != words:
-                stems = [self._once(folded_kazakh_stem, w) for w in folded]
+                stems = [self._once(folded_term_stem, w) for w in folded]
                 self.spaces["folded"].add(entry, folded, stems)
         if lang in ("kk", "ru"):
-            latin = [s for w in words if (s := self._once(skeleton_word, w))]
+            latin = [s for w in words if (s := self._once(skeleton_of_word, w))]
             if latin:
-                stems = [self._once(latin_kazakh_stem, w) for w in latin]
+                stems = [self._once(latin_term_stem, w) for w in latin]
                 space = "latin" if lang == "kk" else "translit"
                 self.spaces[space].add(entry, latin, stems if lang == "kk" else [])
 

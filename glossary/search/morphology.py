@@ -18,7 +18,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from .normalise import fold_kazakh
-from .variants import is_cyrillic, skeleton_word
+from .variants import english_stem, russian_forms, skeleton_word
 
 # --- Kazakh ---------------------------------------------------------------------------
 
@@ -159,27 +159,14 @@ _INDEX_GROUPS = [
     [e for e, kind in KAZAKH_ENDINGS.items() if kind == "poss3"],
     KAZAKH_PLURAL,
 ]
-kazakh_stem = _ordered_stripper(CYRILLIC_SUFFIXES, _INDEX_GROUPS)
-folded_kazakh_stem = _ordered_stripper(FOLDED_SUFFIXES, _INDEX_GROUPS)
-latin_kazakh_stem = _ordered_stripper(LATIN_SUFFIXES, _INDEX_GROUPS)
+kazakh_term_stem = _ordered_stripper(CYRILLIC_SUFFIXES, _INDEX_GROUPS)
+folded_term_stem = _ordered_stripper(FOLDED_SUFFIXES, _INDEX_GROUPS)
+latin_term_stem = _ordered_stripper(LATIN_SUFFIXES, _INDEX_GROUPS)
 
 
 # --- English --------------------------------------------------------------------------
 
 _EN_VOWELS = frozenset("aeiou")
-
-
-def english_stem(word: str) -> str:
-    """Return an English WORD without a plural or possessive ending (for the index)."""
-    if word.endswith("'s") or word.endswith("’s"):
-        word = word[:-2]
-    if len(word) > 4 and word.endswith("ies"):
-        return word[:-3] + "y"
-    if len(word) > 4 and word.endswith(("sses", "xes", "ches", "shes", "zes")):
-        return word[:-2]
-    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
-        return word[:-1]
-    return word
 
 
 def english_lemmas(word: str) -> set[str]:
@@ -205,39 +192,6 @@ def english_lemmas(word: str) -> set[str]:
     if len(word) > 3 and word.endswith("es"):
         out.add(word[:-2])
     return out
-
-
-# --- Russian --------------------------------------------------------------------------
-
-_MORPH = None
-
-
-def _morph():
-    global _MORPH
-    if _MORPH is None:
-        import pymorphy3
-
-        _MORPH = pymorphy3.MorphAnalyzer(lang="ru")
-    return _MORPH
-
-
-@lru_cache(maxsize=20_000)
-def russian_forms(word: str) -> frozenset[str]:
-    """Return every form of the lexemes a Russian WORD may belong to (ё as е)."""
-    if len(word) < 3 or not is_cyrillic(word):
-        return frozenset()
-    morph = _morph()
-    if not morph.word_is_known(word):
-        return frozenset()  # a typo or an unknown word: guessing costs time, finds junk
-    forms: set[str] = set()
-    parses = morph.parse(word)
-    best = parses[0].score if parses else 0
-    for p in parses[:4]:
-        if p.score < best / 4 or not p.is_known:
-            continue
-        forms.update(f.word.replace("ё", "е") for f in p.lexeme)
-    forms.discard(word)
-    return frozenset(forms)
 
 
 # --- one query word → its possible dictionary forms -----------------------------------

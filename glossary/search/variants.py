@@ -6,13 +6,16 @@
   usual Russian transliterations ("kreativnye industrii").
 - from_layout(): text typed with the wrong keyboard layout active, as it was meant
   (English keys → ЙЦУКЕН or the Kazakh digit row; Russian keys → English).
-Pure: no Flask. Inflections are in ``morphology``.
+- kazakh_stem(), english_stem(), russian_forms(): one-ending-per-kind stems (the text
+  check); lookup's word forms are in ``morphology``.
+Pure: no Flask.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 # --- one Latin skeleton for Cyrillic terms and Latin queries -----------------------
 
@@ -67,7 +70,7 @@ def _fold_latin(text: str) -> str:
 _CYRILLIC = re.compile(r"[а-яёәғқңөұүһі]")
 
 
-def skeleton_word(word: str) -> str:
+def skeleton_of_word(word: str) -> str:
     """Return the skeleton of one lower-case WORD (Cyrillic or Latin)."""
     if _CYRILLIC.search(word):
         return _fold_latin(word.translate(_CYR_TABLE))
@@ -79,6 +82,11 @@ def skeleton_word(word: str) -> str:
         c for c in unicodedata.normalize("NFD", word) if not unicodedata.combining(c)
     )
     return _fold_latin(word)
+
+
+# Cached, for queries and the text check; indexing a million terms calls
+# skeleton_of_word with its own per-build memo instead.
+skeleton_word = lru_cache(maxsize=200_000)(skeleton_of_word)
 
 
 def skeleton(text: str) -> str:
@@ -140,3 +148,99 @@ def from_layout(text: str) -> str | None:
         # Keys that are punctuation in English make no English word.
         return out if any(c.isalpha() for c in out) else None
     return None
+
+
+# --- greedy stems (the text check, glossary/check) ------------------------------
+# Lookup uses ``morphology`` (every suffix chain, per query word); the text check
+# stems both sides of a match with these one-ending-per-kind stemmers.
+
+# Kazakh inflection: case after possessive after plural, so stripped in that order,
+# each with every vowel-harmony and assimilation variant (longest first).
+_KK_CASE = sorted(
+    """ның нің дың дің тың тің ны ні ды ді ты ті на не да де та те нда нде
+    ға ге қа ке на не дан ден тан тен нан нен мен бен пен""".split(),
+    key=len,
+    reverse=True,
+)
+_KK_POSSESSIVE = sorted("ымыз іміз ыңыз іңіз сы сі ы і".split(), key=len, reverse=True)
+_KK_PLURAL = "лар лер дар дер тар тер".split()
+_KK_VOWELS = set("аәеиоөуұүыіэюяё")
+
+
+# One pattern per group: the stem (3+ letters, with a vowel) and the ending.
+_KK_GROUPS = [
+    re.compile("^(.{3,}?)(" + "|".join(sorted(set(g), key=len, reverse=True)) + ")$")
+    for g in (_KK_CASE, _KK_POSSESSIVE, _KK_PLURAL)
+]
+
+
+@lru_cache(maxsize=200_000)
+def kazakh_stem(word: str) -> str:
+    """Return WORD without its Kazakh case, possessive and plural endings."""
+    if len(word) < 4:
+        return word
+    for pattern in _KK_GROUPS:
+        m = pattern.match(word)
+        if m and not _KK_VOWELS.isdisjoint(m.group(1)):
+            word = m.group(1)
+    return word
+
+
+@lru_cache(maxsize=200_000)
+def english_stem(word: str) -> str:
+    """Return an English WORD without its plural ending."""
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 4 and word.endswith(("sses", "xes", "ches", "shes", "zes")):
+        return word[:-2]
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+_MORPH = None
+
+
+def _morph():
+    global _MORPH
+    if _MORPH is None:
+        import pymorphy3
+
+        _MORPH = pymorphy3.MorphAnalyzer(lang="ru")
+    return _MORPH
+
+
+@lru_cache(maxsize=20_000)
+def russian_forms(word: str) -> frozenset[str]:
+    """Return every form of the lexemes a Russian WORD may belong to (ё as е)."""
+    if len(word) < 3 or not is_cyrillic(word):
+        return frozenset()
+    morph = _morph()
+    if not morph.word_is_known(word):
+        return frozenset()  # a typo or an unknown word: guessing costs time, finds junk
+    forms: set[str] = set()
+    parses = morph.parse(word)
+    best = parses[0].score if parses else 0
+    for p in parses[:4]:
+        if p.score < best / 4 or not p.is_known:
+            continue
+        forms.update(f.word.replace("ё", "е") for f in p.lexeme)
+    forms.discard(word)
+    return frozenset(forms)
+
+
+_SKEL_SUFFIXES = [
+    sorted({skeleton_word(s) for s in group}, key=len, reverse=True)
+    for group in (_KK_CASE, _KK_POSSESSIVE, _KK_PLURAL)
+]
+
+
+@lru_cache(maxsize=200_000)
+def skeleton_stem(word: str) -> str:
+    """Return a skeleton WORD without Kazakh endings (as kazakh_stem, in Latin)."""
+    for group in _SKEL_SUFFIXES:
+        for s in group:
+            if word.endswith(s) and len(word) - len(s) >= 3:
+                word = word[: -len(s)]
+                break
+    return word
