@@ -115,6 +115,7 @@ def test_paradigm_generator_follows_the_grammar(noun, forms):
     assert forms <= paradigm(noun)
 
 
+@pytest.mark.slow  # about 21,000 lookups
 def test_every_form_of_150_kazakh_nouns_finds_its_noun_first(index):
     generated: dict[str, set[int]] = defaultdict(set)
     for r in KAZAKH_NOUNS:
