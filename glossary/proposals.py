@@ -499,7 +499,7 @@ def get_proposal(db: sqlite_utils.Database, proposal_id: int) -> dict:
     """Return one proposal; raise NotFound when there is none with that id."""
     rows = list(db.query("select * from proposals where id = ?", [proposal_id]))
     if not rows:
-        raise NotFound(proposal_id)
+        raise NotFound(proposal_id, "proposal")
     return _row_to_proposal(rows[0])
 
 
@@ -592,7 +592,7 @@ def _claim(
         db.query("select status, reviewer from proposals where id = ?", [proposal_id])
     )
     if not rows:
-        raise NotFound(proposal_id)
+        raise NotFound(proposal_id, "proposal")
     raise Conflict(
         Problem(
             "already_decided",
@@ -757,7 +757,7 @@ def hide_note(
             db.query("select * from notes where id = ? and hidden = 0", [note_id])
         )
         if not rows:
-            raise NotFound(note_id)
+            raise NotFound(note_id, "note")
         concept_id = rows[0]["concept_id"]
         before = load_record(db, concept_id)
         db["notes"].update(
@@ -828,7 +828,7 @@ def revert(
     reason = check_reason(reason)
     row = history.snapshot(db, history_id)
     if row is None:
-        raise NotFound(history_id)
+        raise NotFound(history_id, "change")
     if not row["before"]:
         raise Conflict(Problem("revert_of_creation"))
     concept_id = row["concept_id"]

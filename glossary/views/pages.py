@@ -208,10 +208,7 @@ def _found_elsewhere(db, q: str) -> dict | None:
 @bp.get("/concepts/<int:concept_id>")
 def concept(concept_id: int):
     """Show one concept: all its terms, definitions, notes and history."""
-    try:
-        view = concepts.concept_view(get_db(), concept_id)
-    except concepts.NotFound:
-        abort(404)
+    view = concepts.concept_view(get_db(), concept_id)  # NotFound: a 404 page
     return render_template("pages/concept.html", c=view)
 
 

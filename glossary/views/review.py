@@ -304,10 +304,7 @@ FORMS = ("new_term", "change_term", "change_definition", "note")
 def propose_change(concept_id: int):
     """Propose a new term, a change to a term or definition, or a note."""
     db = get_db()
-    try:
-        view = concepts.concept_view(db, concept_id)
-    except concepts.NotFound:
-        abort(404)
+    view = concepts.concept_view(db, concept_id)  # NotFound: a 404 page
     errors: list[str] = []
     which = request.form.get("form", "")
     if request.method == "POST":
@@ -378,10 +375,7 @@ def queue():
 
 
 def _proposal_or_404(proposal_id: int) -> dict:
-    try:
-        proposal = proposals.get_proposal(get_db(), proposal_id)
-    except concepts.NotFound:
-        abort(404)
+    proposal = proposals.get_proposal(get_db(), proposal_id)
     if not (g.user["is_reviewer"] or proposal["author_id"] == g.user["id"]):
         abort(403)
     return proposal
@@ -495,10 +489,7 @@ def reject(proposal_id: int):
 def add_note(concept_id: int):
     """Add a signed-in user's note to the concept or one of its terms."""
     db = get_db()
-    try:
-        concepts.load_record(db, concept_id)
-    except concepts.NotFound:
-        abort(404)
+    concepts.load_record(db, concept_id)  # NotFound: a 404 page
     try:
         proposals.add_note(
             db,
@@ -545,10 +536,7 @@ def hide_note(note_id: int):
 def history(concept_id: int):
     """Show every change of a concept, and the proposals decided on it."""
     db = get_db()
-    try:
-        view = concepts.concept_view(db, concept_id)
-    except concepts.NotFound:
-        abort(404)
+    view = concepts.concept_view(db, concept_id)  # NotFound: a 404 page
     decided = [
         p
         for p in proposals.list_proposals(db, concept_id=concept_id, newest_first=True)
