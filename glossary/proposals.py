@@ -80,6 +80,39 @@ FIELDS: dict[str, frozenset[str]] = {
     "note": frozenset({"kind", "concept_id", "text", "lang", "term", "comment"}),
 }
 # What a reviewer may edit before approving (never the kind or the target).
+# What a change to one term may set (the definition change sets only a source).
+CHANGE_TERM_FIELDS: tuple[str, ...] = ("text", "status", "pos", "source")
+CHANGE_DEFINITION_FIELDS: tuple[str, ...] = ("source",)
+# Fields a form does not send as one plain text box: it builds them itself.
+STRUCTURED: frozenset[str] = frozenset(
+    {"kind", "concept_id", "domain", "terms", "definition", "term", "note_lang"}
+)
+# The order plain fields are listed in (forms, documentation).
+FIELD_ORDER: tuple[str, ...] = (
+    "lang",
+    "text",
+    "status",
+    "pos",
+    "usage",
+    "source",
+    "note",
+    "comment",
+)
+
+
+def text_fields(kind: str, *, definition: bool = False) -> list[str]:
+    """Return the plain text fields of a KIND proposal, in FIELD_ORDER.
+
+    With DEFINITION, a change to a definition (not to a term) is meant.
+    """
+    fields = FIELDS[kind] - STRUCTURED
+    if kind == "change":
+        fields = {"comment"} | set(
+            CHANGE_DEFINITION_FIELDS if definition else CHANGE_TERM_FIELDS
+        )
+    return [f for f in FIELD_ORDER if f in fields]
+
+
 EDITABLE: dict[str, frozenset[str]] = {
     kind: fields - {"kind", "concept_id", "term"} for kind, fields in FIELDS.items()
 }
@@ -298,7 +331,7 @@ def _change_term(
         problems.append(Problem("no_such_term", "term", {"value": target}))
         return
     old_key = term_key(term)
-    for field in ("text", "status", "pos", "source"):
+    for field in CHANGE_TERM_FIELDS:
         value = _text(data, field, problems)
         if value:
             term[field] = value

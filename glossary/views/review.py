@@ -222,21 +222,12 @@ def form_to_data(kind: str, form, concept_id: int | None = None, full=False) -> 
             if form.get(f"definition_{lang}", "").strip()
         }
         put("definition", definition)
-        fields = ("source", "note", "comment")
-    elif kind == "new_term":
-        fields = ("lang", "text", "status", "pos", "usage", "source", "note", "comment")
     elif kind == "change" and form.get("definition_lang"):
         lang = form.get("definition_lang", "")
         data["definition"] = {lang: form.get("definition_text", "")}
-        fields = ("source", "comment")
-    elif kind == "change":
-        if form.get("term"):
-            data["term"] = form.get("term", "")
-        fields = ("text", "status", "pos", "source", "comment")
-    else:
-        if form.get("term"):
-            data["term"] = form.get("term", "")
-        fields = ("text", "lang", "comment")
+    elif kind in ("change", "note") and form.get("term"):
+        data["term"] = form.get("term", "")
+    fields = proposals.text_fields(kind, definition=bool(form.get("definition_lang")))
     for key in fields:
         put(key, form.get(key, "").strip())
     return data
