@@ -749,7 +749,11 @@ class SearchIndex:
         found = _intersect(postings.get_many(whole, cap=PHRASE_CAP))
         if not len(found) or len(last) < 2:
             return _intersect([found, postings.get(last, cap=PHRASE_CAP)])
-        # the last word, perhaps still being typed: checked on the few entries left
+        # the last word, perhaps still being typed: the entries with a word that
+        # begins with it, if they are few enough to read; else checked one by one
+        beginning = postings.prefix(last, cap=PHRASE_CAP)
+        if len(beginning) < PHRASE_CAP:
+            return np.intersect1d(found, beginning)
         found = found[:CAP].tolist()
         keep = [
             i
