@@ -12,8 +12,9 @@ import json
 
 import sqlite_utils
 
-from . import concepts
-from .concepts import NotFound, load_record, now, save_concept
+from . import concepts, history
+from .clock import now
+from .concepts import NotFound, load_record, save_concept
 from .db import in_write_transaction, write_transaction
 from .model import (
     DOMAIN_KEYS,
@@ -22,6 +23,7 @@ from .model import (
     MAX_TEXT,
     PARTS_OF_SPEECH,
     STATUSES,
+    check_text,
     clean_block,
     clean_line,
     normalise_concept,
@@ -29,6 +31,7 @@ from .model import (
     undo_change,
     validate_concept,
 )
+from .problems import Problem, ProblemError, not_found, word
 
 KINDS: tuple[str, ...] = ("new_concept", "new_term", "change", "note")
 DECISIONS: tuple[str, ...] = ("pending", "approved", "rejected")
@@ -82,44 +85,46 @@ EDITABLE: dict[str, frozenset[str]] = {
 }
 
 
-class ProposalError(ValueError):
+class ProposalError(ProblemError):
     """A proposal or a reviewer's edit that cannot be accepted; lists each problem."""
 
-    def __init__(self, problems: list[str]) -> None:
-        super().__init__("; ".join(problems))
-        self.problems = problems
 
-
-class Conflict(Exception):
+class Conflict(ProblemError):
     """The proposal was decided already, or no longer applies to the entry."""
 
 
 # --- validating and applying ----------------------------------------------
 
 
-def _text(data: dict, key: str, problems: list[str], *, block: bool = False) -> str:
+def _text(data: dict, key: str, problems: list[Problem], *, block: bool = False) -> str:
     value = data.get(key)
     if value is None:
         return ""
     if not isinstance(value, str):
-        problems.append(f"{key} must be text")
+        problems.append(Problem("not_text", key, {"name": key}))
         return ""
     return clean_block(value) if block else clean_line(value)
 
 
-def _concept_id(data: dict, problems: list[str]) -> int | None:
+def _concept_id(data: dict, problems: list[Problem]) -> int | None:
     value = data.get("concept_id")
     if isinstance(value, str) and value.strip().isdigit():
         value = int(value)
     if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-        problems.append("concept_id must name an existing entry (a positive number)")
+        problems.append(Problem("concept_id_invalid", "concept_id"))
         return None
     return value
 
 
-def _check_limits(problems: list[str], what: str, value: str, limit: int) -> None:
+def _check_limits(
+    problems: list[Problem], field: str, what: Problem, value: str, limit: int
+) -> None:
     if len(value) > limit:
-        problems.append(f"{what} is {len(value)} characters long (at most {limit})")
+        problems.append(
+            Problem(
+                "too_long", field, {"what": what, "length": len(value), "limit": limit}
+            )
+        )
 
 
 def _guess_lang(text: str) -> str:
@@ -131,69 +136,100 @@ def _guess_lang(text: str) -> str:
     return "en"
 
 
-def _new_concept_record(data: dict, author: str, problems: list[str]) -> dict:
-    domain = _text(data, "domain", problems) or "general"
-    if domain not in DOMAIN_KEYS:
-        problems.append(
-            f"unknown domain {domain!r} (allowed: {', '.join(DOMAIN_KEYS)})"
-        )
-    source = _text(data, "source", problems)
+def _new_terms(data: dict, source: str, problems: list[Problem]) -> list[dict]:
+    """Return the terms of a new-concept proposal ({lang: [text or {…}]})."""
     terms_in = data.get("terms")
-    terms: list[dict] = []
     if not isinstance(terms_in, dict) or not terms_in:
-        problems.append('terms must be an object like {"en": ["…"], "ru": ["…"]}')
-        terms_in = {}
+        problems.append(Problem("terms_not_object", "terms"))
+        return []
+    terms: list[dict] = []
     for lang, items in terms_in.items():
         if lang not in LANGS:
-            problems.append(f"unknown language {lang!r} (allowed: en, ru, kk)")
+            problems.append(Problem("unknown_language", "terms", {"value": lang}))
             continue
         if isinstance(items, str):
             items = [items]
         if not isinstance(items, list):
-            problems.append(f"terms.{lang} must be a list of terms")
+            problems.append(Problem("terms_not_list", "terms", {"lang": lang}))
             continue
         if len(items) > MAX_TERMS_PER_LANG:
-            problems.append(f"at most {MAX_TERMS_PER_LANG} {lang} terms")
+            problems.append(
+                Problem(
+                    "too_many_terms",
+                    "terms",
+                    {"limit": MAX_TERMS_PER_LANG, "lang": lang},
+                )
+            )
             continue
         for i, item in enumerate(items):
-            if isinstance(item, str):
-                item = {"text": item}
-            if not isinstance(item, dict) or not isinstance(item.get("text"), str):
-                problems.append(f"terms.{lang}[{i}] must be text")
-                continue
-            unknown = set(item) - {"text", "status", "pos", "usage"}
-            if unknown:
-                problems.append(
-                    f"terms.{lang}[{i}]: unknown field(s) {sorted(unknown)}"
-                )
-            if not clean_line(item["text"]):
-                continue  # empty form rows are no terms
-            terms.append(
-                {
-                    "lang": lang,
-                    "text": item["text"],
-                    "status": item.get("status")
-                    or ("preferred" if i == 0 else "admitted"),
-                    "pos": item.get("pos") or "",
-                    "usage": item.get("usage") or "",
-                    "source": source,
-                }
+            term = _new_term(lang, i, item, source, problems)
+            if term is not None:
+                terms.append(term)
+    return terms
+
+
+def _new_term(
+    lang: str, i: int, item: object, source: str, problems: list[Problem]
+) -> dict | None:
+    """Return the I-th LANG term of a new concept, or None (an empty row, a problem)."""
+    if isinstance(item, str):
+        item = {"text": item}
+    if not isinstance(item, dict) or not isinstance(item.get("text"), str):
+        problems.append(Problem("term_not_text", "terms", {"lang": lang, "i": i}))
+        return None
+    unknown = set(item) - {"text", "status", "pos", "usage"}
+    if unknown:
+        problems.append(
+            Problem(
+                "term_unknown_fields",
+                "terms",
+                {"lang": lang, "i": i, "fields": str(sorted(unknown))},
             )
-    if not terms:
-        problems.append("a new concept needs at least one term")
-    if not source:
-        problems.append("a source is required for every new term")
+        )
+    if not clean_line(item["text"]):
+        return None  # empty form rows are no terms
+    return {
+        "lang": lang,
+        "text": item["text"],
+        "status": item.get("status") or ("preferred" if i == 0 else "admitted"),
+        "pos": item.get("pos") or "",
+        "usage": item.get("usage") or "",
+        "source": source,
+    }
+
+
+def _new_definitions(data: dict, source: str, problems: list[Problem]) -> dict:
     definitions = {}
     definition = data.get("definition") or {}
     if not isinstance(definition, dict):
-        problems.append('definition must be an object like {"en": "…"}')
+        problems.append(Problem("definition_not_object", "definition"))
         definition = {}
     for lang, text in definition.items():
         if lang not in LANGS or not isinstance(text, str):
-            problems.append(f"definition.{lang} is not a definition in en, ru or kk")
+            problems.append(
+                Problem("definition_bad_language", "definition", {"lang": lang})
+            )
             continue
         if clean_block(text):
             definitions[lang] = {"text": text, "source": source}
+    return definitions
+
+
+def _new_concept_record(data: dict, author: str, problems: list[Problem]) -> dict:
+    domain = _text(data, "domain", problems) or "general"
+    if domain not in DOMAIN_KEYS:
+        problems.append(
+            Problem(
+                "unknown_domain", "domain", {"value": domain, "allowed": DOMAIN_KEYS}
+            )
+        )
+    source = _text(data, "source", problems)
+    terms = _new_terms(data, source, problems)
+    if not terms:
+        problems.append(Problem("new_concept_without_terms", "terms"))
+    if not source:
+        problems.append(Problem("source_required", "source"))
+    definitions = _new_definitions(data, source, problems)
     notes = []
     note = _text(data, "note", problems, block=True)
     if note:
@@ -218,96 +254,124 @@ def _find_term(record: dict, key: str) -> dict | None:
     return None
 
 
+def _add_term(record: dict, data: dict, author: str, problems: list[Problem]) -> None:
+    """Apply a new-term proposal to RECORD."""
+    lang = _text(data, "lang", problems)
+    if lang not in LANGS:
+        problems.append(Problem("unknown_language", "lang", {"value": lang}))
+        return
+    source = _text(data, "source", problems)
+    if not source:
+        problems.append(Problem("source_required", "source"))
+    has_lang = any(t["lang"] == lang for t in record["terms"])
+    term = {
+        "lang": lang,
+        "text": _text(data, "text", problems),
+        "status": _text(data, "status", problems)
+        or ("admitted" if has_lang else "preferred"),
+        "pos": _text(data, "pos", problems),
+        "usage": _text(data, "usage", problems, block=True),
+        "source": source,
+    }
+    if not term["text"]:
+        problems.append(Problem("new_term_empty", "text"))
+    record["terms"].append(term)
+    note = _text(data, "note", problems, block=True)
+    if note:
+        record["notes"].append(
+            {
+                "text": note,
+                "lang": lang,
+                "author": author,
+                "date": None,
+                "term": term_key(term),
+            }
+        )
+
+
+def _change_term(
+    record: dict, data: dict, target: str, problems: list[Problem]
+) -> None:
+    """Apply a change of the term TARGET ("lang:text") to RECORD."""
+    term = _find_term(record, target)
+    if term is None:
+        problems.append(Problem("no_such_term", "term", {"value": target}))
+        return
+    old_key = term_key(term)
+    for field in ("text", "status", "pos", "source"):
+        value = _text(data, field, problems)
+        if value:
+            term[field] = value
+    if "pos" in data and data["pos"] == "":
+        term["pos"] = ""
+    new_key = term_key(term)
+    for n in record["notes"]:
+        if n["term"] == old_key:
+            n["term"] = new_key
+
+
+def _change_definitions(
+    record: dict, data: dict, definition: object, problems: list[Problem]
+) -> None:
+    """Apply a change of one or more definitions to RECORD."""
+    if not isinstance(definition, dict) or not definition:
+        problems.append(Problem("definition_not_object", "definition"))
+        return
+    source = _text(data, "source", problems)
+    for lang, text in definition.items():
+        if lang not in LANGS or not isinstance(text, str):
+            problems.append(
+                Problem("definition_bad_language", "definition", {"lang": lang})
+            )
+            continue
+        if not clean_block(text):
+            problems.append(
+                Problem("new_definition_empty", "definition", {"lang": lang})
+            )
+            continue
+        old = record["definitions"].get(lang, {})
+        record["definitions"][lang] = {
+            "text": text,
+            "source": source or old.get("source", ""),
+        }
+
+
+def _change(record: dict, data: dict, problems: list[Problem]) -> None:
+    """Apply a change proposal (one term, or definitions) to RECORD."""
+    target = _text(data, "term", problems)
+    definition = data.get("definition")
+    if bool(target) == bool(definition):
+        problems.append(Problem("change_target", "term"))
+    elif target:
+        _change_term(record, data, target, problems)
+    else:
+        _change_definitions(record, data, definition, problems)
+
+
+def _add_note(record: dict, data: dict, author: str, problems: list[Problem]) -> None:
+    """Apply a note proposal to RECORD."""
+    text = _text(data, "text", problems, block=True)
+    if not text:
+        problems.append(Problem("note_text_empty", "text"))
+    target = _text(data, "term", problems) or None
+    if target and _find_term(record, target) is None:
+        problems.append(Problem("no_such_term", "term", {"value": target}))
+    lang = _text(data, "lang", problems) or _guess_lang(text)
+    record["notes"].append(
+        {"text": text, "lang": lang, "author": author, "date": None, "term": target}
+    )
+
+
 def _apply_to_concept(
-    current: dict, kind: str, data: dict, author: str, problems: list[str]
+    current: dict, kind: str, data: dict, author: str, problems: list[Problem]
 ) -> dict:
     record = json.loads(json.dumps(current))  # a deep copy
     if kind == "new_term":
-        lang = _text(data, "lang", problems)
-        if lang not in LANGS:
-            problems.append(f"unknown language {lang!r} (allowed: en, ru, kk)")
-            return record
-        source = _text(data, "source", problems)
-        if not source:
-            problems.append("a source is required for every new term")
-        has_lang = any(t["lang"] == lang for t in record["terms"])
-        term = {
-            "lang": lang,
-            "text": _text(data, "text", problems),
-            "status": _text(data, "status", problems)
-            or ("admitted" if has_lang else "preferred"),
-            "pos": _text(data, "pos", problems),
-            "usage": _text(data, "usage", problems, block=True),
-            "source": source,
-        }
-        if not term["text"]:
-            problems.append("the new term is empty")
-        record["terms"].append(term)
-        note = _text(data, "note", problems, block=True)
-        if note:
-            record["notes"].append(
-                {
-                    "text": note,
-                    "lang": lang,
-                    "author": author,
-                    "date": None,
-                    "term": term_key(term),
-                }
-            )
+        _add_term(record, data, author, problems)
     elif kind == "change":
-        target = _text(data, "term", problems)
-        definition = data.get("definition")
-        if bool(target) == bool(definition):
-            problems.append(
-                'a change names either one term (term: "lang:text") or a definition'
-            )
-            return record
-        if target:
-            term = _find_term(record, target)
-            if term is None:
-                problems.append(f"the entry has no term {target!r}")
-                return record
-            old_key = term_key(term)
-            for field in ("text", "status", "pos", "source"):
-                value = _text(data, field, problems)
-                if value:
-                    term[field] = value
-            if "pos" in data and data["pos"] == "":
-                term["pos"] = ""
-            new_key = term_key(term)
-            for n in record["notes"]:
-                if n["term"] == old_key:
-                    n["term"] = new_key
-        else:
-            if not isinstance(definition, dict) or not definition:
-                problems.append('definition must be an object like {"en": "…"}')
-                return record
-            source = _text(data, "source", problems)
-            for lang, text in definition.items():
-                if lang not in LANGS or not isinstance(text, str):
-                    problems.append(
-                        f"definition.{lang} is not a definition in en, ru or kk"
-                    )
-                    continue
-                if not clean_block(text):
-                    problems.append(f"the new {lang} definition is empty")
-                    continue
-                old = record["definitions"].get(lang, {})
-                record["definitions"][lang] = {
-                    "text": text,
-                    "source": source or old.get("source", ""),
-                }
+        _change(record, data, problems)
     elif kind == "note":
-        text = _text(data, "text", problems, block=True)
-        if not text:
-            problems.append("the note is empty")
-        target = _text(data, "term", problems) or None
-        if target and _find_term(record, target) is None:
-            problems.append(f"the entry has no term {target!r}")
-        lang = _text(data, "lang", problems) or _guess_lang(text)
-        record["notes"].append(
-            {"text": text, "lang": lang, "author": author, "date": None, "term": target}
-        )
+        _add_note(record, data, author, problems)
     return record
 
 
@@ -318,29 +382,30 @@ def build(
 
     Raises ProposalError listing every problem, NotFound for a missing entry.
     """
-    problems: list[str] = []
+    problems: list[Problem] = []
     if not isinstance(data, dict):
-        raise ProposalError(["a proposal is a JSON object"])
+        raise ProposalError(Problem("proposal_not_object"))
     kind = data.get("kind")
     if kind not in KINDS:
-        raise ProposalError([f"kind must be one of: {', '.join(KINDS)}"])
+        raise ProposalError(Problem("unknown_kind", "kind", {"allowed": KINDS}))
     unknown = set(data) - FIELDS[kind]
     if unknown:
-        problems.append(f"unknown field(s) for {kind}: {', '.join(sorted(unknown))}")
+        problems.append(
+            Problem("unknown_fields", "", {"kind": kind, "fields": sorted(unknown)})
+        )
     comment = _text(data, "comment", problems, block=True)
-    _check_limits(problems, "comment", comment, MAX_TEXT)
-    for key in ("source",):
-        _check_limits(problems, key, _text(data, key, problems), MAX_SOURCE)
-    for key in ("status",):
-        value = _text(data, key, problems)
-        if value and value not in STATUSES:
-            problems.append(
-                f"unknown status {value!r} (allowed: {', '.join(STATUSES)})"
-            )
+    _check_limits(problems, "comment", Problem("part_comment"), comment, MAX_TEXT)
+    source = _text(data, "source", problems)
+    _check_limits(problems, "source", Problem("part_source_field"), source, MAX_SOURCE)
+    value = _text(data, "status", problems)
+    if value and value not in STATUSES:
+        problems.append(
+            Problem("status_unknown", "status", {"value": value, "allowed": STATUSES})
+        )
     value = _text(data, "pos", problems)
     if value and value not in PARTS_OF_SPEECH:
         problems.append(
-            f"unknown part of speech {value!r} (allowed: {', '.join(PARTS_OF_SPEECH)})"
+            Problem("pos_unknown", "pos", {"value": value, "allowed": PARTS_OF_SPEECH})
         )
     if kind == "new_concept":
         before = None
@@ -354,9 +419,9 @@ def build(
     after = normalise_concept(after)
     problems += validate_concept(after)
     if not problems and before is not None and before == after:
-        problems.append("the proposal changes nothing in the entry")
+        problems.append(Problem("changes_nothing"))
     if problems:
-        raise ProposalError(list(dict.fromkeys(problems)))
+        raise ProposalError(problems)
     return before, after
 
 
@@ -491,8 +556,18 @@ def preview(db: sqlite_utils.Database, proposal: dict) -> dict:
                 current = load_record(db, proposal["concept_id"])
             except NotFound:
                 current = None
-        return {"before": current, "after": None, "error": str(exc) or "not found"}
-    return {"before": before, "after": after, "error": None}
+        problems = (
+            exc.problems
+            if isinstance(exc, ProposalError)
+            else [not_found("concept", proposal["concept_id"], "concept_id")]
+        )
+        return {
+            "before": current,
+            "after": None,
+            "error": "; ".join(str(p) for p in problems),
+            "problems": problems,
+        }
+    return {"before": before, "after": after, "error": None, "problems": []}
 
 
 # --- deciding --------------------------------------------------------------
@@ -519,8 +594,15 @@ def _claim(
     if not rows:
         raise NotFound(proposal_id)
     raise Conflict(
-        f"proposal {proposal_id} was already {rows[0]['status']} "
-        f"by {rows[0]['reviewer']}"
+        Problem(
+            "already_decided",
+            "",
+            {
+                "id": proposal_id,
+                "status": word(rows[0]["status"]),
+                "reviewer": rows[0]["reviewer"],
+            },
+        )
     )
 
 
@@ -529,14 +611,18 @@ def _merge_edits(proposal: dict, edits: dict | None) -> dict:
     if not edits:
         return data
     if not isinstance(edits, dict):
-        raise ProposalError(["edits must be a JSON object"])
+        raise ProposalError(Problem("edits_not_object"))
     allowed = EDITABLE[proposal["kind"]]
     unknown = set(edits) - allowed - {"kind", "concept_id", "term"}
     if unknown:
-        raise ProposalError([f"cannot edit field(s): {', '.join(sorted(unknown))}"])
+        raise ProposalError(
+            Problem("cannot_edit_fields", "", {"fields": sorted(unknown)})
+        )
     for key in ("kind", "concept_id", "term"):
         if key in edits and edits[key] != data.get(key):
-            raise ProposalError([f"{key} cannot be changed when approving"])
+            raise ProposalError(
+                Problem("cannot_change_when_approving", key, {"name": key})
+            )
     for key, value in edits.items():
         if key in allowed:
             if value in (None, "") and key in data:
@@ -565,8 +651,7 @@ def approve(
             _before, after = build(db, data, proposal["author"])
         except NotFound:
             raise Conflict(
-                f"entry {data.get('concept_id')} no longer exists: reject this "
-                "proposal with a reason instead"
+                Problem("entry_gone", "concept_id", {"id": data.get("concept_id")})
             ) from None
         # The history says why: the translator's comment, and whether and why
         # the reviewer edited the proposal before approving it.
@@ -607,12 +692,12 @@ def approve(
 def check_reason(reason: str | None) -> str:
     """Return the cleaned REASON, or raise ProposalError when it is empty or bad."""
     reason = clean_block(reason if isinstance(reason, str) else "")
-    problems: list[str] = []
+    problems: list[Problem] = []
     if not reason:
-        problems.append("a reason is required")
-    _check_limits(problems, "the reason", reason, MAX_TEXT)
-    if any(ord(c) < 32 and c not in "\n\t" for c in reason):
-        problems.append("the reason contains control characters")
+        problems.append(Problem("reason_required", "reason"))
+    check_text(
+        problems, Problem("part_reason"), reason, MAX_TEXT, inline=False, field="reason"
+    )
     if problems:
         raise ProposalError(problems)
     return reason
@@ -636,60 +721,6 @@ def reject(
             }
         )
     return get_proposal(db, proposal_id)
-
-
-# --- diffs -----------------------------------------------------------------
-
-
-def _term_line(t: dict) -> str:
-    parts = [t["text"], t["status"]]
-    parts += [t[k] for k in ("pos", "usage") if t.get(k)]
-    if t.get("source"):
-        parts.append(f"source: {t['source']}")
-    return " · ".join(parts)
-
-
-def _rows(record: dict | None) -> dict[tuple, str]:
-    rows: dict[tuple, str] = {}
-    if not record:
-        return rows
-    rows[("domain", "", 0)] = record["domain"]
-    counters = dict.fromkeys(LANGS, 0)
-    for t in record["terms"]:
-        counters[t["lang"]] += 1
-        rows[("term", t["lang"], counters[t["lang"]])] = _term_line(t)
-    for lang in LANGS:
-        d = record["definitions"].get(lang)
-        if d:
-            rows[("definition", lang, 0)] = d["text"] + (
-                f" · source: {d['source']}" if d.get("source") else ""
-            )
-    for n in record["notes"]:
-        line = (
-            n["text"] + f" — {n['author']}" + (f" ({n['term']})" if n["term"] else "")
-        )
-        rows[("note", n["lang"], line)] = line
-    if record["related"]:
-        rows[("related", "", 0)] = ", ".join(str(r) for r in record["related"])
-    return rows
-
-
-def diff(before: dict | None, after: dict | None) -> list[dict]:
-    """Return side-by-side rows (what, lang, before, after, changed) of two records."""
-    old, new = _rows(before), _rows(after)
-    out = []
-    for key in list(old) + [k for k in new if k not in old]:
-        a, b = old.get(key, ""), new.get(key, "")
-        out.append(
-            {
-                "what": key[0],
-                "lang": key[1],
-                "before": a,
-                "after": b,
-                "changed": a != b,
-            }
-        )
-    return out
 
 
 # --- notes by users --------------------------------------------------------
@@ -739,10 +770,10 @@ def hide_note(
             },
         )
         after = load_record(db, concept_id)
-        concepts._write_history(
+        history.record(
             db, concept_id, "hide_note", reviewer["username"], reason, before, after
         )
-        concepts._bump_generation(db)
+        concepts.bump_generation(db)
     return concept_id
 
 
@@ -774,47 +805,19 @@ def _strip_hidden(snapshot: dict | None, hidden: set[tuple]) -> dict | None:
 
 
 def history_entries(db: sqlite_utils.Database, concept_id: int) -> list[dict]:
-    """Return a concept's changes, newest first, with snapshots, diffs and proposals.
+    """Return a concept's changes, newest first, with snapshots and proposals.
 
     Hidden notes are left out of the snapshots: they are not public.
     """
     hidden = {(n["text"], n["lang"], n["author"]) for n in hidden_notes(db, concept_id)}
-    out = []
-    for row in db.query(
-        "select h.*, p.author as proposed_by, p.reviewer as reviewed_by, "
-        "p.kind as proposal_kind from history h "
-        "left join proposals p on p.id = h.proposal_id "
-        "where h.concept_id = ? order by h.id desc",
-        [concept_id],
-    ):
-        before = _strip_hidden(
-            json.loads(row["before"]) if row["before"] else None, hidden
-        )
-        after = _strip_hidden(
-            json.loads(row["after"]) if row["after"] else None, hidden
-        )
-        out.append(
-            {
-                "id": row["id"],
-                "at": row["at"],
-                "author": row["author"],
-                "action": row["action"],
-                "reason": row["reason"],
-                "proposal_id": row["proposal_id"],
-                "proposal": {
-                    "id": row["proposal_id"],
-                    "kind": row["proposal_kind"],
-                    "author": row["proposed_by"],
-                    "reviewer": row["reviewed_by"],
-                }
-                if row["proposal_id"]
-                else None,
-                "before": before,
-                "after": after,
-                "diff": diff(before, after),
-            }
-        )
-    return out
+    return [
+        {
+            **entry,
+            "before": _strip_hidden(entry["before"], hidden),
+            "after": _strip_hidden(entry["after"], hidden),
+        }
+        for entry in history.entries(db, concept_id)
+    ]
 
 
 @in_write_transaction
@@ -823,26 +826,21 @@ def revert(
 ) -> int:
     """Restore the entry as it was before change HISTORY_ID; recorded as a change."""
     reason = check_reason(reason)
-    rows = list(db.query("select * from history where id = ?", [history_id]))
-    if not rows:
+    row = history.snapshot(db, history_id)
+    if row is None:
         raise NotFound(history_id)
-    row = rows[0]
     if not row["before"]:
-        raise Conflict("this change created the entry; there is no earlier version")
+        raise Conflict(Problem("revert_of_creation"))
     concept_id = row["concept_id"]
     if not row["after"]:
-        raise Conflict("this change removed the entry; import it again to restore it")
+        raise Conflict(Problem("revert_of_removal"))
     hidden = {(n["text"], n["lang"], n["author"]) for n in hidden_notes(db, concept_id)}
-    before = normalise_concept(_strip_hidden(json.loads(row["before"]), hidden))
-    after = normalise_concept(_strip_hidden(json.loads(row["after"]), hidden))
+    before = normalise_concept(_strip_hidden(row["before"], hidden))
+    after = normalise_concept(_strip_hidden(row["after"], hidden))
     # Undo this change only: later changes to other parts of the entry stay.
     record, changed_since = undo_change(before, after, load_record(db, concept_id))
     if changed_since:
-        raise Conflict(
-            "changed again since, so this change cannot be undone by itself: "
-            + ", ".join(changed_since)
-            + " (undo the later changes first)"
-        )
+        raise Conflict(Problem("changed_since", "", {"parts": changed_since}))
     record = normalise_concept({**record, "id": concept_id})
     problems = validate_concept(record)
     if problems:
@@ -863,7 +861,7 @@ def revert(
         action="revert",
     )
     if outcome == "unchanged":
-        raise Conflict("the entry is already as it was before this change")
+        raise Conflict(Problem("already_reverted"))
     return concept_id
 
 
