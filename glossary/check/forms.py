@@ -16,6 +16,7 @@ the same mode:
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from functools import lru_cache
 
@@ -23,7 +24,6 @@ from ..search.latin import turkic_lower
 from ..search.normalise import normalise
 from ..search.variants import (
     english_stem,
-    is_latin,
     kazakh_stem,
     skeleton_stem,
     skeleton_word,
@@ -36,6 +36,7 @@ _APOSTROPHES = "'’ʼ`´"
 _RU_PARSES = 4  # readings of one Russian word that are kept (as lookup keeps)
 
 
+@lru_cache(maxsize=200_000)
 def plain(word: str) -> str:
     """Return WORD as one search key: lower case, ё as е, no marks or apostrophes."""
     key = normalise(word).replace(" ", "").replace("\u00ad", "")
@@ -52,6 +53,15 @@ def _english(word: str) -> str:
             word = word[: -len(tail)]
             break
     return english_stem(plain(word))
+
+
+_CYRILLIC = re.compile("[\u0400-\u04ff]")
+_LATIN = re.compile("[A-Za-z\u00c0-\u024f]")
+
+
+def is_latin(word: str) -> bool:
+    """Is WORD written in Latin letters (and none Cyrillic)?"""
+    return _CYRILLIC.search(word) is None and _LATIN.search(word) is not None
 
 
 _MORPH = None
@@ -72,7 +82,11 @@ def russian_lemmas(word: str) -> tuple[str, ...]:
     """Return the dictionary forms a plain Russian WORD may be a form of."""
     if len(word) < 2 or not word.isalpha():
         return (word,)
-    parses = _morph().parse(word)
+    morph = _morph()
+    only = _single_lemma(morph, word)
+    if only is not None:
+        return (only,)
+    parses = morph.parse(word)
     if not parses:
         return (word,)
     best = parses[0].score
@@ -84,6 +98,24 @@ def russian_lemmas(word: str) -> tuple[str, ...]:
         if lemma not in out:
             out.append(lemma)
     return tuple(out) or (word,)
+
+
+def _single_lemma(morph, word: str) -> str | None:
+    """Return the one dictionary form of a known WORD, or None (several, unknown).
+
+    A look-up in pymorphy3's dictionary alone, without the probability scores
+    that a full parse adds: those only matter when the readings disagree.
+    """
+    try:
+        items = morph.dictionary.words.similar_items(word, morph.char_substitutes)
+        lemmas = {
+            morph.dictionary.build_normal_form(para_id, idx, fixed)
+            for fixed, parses in items
+            for para_id, idx in parses
+        }
+    except AttributeError:  # another pymorphy3 inside: the full parse will do
+        return None
+    return lemmas.pop().replace("ё", "е") if len(lemmas) == 1 else None
 
 
 def _latin_word(word: str) -> str:
@@ -149,11 +181,14 @@ def _kazakh_keys(key: str, loose: str, modes) -> tuple[tuple[int, str], ...]:
 
 
 @lru_cache(maxsize=200_000)
-def text_keys(word: str, lang: str, lookalike: bool) -> tuple[tuple[int, str], ...]:
+def text_keys(
+    word: str, lang: str, lookalike: bool, inflect: bool = True
+) -> tuple[tuple[int, str], ...]:
     """Return the (mode, key) pairs a WORD of a text in LANG may match.
 
     LOOKALIKE says that the Kazakh text is typed without Kazakh letters, so its
-    Cyrillic words are also read as look-alikes.
+    Cyrillic words are also read as look-alikes. INFLECT false: a Russian word
+    that cannot be a form of any glossary word is not analysed.
     """
     key = plain(word)
     if not key:
@@ -161,6 +196,8 @@ def text_keys(word: str, lang: str, lookalike: bool) -> tuple[tuple[int, str], .
     if lang == "en":
         return ((LEMMA, _english(word)),)
     if lang == "ru":
+        if not inflect:
+            return ((LEMMA, key),)
         return tuple((LEMMA, lemma) for lemma in russian_lemmas(key))
     if is_latin(word):
         return ((LEMMA, key),) + _kazakh_keys(key, _latin_word(word), (LATIN,))
