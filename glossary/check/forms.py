@@ -8,10 +8,13 @@ A glossary word is indexed under a few keys (``term_keys``); a word of the text
 gives the keys it may stand for (``text_keys``). They match when the two meet in
 the same mode:
 
-- LEMMA: the dictionary form (Russian lemmas by pymorphy3, Kazakh without its
-  plural, possessive and case endings, English without the plural);
-- FOLDED: Kazakh typed with Russian look-alike letters (к for қ, у for ү, и for і);
-- LATIN: Kazakh in a Latin alphabet (2021, 2018, 2017, Turkish-style, ASCII).
+- LEMMA: the dictionary form (Russian lemmas by pymorphy3, Kazakh stems with
+  every chain of plural, possessive, case and -дағы endings taken off, English
+  without the plural or possessive);
+- FOLDED: Kazakh typed with Russian look-alike letters (к for қ, у for ү, и for і),
+  read through the look-alike fold, endings taken off the same way;
+- LATIN: Kazakh in a Latin alphabet (2021, 2018, 2017, Turkish-style, ASCII),
+  read through the Latin skeleton, endings likewise.
 """
 
 from __future__ import annotations
@@ -21,13 +24,16 @@ import unicodedata
 from functools import lru_cache
 
 from ..search.latin import turkic_lower
-from ..search.normalise import normalise
-from ..search.variants import (
-    english_stem,
-    kazakh_stem,
-    skeleton_stem,
-    skeleton_word,
+from ..search.morphology import (
+    CYRILLIC_SUFFIXES,
+    FOLDED_SUFFIXES,
+    LATIN_SUFFIXES,
+    folded_term_stem,
+    kazakh_term_stem,
+    latin_term_stem,
 )
+from ..search.normalise import fold_kazakh, normalise
+from ..search.variants import english_stem, kazakh_stem, skeleton_stem, skeleton_word
 
 LEMMA, FOLDED, LATIN = 0, 1, 2
 MODES = ("lemma", "folded", "latin")
@@ -136,48 +142,28 @@ def term_keys(word: str, lang: str) -> tuple[tuple[int, str], ...]:
         return tuple((LEMMA, lemma) for lemma in russian_lemmas(key))
     if is_latin(word):  # a Latin word inside a Kazakh term (a name, "IT")
         return ((LEMMA, key),)
-    return _kazakh_keys(key, _loose_words(key), (LEMMA, FOLDED, LATIN))
+    # The word, its dictionary stem (a term is nominative: only a possessive or
+    # plural ending is taken off) and, for a word inflected inside a phrase
+    # (креативті индустрияны дамыту), the stem without its case ending too;
+    # in each script a text may use.
+    folded, latin = fold_kazakh(key), skeleton_word(key)
+    return _unique(
+        [
+            (LEMMA, key),
+            (LEMMA, kazakh_term_stem(key)),
+            (LEMMA, kazakh_stem(key)),
+            (FOLDED, folded),
+            (FOLDED, folded_term_stem(folded)),
+            (FOLDED, kazakh_stem(folded)),
+            (LATIN, latin),
+            (LATIN, latin_term_stem(latin)),
+            (LATIN, skeleton_stem(latin)),
+        ]
+    )
 
 
-def _loose_words(key: str) -> str:
-    return skeleton_word(key)
-
-
-# The attributive -ғы/-гі after a locative (театрдағы "which is in the theatre"),
-# which kazakh_stem does not strip yet: taken off before it.
-_ATTRIBUTIVE = ("дағы", "дегі", "тағы", "тегі")
-_LATIN_ATTRIBUTIVE = ("dagi", "degi", "tagi", "tegi")
-
-
-def _without_attributive(word: str, endings: tuple[str, ...]) -> str:
-    if word.endswith(endings) and len(word) > 6:
-        return word[:-2]
-    return word
-
-
-def _kazakh_keys(key: str, loose: str, modes) -> tuple[tuple[int, str], ...]:
-    # A word and its stem both: stripping is not idempotent (кітапхана →
-    # кітапха, кітапханалар → кітапхана), so the two sides meet on either.
-    out: list[tuple[int, str]] = []
-    for mode in modes:
-        if mode == LEMMA:
-            bare = _without_attributive(key, _ATTRIBUTIVE)
-            pairs = [
-                (LEMMA, key),
-                (LEMMA, kazakh_stem(key)),
-                (LEMMA, kazakh_stem(bare)),
-            ]
-        else:
-            bare = _without_attributive(loose, _LATIN_ATTRIBUTIVE)
-            pairs = [
-                (mode, loose),
-                (mode, skeleton_stem(loose)),
-                (mode, skeleton_stem(bare)),
-            ]
-        for pair in pairs:
-            if pair[1] and pair not in out:
-                out.append(pair)
-    return tuple(out)
+def _unique(pairs: list[tuple[int, str]]) -> tuple[tuple[int, str], ...]:
+    return tuple(dict.fromkeys(p for p in pairs if p[1]))
 
 
 @lru_cache(maxsize=200_000)
@@ -199,10 +185,21 @@ def text_keys(
         if not inflect:
             return ((LEMMA, key),)
         return tuple((LEMMA, lemma) for lemma in russian_lemmas(key))
+    # Kazakh: every stem the word may have, all its endings taken off in every
+    # grammatical order (plural, possessive, case, -дағы …), per script
     if is_latin(word):
-        return ((LEMMA, key),) + _kazakh_keys(key, _latin_word(word), (LATIN,))
-    modes = (LEMMA, FOLDED) if lookalike else (LEMMA,)
-    return _kazakh_keys(key, _loose_words(key), modes)
+        latin = _latin_word(word)
+        return _unique(
+            [(LEMMA, key)] + [(LATIN, s) for s in _stems(LATIN_SUFFIXES, latin)]
+        )
+    pairs = [(LEMMA, s) for s in _stems(CYRILLIC_SUFFIXES, key)]
+    if lookalike:
+        pairs += [(FOLDED, s) for s in _stems(FOLDED_SUFFIXES, fold_kazakh(key))]
+    return _unique(pairs)
+
+
+def _stems(suffixes, word: str) -> list[str]:
+    return list(suffixes.stems(word)) if len(word) >= 3 else [word]
 
 
 def is_lookalike_kazakh(words: list[str]) -> bool:
