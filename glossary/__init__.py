@@ -45,8 +45,9 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.from_mapping(test_config)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _secret_key(app.instance_path)
-    app.json.ensure_ascii = False
-    app.json.sort_keys = False
+    # app.json is Flask's DefaultJSONProvider, which has these two settings.
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    app.json.sort_keys = False  # type: ignore[attr-defined]
 
     from . import auth, cli, db, i18n, startup, views
 

@@ -15,7 +15,7 @@ import sqlite_utils
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from .clock import now
-from .db import in_write_transaction, write_transaction
+from .db import in_write_transaction, inserted_id, write_transaction
 from .model import script_problem
 from .problems import Problem, ProblemError
 
@@ -102,11 +102,10 @@ def create_user(
     ):
         raise AccountError(Problem("email_invalid", "email"))
     with write_transaction(db):
-        if db["users"].count_where("username_key = ?", [username_key(username)]):
+        if db.table("users").count_where("username_key = ?", [username_key(username)]):
             raise AccountError(Problem("username_taken", "username"))
-        user_id = (
-            db["users"]
-            .insert(
+        user_id = inserted_id(
+            db.table("users").insert(
                 {
                     "username": username,
                     "username_key": username_key(username),
@@ -117,15 +116,28 @@ def create_user(
                     "created_at": now(),
                 }
             )
-            .last_pk
         )
-    return get_user(db, user_id)
+    return _existing(db, user_id)
 
 
 def get_user(db: sqlite_utils.Database, user_id: int) -> dict | None:
     """Return the account with USER_ID, or None."""
     rows = list(db.query("select * from users where id = ?", [user_id]))
     return _public(rows[0]) if rows else None
+
+
+def _existing(db: sqlite_utils.Database, user_id: int) -> dict:
+    """Return an account known to exist (just written)."""
+    user = get_user(db, user_id)
+    if user is None:
+        raise LookupError(user_id)
+    return user
+
+
+def _existing_public(row: dict) -> dict:
+    public = _public(row)
+    assert public is not None  # a row always makes an account
+    return public
 
 
 def find_user(db: sqlite_utils.Database, username: str) -> dict | None:
@@ -168,12 +180,17 @@ def set_password(db: sqlite_utils.Database, user_id: int, password: str) -> None
     problem = check_password(password, user["username"] if user else "")
     if problem:
         raise AccountError(problem)
-    db["users"].update(user_id, {"password_hash": generate_password_hash(password)})
+    db.table("users").update(
+        user_id, {"password_hash": generate_password_hash(password)}
+    )
 
 
 def list_users(db: sqlite_utils.Database) -> list[dict]:
     """Return every account, by username."""
-    return [_public(r) for r in db.query("select * from users order by username_key")]
+    return [
+        _existing_public(r)
+        for r in db.query("select * from users order by username_key")
+    ]
 
 
 @in_write_transaction
@@ -193,19 +210,19 @@ def update_user(
         user = get_user(db, user_id)
         if user is None:
             raise AccountError(Problem("no_such_user", "", {"id": user_id}))
-        changes = {}
+        changes: dict[str, str | int] = {}
         if role is not None:
             changes["role"] = role
         if active is not None:
             changes["active"] = int(active)
         if changes:
-            db["users"].update(user_id, changes)
+            db.table("users").update(user_id, changes)
         admins = db.execute(
             "select count(*) from users where role = 'admin' and active = 1"
         ).fetchone()[0]
         if user["is_admin"] and user["active"] and admins == 0:
             raise AccountError(Problem("last_admin", "role"))
-    return get_user(db, user_id)
+    return _existing(db, user_id)
 
 
 def _digest(token: str) -> str:
@@ -215,7 +232,7 @@ def _digest(token: str) -> str:
 def create_token(db: sqlite_utils.Database, user_id: int) -> str:
     """Create a personal API token for USER_ID; return it (only its hash is kept)."""
     token = "glo_" + secrets.token_urlsafe(32)
-    db["api_tokens"].insert(
+    db.table("api_tokens").insert(
         {"user_id": user_id, "token_hash": _digest(token), "created_at": now()}
     )
     return token
@@ -241,7 +258,7 @@ def user_for_token(db: sqlite_utils.Database, token: str) -> dict | None:
 
 def count_tokens(db: sqlite_utils.Database, user_id: int) -> int:
     """Return how many API tokens USER_ID has."""
-    return db["api_tokens"].count_where("user_id = ?", [user_id])
+    return db.table("api_tokens").count_where("user_id = ?", [user_id])
 
 
 def revoke_tokens(db: sqlite_utils.Database, user_id: int) -> int:

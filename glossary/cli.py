@@ -197,9 +197,9 @@ def export_command(
             return
         tmp = Path(f"{path}.part")
         try:
-            with open(tmp, "w", encoding="utf-8", newline="") as out:
+            with open(tmp, "w", encoding="utf-8", newline="") as part:
                 for chunk in chunks:
-                    out.write(chunk)
+                    part.write(chunk)
         except OSError as exc:
             tmp.unlink(missing_ok=True)
             raise click.ClickException(f"cannot write {path}: {exc.strerror}") from None

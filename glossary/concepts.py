@@ -12,12 +12,13 @@ import gc
 import json
 import threading
 from collections.abc import Callable, Iterator
+from typing import Any
 
 import sqlite_utils
 
 from . import history as change_history
 from .clock import now
-from .db import read_transaction, write_transaction
+from .db import inserted_id, read_transaction, write_transaction
 from .model import LANGS, STATUS_RANK, normalise_concept, term_key, terms_signature
 from .search import LayeredIndex, SearchIndex, initial, sort_key, to_kazakh_latin
 
@@ -176,7 +177,7 @@ def concept_view(db: sqlite_utils.Database, concept_id: int) -> dict:
     record["notes"] = [
         {**n, "id": i} for n, i in zip(record["notes"], note_ids, strict=True)
     ]
-    row = db["concepts"].get(concept_id)
+    row = db.table("concepts").get(concept_id)
     view = {
         "id": concept_id,
         "url": f"/concepts/{concept_id}",
@@ -277,7 +278,7 @@ def history(
 
 def counts(db: sqlite_utils.Database) -> dict[str, int]:
     """Return the number of concepts and of terms per language."""
-    out = {"concepts": db["concepts"].count}
+    out = {"concepts": db.table("concepts").count}
     for r in db.query("select lang, count(*) as n from terms group by lang"):
         out[r["lang"]] = r["n"]
     return out
@@ -516,7 +517,7 @@ def _replace_content(db: sqlite_utils.Database, concept_id: int, record: dict) -
     # lookup per row, which dominates a large import.
     for t in record["terms"]:
         positions[t["lang"]] += 1
-        ids[term_key(t)] = db.execute(
+        ids[term_key(t)] = db.execute(  # type: ignore[assignment]
             "insert into terms (concept_id, lang, text, status, pos, usage, source, "
             "position) values (?, ?, ?, ?, ?, ?, ?, ?)",
             [
@@ -620,14 +621,14 @@ def save_concept(
             # A new concept never takes the number of a removed one: its URL
             # and its history stay its own.
             row["id"] = record["id"] or next_concept_id(db)
-            concept_id = db["concepts"].insert(row).last_pk
+            concept_id = inserted_id(db.table("concepts").insert(row))
             record = {**record, "id": concept_id}
             outcome = "new"
         else:
-            concept_id = record["id"]
+            concept_id = int(record["id"])
             if current == record:
                 return concept_id, "unchanged"
-            db["concepts"].update(
+            db.table("concepts").update(
                 concept_id, {"domain": record["domain"], "updated_at": stamp}
             )
             outcome = "changed"
@@ -683,7 +684,7 @@ def plan_import(
     """
     lines = lines or list(range(1, len(records) + 1))
     targets = match_existing(db, records)
-    report = {
+    report: dict[str, Any] = {
         "new": 0,
         "changed": 0,
         "unchanged": 0,
@@ -695,7 +696,7 @@ def plan_import(
     incoming = {t for t in targets if t is not None}
     by_target: dict[int, list[int]] = {}
     for i, target in enumerate(targets):
-        if target in known:
+        if target is not None and target in known:
             by_target.setdefault(target, []).append(i)
     wanted = sorted(by_target)
     # Load the concepts the file touches a batch at a time, not one by one.

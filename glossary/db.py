@@ -73,6 +73,13 @@ def in_write_transaction(function):
     return wrapped
 
 
+def inserted_id(table: sqlite_utils.db.Table) -> int:
+    """Return the primary key of the row TABLE's last insert() wrote."""
+    if table.last_pk is None:
+        raise LookupError(f"nothing was inserted into {table.name}")
+    return int(table.last_pk)
+
+
 def connect(path: str | Path) -> sqlite_utils.Database:
     """Open the database at PATH with WAL, foreign keys and a busy timeout."""
     conn = sqlite3.connect(

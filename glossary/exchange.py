@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import sqlite3
 from collections.abc import Callable, Iterator
-from typing import IO
+from typing import IO, Any
 
 import sqlite_utils
 
@@ -220,7 +220,7 @@ def import_file(
     read, PROGRESS is called once per concept written. A web page can call this
     with an uploaded file's stream.
     """
-    report = {
+    report: dict[str, Any] = {
         "ok": False,
         "file": filename,
         "format": None,
@@ -246,8 +246,9 @@ def import_file(
     if on_read:
         on_read(len(result.records))
     unit = UNITS[report["format"]]
-    kwargs = {"replace": replace, "unit": unit}
-    plan = concepts.plan_import(db, result.records, result.lines, **kwargs)
+    plan = concepts.plan_import(
+        db, result.records, result.lines, replace=replace, unit=unit
+    )
     if not dry_run and not plan["errors"]:
         try:
             concepts.import_records(
@@ -258,7 +259,8 @@ def import_file(
                 lines=result.lines,
                 progress=progress,
                 plan=plan,
-                **kwargs,
+                replace=replace,
+                unit=unit,
             )
         except (ValueError, sqlite3.IntegrityError) as exc:
             plan["errors"] = [f"{exc}; nothing was imported"]

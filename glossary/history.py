@@ -25,7 +25,7 @@ def record(
     proposal_id: int | None = None,
 ) -> None:
     """Record one change of a concept: who, what, why, the record before and after."""
-    db["history"].insert(
+    db.table("history").insert(
         {
             "concept_id": concept_id,
             "at": now(),
@@ -54,7 +54,7 @@ def recent(
 
 def count(db: sqlite_utils.Database, concept_id: int) -> int:
     """Return how many changes a concept has had."""
-    return db["history"].count_where("concept_id = ?", [concept_id])
+    return db.table("history").count_where("concept_id = ?", [concept_id])
 
 
 def entries(db: sqlite_utils.Database, concept_id: int) -> list[dict]:

@@ -12,20 +12,20 @@ MIGRATIONS = sqlite_utils.Migrations("glossary")
 @MIGRATIONS()
 def m001_initial(db: sqlite_utils.Database) -> None:
     """Create the concept-oriented schema (TBX: concept > language > term)."""
-    db["domains"].create(
+    db.table("domains").create(
         {"key": str, "name_en": str, "name_ru": str, "name_kk": str, "position": int},
         pk="key",
         not_null={"name_en", "name_ru", "name_kk"},
         if_not_exists=True,
     )
-    db["concepts"].create(
+    db.table("concepts").create(
         {"id": int, "domain": str, "created_at": str, "updated_at": str},
         pk="id",
         not_null={"domain", "created_at", "updated_at"},
         foreign_keys=[("domain", "domains", "key")],
         if_not_exists=True,
     )
-    db["terms"].create(
+    db.table("terms").create(
         {
             "id": int,
             "concept_id": int,
@@ -43,11 +43,11 @@ def m001_initial(db: sqlite_utils.Database) -> None:
         foreign_keys=[("concept_id", "concepts", "id")],
         if_not_exists=True,
     )
-    db["terms"].create_index(
+    db.table("terms").create_index(
         ["concept_id", "lang", "text"], unique=True, if_not_exists=True
     )
-    db["terms"].create_index(["lang", "text"], if_not_exists=True)
-    db["definitions"].create(
+    db.table("terms").create_index(["lang", "text"], if_not_exists=True)
+    db.table("definitions").create(
         {"concept_id": int, "lang": str, "text": str, "source": str},
         pk=("concept_id", "lang"),
         not_null={"text"},
@@ -55,7 +55,7 @@ def m001_initial(db: sqlite_utils.Database) -> None:
         foreign_keys=[("concept_id", "concepts", "id")],
         if_not_exists=True,
     )
-    db["notes"].create(
+    db.table("notes").create(
         {
             "id": int,
             "concept_id": int,
@@ -70,8 +70,8 @@ def m001_initial(db: sqlite_utils.Database) -> None:
         foreign_keys=[("concept_id", "concepts", "id"), ("term_id", "terms", "id")],
         if_not_exists=True,
     )
-    db["notes"].create_index(["concept_id"], if_not_exists=True)
-    db["relations"].create(
+    db.table("notes").create_index(["concept_id"], if_not_exists=True)
+    db.table("relations").create(
         {"concept_id": int, "related_id": int},
         pk=("concept_id", "related_id"),
         foreign_keys=[
@@ -82,7 +82,7 @@ def m001_initial(db: sqlite_utils.Database) -> None:
     )
     # Every change to a concept: who, when, what before and after, why, which
     # proposal. The review workflow writes here too; before/after are JSON.
-    db["history"].create(
+    db.table("history").create(
         {
             "id": int,
             "concept_id": int,
@@ -99,12 +99,12 @@ def m001_initial(db: sqlite_utils.Database) -> None:
         defaults={"reason": ""},
         if_not_exists=True,
     )
-    db["history"].create_index(["concept_id", "id"], if_not_exists=True)
+    db.table("history").create_index(["concept_id", "id"], if_not_exists=True)
     # A counter bumped on every committed change: lets each worker process see
     # that its in-memory search index is stale (see glossary.concepts).
-    db["meta"].create({"key": str, "value": int}, pk="key", if_not_exists=True)
-    db["meta"].upsert({"key": "generation", "value": 0}, pk="key")
-    db["domains"].upsert_all(
+    db.table("meta").create({"key": str, "value": int}, pk="key", if_not_exists=True)
+    db.table("meta").upsert({"key": "generation", "value": 0}, pk="key")
+    db.table("domains").upsert_all(
         [
             {"key": k, "name_en": en, "name_ru": ru, "name_kk": kk, "position": i}
             for i, (k, en, ru, kk) in enumerate(DOMAINS)
@@ -116,7 +116,7 @@ def m001_initial(db: sqlite_utils.Database) -> None:
 @MIGRATIONS()
 def m002_review_workflow(db: sqlite_utils.Database) -> None:
     """Add accounts, API tokens, proposals, reviews, note hiding, term requests."""
-    db["users"].create(
+    db.table("users").create(
         {
             "id": int,
             "username": str,
@@ -132,9 +132,9 @@ def m002_review_workflow(db: sqlite_utils.Database) -> None:
         defaults={"email": "", "active": 1},
         if_not_exists=True,
     )
-    db["users"].create_index(["username_key"], unique=True, if_not_exists=True)
+    db.table("users").create_index(["username_key"], unique=True, if_not_exists=True)
     # Only a SHA-256 of each token is stored: a leaked database leaks no token.
-    db["api_tokens"].create(
+    db.table("api_tokens").create(
         {
             "id": int,
             "user_id": int,
@@ -147,10 +147,10 @@ def m002_review_workflow(db: sqlite_utils.Database) -> None:
         foreign_keys=[("user_id", "users", "id")],
         if_not_exists=True,
     )
-    db["api_tokens"].create_index(["token_hash"], unique=True, if_not_exists=True)
+    db.table("api_tokens").create_index(["token_hash"], unique=True, if_not_exists=True)
     # `submitted` is the translator's raw submission and is never rewritten;
     # `applied` is what a reviewer approved (possibly edited).
-    db["proposals"].create(
+    db.table("proposals").create(
         {
             "id": int,
             "kind": str,
@@ -175,11 +175,11 @@ def m002_review_workflow(db: sqlite_utils.Database) -> None:
         foreign_keys=[("author_id", "users", "id")],
         if_not_exists=True,
     )
-    db["proposals"].create_index(["status", "id"], if_not_exists=True)
-    db["proposals"].create_index(["author_id", "id"], if_not_exists=True)
-    db["proposals"].create_index(["concept_id"], if_not_exists=True)
+    db.table("proposals").create_index(["status", "id"], if_not_exists=True)
+    db.table("proposals").create_index(["author_id", "id"], if_not_exists=True)
+    db.table("proposals").create_index(["concept_id"], if_not_exists=True)
     # One row per decision: who approved or rejected what, when and why.
-    db["reviews"].create(
+    db.table("reviews").create(
         {
             "id": int,
             "proposal_id": int,
@@ -196,7 +196,7 @@ def m002_review_workflow(db: sqlite_utils.Database) -> None:
         foreign_keys=[("proposal_id", "proposals", "id")],
         if_not_exists=True,
     )
-    notes = db["notes"]
+    notes = db.table("notes")
     for column, kind in (
         ("hidden", int),
         ("hidden_reason", str),
@@ -205,7 +205,7 @@ def m002_review_workflow(db: sqlite_utils.Database) -> None:
     ):
         if column not in notes.columns_dict:
             notes.add_column(column, kind, not_null_default=0 if kind is int else "")
-    db["term_requests"].create(
+    db.table("term_requests").create(
         {
             "id": int,
             "text": str,
@@ -224,12 +224,12 @@ def m002_review_workflow(db: sqlite_utils.Database) -> None:
         defaults={"domain": "", "context": "", "contact": "", "answer": ""},
         if_not_exists=True,
     )
-    db["term_requests"].create_index(["status", "id"], if_not_exists=True)
+    db.table("term_requests").create_index(["status", "id"], if_not_exists=True)
     # Rate limits shared by every worker process: one row per counted event.
-    db["rate_events"].create(
+    db.table("rate_events").create(
         {"key": str, "at": float}, not_null={"key", "at"}, if_not_exists=True
     )
-    db["rate_events"].create_index(["key", "at"], if_not_exists=True)
+    db.table("rate_events").create_index(["key", "at"], if_not_exists=True)
 
 
 @MIGRATIONS()

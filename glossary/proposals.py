@@ -15,7 +15,7 @@ import sqlite_utils
 from . import concepts, history
 from .clock import now
 from .concepts import NotFound, load_record, save_concept
-from .db import in_write_transaction, write_transaction
+from .db import in_write_transaction, inserted_id, write_transaction
 from .model import (
     DOMAIN_KEYS,
     LANGS,
@@ -105,7 +105,7 @@ def text_fields(kind: str, *, definition: bool = False) -> list[str]:
 
     With DEFINITION, a change to a definition (not to a term) is meant.
     """
-    fields = FIELDS[kind] - STRUCTURED
+    fields: set[str] = set(FIELDS[kind] - STRUCTURED)
     if kind == "change":
         fields = {"comment"} | set(
             CHANGE_DEFINITION_FIELDS if definition else CHANGE_TERM_FIELDS
@@ -479,9 +479,8 @@ def submit(db: sqlite_utils.Database, data: dict, user: dict) -> dict:
     """Validate DATA and store it as a pending proposal by USER; return it."""
     before, after = build(db, data, user["username"])
     with write_transaction(db):
-        proposal_id = (
-            db["proposals"]
-            .insert(
+        proposal_id = inserted_id(
+            db.table("proposals").insert(
                 {
                     "kind": data["kind"],
                     "status": "pending",
@@ -494,7 +493,6 @@ def submit(db: sqlite_utils.Database, data: dict, user: dict) -> dict:
                     "created_at": now(),
                 }
             )
-            .last_pk
         )
     return get_proposal(db, proposal_id)
 
@@ -574,7 +572,7 @@ def list_proposals(
 
 def count_pending(db: sqlite_utils.Database) -> int:
     """Return how many proposals wait for a decision."""
-    return db["proposals"].count_where("status = 'pending'")
+    return db.table("proposals").count_where("status = 'pending'")
 
 
 def preview(db: sqlite_utils.Database, proposal: dict) -> dict:
@@ -700,7 +698,7 @@ def approve(
             reason=why[:MAX_TEXT],
             proposal_id=proposal_id,
         )
-        db["proposals"].update(
+        db.table("proposals").update(
             proposal_id,
             {
                 "applied": json.dumps(data, ensure_ascii=False),
@@ -708,7 +706,7 @@ def approve(
                 "concept_id": proposal["concept_id"] or concept_id,
             },
         )
-        db["reviews"].insert(
+        db.table("reviews").insert(
             {
                 "proposal_id": proposal_id,
                 "reviewer_id": reviewer["id"],
@@ -737,13 +735,13 @@ def check_reason(reason: str | None) -> str:
 
 
 def reject(
-    db: sqlite_utils.Database, proposal_id: int, reviewer: dict, reason: str
+    db: sqlite_utils.Database, proposal_id: int, reviewer: dict, reason: str | None
 ) -> dict:
     """Reject a pending proposal with a required REASON."""
     reason = check_reason(reason)
     with write_transaction(db):
         _claim(db, proposal_id, "rejected", reviewer, reason)
-        db["reviews"].insert(
+        db.table("reviews").insert(
             {
                 "proposal_id": proposal_id,
                 "reviewer_id": reviewer["id"],
@@ -793,7 +791,7 @@ def hide_note(
             raise NotFound(note_id, "note")
         concept_id = rows[0]["concept_id"]
         before = load_record(db, concept_id)
-        db["notes"].update(
+        db.table("notes").update(
             note_id,
             {
                 "hidden": 1,
@@ -868,8 +866,8 @@ def revert(
     if not row["after"]:
         raise Conflict(Problem("revert_of_removal"))
     hidden = {(n["text"], n["lang"], n["author"]) for n in hidden_notes(db, concept_id)}
-    before = normalise_concept(_strip_hidden(row["before"], hidden))
-    after = normalise_concept(_strip_hidden(row["after"], hidden))
+    before = normalise_concept(_strip_hidden(row["before"], hidden) or {})
+    after = normalise_concept(_strip_hidden(row["after"], hidden) or {})
     # Undo this change only: later changes to other parts of the entry stay.
     record, changed_since = undo_change(before, after, load_record(db, concept_id))
     if changed_since:
@@ -880,7 +878,9 @@ def revert(
         raise ProposalError(problems)
     # A cross-reference to an entry removed since cannot come back.
     gone = [
-        r for r in record["related"] if not db["concepts"].count_where("id = ?", [r])
+        r
+        for r in record["related"]
+        if not db.table("concepts").count_where("id = ?", [r])
     ]
     record["related"] = [r for r in record["related"] if r not in gone]
     why = f"revert of change {history_id}: {reason}"

@@ -58,9 +58,12 @@ def take(
         return None
     now = time.time()
     return [
-        db.execute(
-            "insert into rate_events (key, at) values (?, ?)", [key, now]
-        ).lastrowid
+        int(
+            db.execute(
+                "insert into rate_events (key, at) values (?, ?)", [key, now]
+            ).lastrowid
+            or 0
+        )
         for key, _limit in limits
     ]
 

@@ -33,11 +33,11 @@ class SeedError(ProblemError):
 
 def _initialised(db: sqlite_utils.Database) -> bool:
     rows = db.execute("select value from meta where key = ?", [INITIALISED])
-    return bool(rows.fetchone()) or db["concepts"].count > 0
+    return bool(rows.fetchone()) or db.table("concepts").count > 0
 
 
 def _mark_initialised(db: sqlite_utils.Database) -> None:
-    db["meta"].upsert({"key": INITIALISED, "value": 1}, pk="key")
+    db.table("meta").upsert({"key": INITIALISED, "value": 1}, pk="key")
 
 
 def seed(db: sqlite_utils.Database, seed_path: str | Path) -> int:
@@ -84,7 +84,9 @@ def prepare_database(
         db = connect(path)
         try:
             migrate(db)
-            wanted = db["concepts"].count == 0 if initialise else not _initialised(db)
+            wanted = (
+                db.table("concepts").count == 0 if initialise else not _initialised(db)
+            )
             if wanted and seed_path is not None:
                 seed(db, seed_path)
                 return True

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite_utils
 
 from .clock import now
+from .db import inserted_id
 from .model import (
     DOMAIN_KEYS,
     LANGS,
@@ -57,9 +58,8 @@ def create_request(
         problems.append(Problem("request_control_characters"))
     if problems:
         raise RequestError(problems)
-    request_id = (
-        db["term_requests"]
-        .insert(
+    request_id = inserted_id(
+        db.table("term_requests").insert(
             {
                 "text": text,
                 "lang": lang,
@@ -70,15 +70,22 @@ def create_request(
                 "created_at": now(),
             }
         )
-        .last_pk
     )
-    return get_request(db, request_id)
+    return _existing(db, request_id)
 
 
 def get_request(db: sqlite_utils.Database, request_id: int) -> dict | None:
     """Return one term request, or None."""
     rows = list(db.query("select * from term_requests where id = ?", [request_id]))
     return rows[0] if rows else None
+
+
+def _existing(db: sqlite_utils.Database, request_id: int) -> dict:
+    """Return a request known to exist (just written)."""
+    request = get_request(db, request_id)
+    if request is None:
+        raise LookupError(request_id)
+    return request
 
 
 def list_requests(
@@ -113,4 +120,4 @@ def close_request(
     )
     if cursor.rowcount != 1:
         raise RequestError(Problem("request_closed"))
-    return get_request(db, request_id)
+    return _existing(db, request_id)

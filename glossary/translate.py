@@ -55,8 +55,13 @@ def catalog_todo(locale: str) -> tuple[list[str], list[str]]:
     for message in catalog:
         if not message.id:
             continue
-        msgid = message.id[0] if message.pluralizable else message.id
-        strings = message.string if message.pluralizable else (message.string,)
+        msgid = str(message.id[0] if message.pluralizable else message.id)
+        # A plural's msgstr is a tuple of forms; a singular's, one string.
+        strings = (
+            list(message.string)
+            if isinstance(message.string, tuple)
+            else [message.string]
+        )
         if not all(strings):
             untranslated.append(msgid)
         elif message.fuzzy:

@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 import click
+import pytest
 
 from glossary import create_app
 
@@ -62,6 +63,17 @@ def test_every_csv_column_is_documented():
 def test_code_passes_ruff():
     result = subprocess.run(
         [sys.executable, "-m", "ruff", "check", "glossary", "tests", "bench"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.slow
+def test_code_passes_mypy():
+    result = subprocess.run(
+        [sys.executable, "-m", "mypy"],  # files and settings: pyproject.toml
         cwd=ROOT,
         capture_output=True,
         text=True,

@@ -13,7 +13,7 @@ from ..model import (
 )
 from ..proposals import DECISIONS, FIELDS, KINDS, MAX_TERMS_PER_LANG
 
-_SECURED = [{"bearer": []}]
+_SECURED: list[dict[str, list[str]]] = [{"bearer": []}]
 
 
 def _ref(name: str) -> dict:

@@ -257,7 +257,7 @@ def _keep_term_details(original: dict, edited: dict) -> dict:
 def propose_concept():
     """Propose a new concept; first show existing entries it might duplicate."""
     db = get_db()
-    errors: list[str] = []
+    errors: list[Problem | str] = []
     similar: list[dict] = []
     form = request.form
     if request.method == "POST":
@@ -265,7 +265,7 @@ def propose_concept():
         try:
             proposals.build(db, data, g.user["username"])
         except proposals.ProposalError as exc:
-            errors = exc.problems
+            errors = list(exc.problems)
         else:
             texts = [t for lang in LANGS for t in _lines(form.get(f"terms_{lang}"))]
             similar = proposals.similar(db, _cache_key(), texts)
@@ -296,7 +296,7 @@ def propose_change(concept_id: int):
     """Propose a new term, a change to a term or definition, or a note."""
     db = get_db()
     view = concepts.concept_view(db, concept_id)  # NotFound: a 404 page
-    errors: list[str] = []
+    errors: list[Problem | str] = []
     which = request.form.get("form", "")
     if request.method == "POST":
         if which not in FORMS:
@@ -308,7 +308,7 @@ def propose_change(concept_id: int):
         try:
             proposal = proposals.submit(db, data, g.user)
         except proposals.ProposalError as exc:
-            errors = exc.problems
+            errors = list(exc.problems)
         else:
             flash(_("Proposal %(id)d was sent for review.", id=proposal["id"]))
             return redirect(url_for("review.my_proposals"))
