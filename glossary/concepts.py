@@ -11,7 +11,7 @@ import ctypes
 import gc
 import json
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 import sqlite_utils
@@ -594,7 +594,7 @@ def next_concept_id(db: sqlite_utils.Database) -> int:
 
 def save_concept(
     db: sqlite_utils.Database,
-    record: dict,
+    record: Mapping[str, Any],
     *,
     author: str,
     reason: str = "",
@@ -606,7 +606,7 @@ def save_concept(
     The outcome is "new", "changed" or "unchanged". History is written for the
     first two, in the same transaction as the change.
     """
-    record = normalise_concept(record)
+    record = dict(normalise_concept(record))
     with write_transaction(db):
         current = None
         if record["id"] is not None:

@@ -17,9 +17,51 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
 from datetime import datetime
+from typing import Any, TypedDict
 
 from .problems import Problem
+
+
+class Term(TypedDict):
+    """One term of a concept (its order in the list is its rank in its language)."""
+
+    lang: str
+    text: str
+    status: str
+    pos: str
+    usage: str
+    source: str
+
+
+class Definition(TypedDict):
+    """A concept's definition in one language."""
+
+    text: str
+    source: str
+
+
+class Note(TypedDict):
+    """A note on a concept, or on one of its terms ("lang:text")."""
+
+    text: str
+    lang: str
+    author: str
+    date: str | None
+    term: str | None
+
+
+class ConceptRecord(TypedDict):
+    """A concept record: the shape every layer exchanges (see the module doc)."""
+
+    id: int | None
+    domain: str
+    terms: list[Term]
+    definitions: dict[str, Definition]
+    notes: list[Note]
+    related: list[int]
+
 
 LANGS: tuple[str, ...] = ("en", "ru", "kk")
 STATUSES: tuple[str, ...] = ("preferred", "admitted", "deprecated", "superseded")
@@ -126,7 +168,7 @@ def has_control(text: str, inline: bool = True) -> bool:
     return bool((_CONTROL_INLINE if inline else _CONTROL).search(text))
 
 
-def term_key(term: dict) -> str:
+def term_key(term: Mapping[str, Any]) -> str:
     """Return the 'lang:text' key by which a note points at one term."""
     return f"{term['lang']}:{term['text']}"
 
@@ -151,9 +193,9 @@ def check_text(
         errors.append(Problem("control_characters", field, {"what": what}))
 
 
-def normalise_concept(record: dict) -> dict:
+def normalise_concept(record: Mapping[str, Any]) -> ConceptRecord:
     """Return RECORD with every text cleaned and defaults filled in."""
-    terms = []
+    terms: list[Term] = []
     for t in record.get("terms", []):
         terms.append(
             {
@@ -167,12 +209,12 @@ def normalise_concept(record: dict) -> dict:
         )
     # Terms are kept grouped by language (en, ru, kk), in their order within it.
     terms.sort(key=lambda t: LANGS.index(t["lang"]) if t["lang"] in LANGS else 9)
-    definitions = {}
+    definitions: dict[str, Definition] = {}
     for lang, d in (record.get("definitions") or {}).items():
         text = clean_block(d.get("text"))
         if text or d.get("source"):
             definitions[lang] = {"text": text, "source": clean_line(d.get("source"))}
-    notes = []
+    notes: list[Note] = []
     for n in record.get("notes", []):
         notes.append(
             {
@@ -209,13 +251,13 @@ def _is_iso_date(value: str) -> bool:
     return True
 
 
-def _term_where(t: dict) -> Problem:
+def _term_where(t: Term) -> Problem:
     if t["text"]:
         return Problem("part_term", "terms", {"lang": t["lang"], "text": t["text"]})
     return Problem("part_term_unnamed", "terms", {"lang": t["lang"]})
 
 
-def _validate_terms(record: dict, errors: list[Problem]) -> None:
+def _validate_terms(record: ConceptRecord, errors: list[Problem]) -> None:
     seen: set[str] = set()
     for t in record["terms"]:
         where = _term_where(t)
@@ -256,7 +298,7 @@ def _validate_terms(record: dict, errors: list[Problem]) -> None:
         seen.add(key.casefold())
 
 
-def _validate_definitions(record: dict, errors: list[Problem]) -> None:
+def _validate_definitions(record: ConceptRecord, errors: list[Problem]) -> None:
     for lang, d in record["definitions"].items():
         if lang not in LANGS:
             errors.append(
@@ -272,7 +314,7 @@ def _validate_definitions(record: dict, errors: list[Problem]) -> None:
         check_text(errors, what, d["source"], MAX_SOURCE, inline=True, field="source")
 
 
-def _validate_notes(record: dict, errors: list[Problem]) -> None:
+def _validate_notes(record: ConceptRecord, errors: list[Problem]) -> None:
     keys = {term_key(t) for t in record["terms"]}
     for i, n in enumerate(record["notes"], 1):
         if not n["text"]:
@@ -295,7 +337,7 @@ def _validate_notes(record: dict, errors: list[Problem]) -> None:
         check_text(errors, what, n["author"], MAX_AUTHOR, inline=True, field="note")
 
 
-def validate_concept(record: dict) -> list[Problem]:
+def validate_concept(record: ConceptRecord) -> list[Problem]:
     """Return every problem with a normalised concept RECORD (empty when valid)."""
     errors: list[Problem] = []
     if record.get("id") is not None and (

@@ -449,13 +449,13 @@ def build(
             raise ProposalError(problems)
         before = load_record(db, concept_id)
         after = _apply_to_concept(before, kind, data, author, problems)
-    after = normalise_concept(after)
-    problems += validate_concept(after)
-    if not problems and before is not None and before == after:
+    record = normalise_concept(after)
+    problems += validate_concept(record)
+    if not problems and before is not None and before == record:
         problems.append(Problem("changes_nothing"))
     if problems:
         raise ProposalError(problems)
-    return before, after
+    return before, dict(record)
 
 
 def _langs(data: dict, after: dict, before: dict | None) -> list[str]:
@@ -869,10 +869,12 @@ def revert(
     before = normalise_concept(_strip_hidden(row["before"], hidden) or {})
     after = normalise_concept(_strip_hidden(row["after"], hidden) or {})
     # Undo this change only: later changes to other parts of the entry stay.
-    record, changed_since = undo_change(before, after, load_record(db, concept_id))
+    undone, changed_since = undo_change(
+        dict(before), dict(after), load_record(db, concept_id)
+    )
     if changed_since:
         raise Conflict(Problem("changed_since", "", {"parts": changed_since}))
-    record = normalise_concept({**record, "id": concept_id})
+    record = normalise_concept({**undone, "id": concept_id})
     problems = validate_concept(record)
     if problems:
         raise ProposalError(problems)
