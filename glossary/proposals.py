@@ -9,6 +9,7 @@ conditional status change, so exactly one decision counts.
 from __future__ import annotations
 
 import json
+from typing import TypedDict
 
 import sqlite_utils
 
@@ -475,7 +476,7 @@ def _langs(data: dict, after: dict, before: dict | None) -> list[str]:
 # --- submitting and reading ------------------------------------------------
 
 
-def submit(db: sqlite_utils.Database, data: dict, user: dict) -> dict:
+def submit(db: sqlite_utils.Database, data: dict, user: dict) -> Proposal:
     """Validate DATA and store it as a pending proposal by USER; return it."""
     before, after = build(db, data, user["username"])
     with write_transaction(db):
@@ -497,7 +498,31 @@ def submit(db: sqlite_utils.Database, data: dict, user: dict) -> dict:
     return get_proposal(db, proposal_id)
 
 
-def _row_to_proposal(row: dict) -> dict:
+class Proposal(TypedDict):
+    """A proposal as the data layer returns it (pages and the API show it)."""
+
+    id: int
+    url: str
+    kind: str
+    status: str
+    author: str
+    author_id: int | None
+    concept_id: int | None
+    domain: str
+    langs: list[str]
+    submitted: dict
+    applied: dict | None
+    edited: bool
+    comment: str
+    created_at: str
+    decided_at: str | None
+    reviewer: str | None
+    reason: str
+    result_concept_id: int | None
+    result_url: str | None
+
+
+def _row_to_proposal(row: dict) -> Proposal:
     submitted = json.loads(row["submitted"])
     applied = json.loads(row["applied"]) if row["applied"] else None
     result = row["result_concept_id"] or row["concept_id"]
@@ -526,7 +551,7 @@ def _row_to_proposal(row: dict) -> dict:
     }
 
 
-def get_proposal(db: sqlite_utils.Database, proposal_id: int) -> dict:
+def get_proposal(db: sqlite_utils.Database, proposal_id: int) -> Proposal:
     """Return one proposal; raise NotFound when there is none with that id."""
     rows = list(db.query("select * from proposals where id = ?", [proposal_id]))
     if not rows:
@@ -545,7 +570,7 @@ def list_proposals(
     concept_id: int | None = None,
     newest_first: bool = False,
     limit: int = 200,
-) -> list[dict]:
+) -> list[Proposal]:
     """Return proposals matching the filters, oldest first unless NEWEST_FIRST."""
     where, params = [], []
     for column, value in (
@@ -575,7 +600,7 @@ def count_pending(db: sqlite_utils.Database) -> int:
     return db.table("proposals").count_where("status = 'pending'")
 
 
-def preview(db: sqlite_utils.Database, proposal: dict) -> dict:
+def preview(db: sqlite_utils.Database, proposal: Proposal) -> dict:
     """Return the entry before and after PROPOSAL would apply, or why it cannot."""
     data = proposal["applied"] or proposal["submitted"]
     try:
@@ -637,7 +662,7 @@ def _claim(
     )
 
 
-def _merge_edits(proposal: dict, edits: dict | None) -> dict:
+def _merge_edits(proposal: Proposal, edits: dict | None) -> dict:
     data = dict(proposal["submitted"])
     if not edits:
         return data
@@ -669,7 +694,7 @@ def approve(
     reviewer: dict,
     edits: dict | None = None,
     reason: str = "",
-) -> dict:
+) -> Proposal:
     """Approve (with optional EDITS) and apply a proposal, with history, atomically."""
     reason = clean_block(reason)
     with write_transaction(db):
@@ -736,7 +761,7 @@ def check_reason(reason: str | None) -> str:
 
 def reject(
     db: sqlite_utils.Database, proposal_id: int, reviewer: dict, reason: str | None
-) -> dict:
+) -> Proposal:
     """Reject a pending proposal with a required REASON."""
     reason = check_reason(reason)
     with write_transaction(db):

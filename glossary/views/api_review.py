@@ -39,7 +39,7 @@ def _json_body(required: bool = True) -> dict:
     return data
 
 
-def _proposal(proposal_id: int) -> dict:
+def _proposal(proposal_id: int) -> proposals.Proposal:
     try:
         return proposals.get_proposal(get_db(), proposal_id)
     except concepts.NotFound:

@@ -365,14 +365,16 @@ def queue():
     )
 
 
-def _proposal_or_404(proposal_id: int) -> dict:
+def _proposal_or_404(proposal_id: int) -> proposals.Proposal:
     proposal = proposals.get_proposal(get_db(), proposal_id)
     if not (g.user["is_reviewer"] or proposal["author_id"] == g.user["id"]):
         abort(403)
     return proposal
 
 
-def _render_proposal(proposal: dict, errors=(), status: int = 200, form=None):
+def _render_proposal(
+    proposal: proposals.Proposal, errors=(), status: int = 200, form=None
+):
     db = get_db()
     shown = proposals.preview(db, proposal) if proposal["status"] == "pending" else None
     if shown is None:
