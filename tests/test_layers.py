@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "glossary"
-# Pure: the entry model, search, interchange, the problem table, the clock.
-PURE = ["model.py", "problems.py", "clock.py", "search", "interchange"]
+# Pure: the entry model, search, the text check, interchange, problems, the clock.
+PURE = ["model.py", "problems.py", "clock.py", "search", "interchange", "check"]
 DATABASE = {"glossary.db", "glossary.migrations", "glossary.startup", "sqlite3"}
 
 
