@@ -54,6 +54,31 @@ class ReadResult:
     records: list[dict] = field(default_factory=list)
     lines: list[int] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    # Where each concept id was first seen (a line, a concept or entry number).
+    seen_ids: dict[int, int] = field(default_factory=dict)
+
+    def add(
+        self,
+        record: dict,
+        problems: list,
+        position: int,
+        where: str,
+        twice: Callable[[int, int], str],
+    ) -> None:
+        """Keep RECORD read at POSITION, or its PROBLEMS, each prefixed by WHERE.
+
+        A concept id met a second time is a problem too: TWICE(id, first
+        position) says so in the format's own terms (line, concept, entry).
+        """
+        if isinstance(record["id"], int):
+            if record["id"] in self.seen_ids:
+                problems.append(twice(record["id"], self.seen_ids[record["id"]]))
+            self.seen_ids[record["id"]] = position
+        if problems:
+            self.errors += [f"{where}: {p}" for p in problems]
+            return
+        self.records.append(record)
+        self.lines.append(position)
 
 
 def term_columns(lang: str, slot: int) -> list[str]:
@@ -288,7 +313,6 @@ def read_concepts_csv(f: IO[str]) -> ReadResult:
     """Read and validate every row of the CSV file F (text, already decoded)."""
     result = ReadResult()
     header: list[str] | None = None
-    seen_ids: dict[int, int] = {}
     for line, cells, error in iter_rows(f):
         if error:
             result.errors.append(f"line {line}: {error}")
@@ -325,20 +349,14 @@ def read_concepts_csv(f: IO[str]) -> ReadResult:
         )
         record = normalise_concept_safely(parsed["record"], parsed["problems"])
         problems = parsed["problems"] + validate_concept(record)
-        if isinstance(record["id"], int):
-            if record["id"] in seen_ids:
-                problems.append(
-                    f"id {record['id']} is also on line {seen_ids[record['id']]}"
-                )
-            seen_ids[record["id"]] = line
-        if problems:
-            result.errors += [f"line {line}: {p}" for p in problems]
-            continue
-        result.records.append(record)
-        result.lines.append(line)
+        result.add(record, problems, line, f"line {line}", _twice)
     if header is None:
         result.errors.append("line 1: the file is empty (a header row is needed)")
     return result
+
+
+def _twice(concept_id: int, first: int) -> str:
+    return f"id {concept_id} is also on line {first}"
 
 
 def normalise_concept_safely(record: dict, problems: list[str]) -> dict:

@@ -138,7 +138,6 @@ def read_json(f: IO[str], *, max_concepts: int = MAX_CONCEPTS) -> ReadResult:
     if len(items) > max_concepts:
         result.errors.append(f"more than {max_concepts} concepts")
         return result
-    seen: dict[int, int] = {}
     for n, c in enumerate(items, 1):
         where = f"concept {n}" + (
             f" (id {c['id']})" if isinstance(c, dict) and c.get("id") else ""
@@ -154,16 +153,11 @@ def read_json(f: IO[str], *, max_concepts: int = MAX_CONCEPTS) -> ReadResult:
             ],
         }
         record = normalise_concept(raw)
-        problems = validate_concept(record)
-        if isinstance(record["id"], int):
-            if record["id"] in seen:
-                problems.append(
-                    f"id {record['id']} is also concept {seen[record['id']]}"
-                )
-            seen[record["id"]] = n
-        if problems:
-            result.errors += [f"{where}: {p}" for p in problems]
-            continue
-        result.records.append(record)
-        result.lines.append(n)
+        result.add(
+            record,
+            list(validate_concept(record)),
+            n,
+            where,
+            lambda concept_id, first: f"id {concept_id} is also concept {first}",
+        )
     return result

@@ -487,7 +487,6 @@ def read_tbx(f: IO[bytes], *, max_entries: int = MAX_ENTRIES) -> ReadResult:
     root_seen = None
     body = None
     position = 0
-    seen_ids: dict[int, int] = {}
     try:
         for event, el in iterparse(f, events=("start", "end"), forbid_dtd=True):
             name = _local(el.tag)
@@ -523,17 +522,13 @@ def read_tbx(f: IO[bytes], *, max_entries: int = MAX_ENTRIES) -> ReadResult:
                     pass
             record = normalise_concept(raw)
             problems += validate_concept(record)
-            if isinstance(record["id"], int):
-                if record["id"] in seen_ids:
-                    problems.append(
-                        f"id c{record['id']} is also entry {seen_ids[record['id']]}"
-                    )
-                seen_ids[record["id"]] = position
-            if problems:
-                result.errors += [f"{where}: {p}" for p in problems]
-                continue
-            result.records.append(record)
-            result.lines.append(position)
+            result.add(
+                record,
+                problems,
+                position,
+                where,
+                lambda concept_id, first: f"id c{concept_id} is also entry {first}",
+            )
     except DefusedXmlException:
         result.errors.append(
             "the file declares a DTD or entities, which are refused for safety"
