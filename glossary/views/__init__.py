@@ -29,6 +29,7 @@ def init_app(app) -> None:
         auth,
         check,
         exchange,
+        labels,
         messages,
         pages,
         review,
@@ -43,7 +44,7 @@ def init_app(app) -> None:
     app.register_blueprint(check.bp)
     messages.init_app(app)
     pages.init_app(app)
-    auth.init_app(app)
+    labels.init_app(app)
     review.init_app(app)
 
     @app.errorhandler(NotFound)

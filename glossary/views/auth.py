@@ -15,7 +15,6 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
 from .. import accounts, ratelimit
@@ -36,12 +35,6 @@ SIGNIN_PER_USER_ANYWHERE = 50
 SIGNUP_WINDOW = 60 * 60
 SIGNUP_PER_IP = 10
 
-ROLE_LABELS = {
-    "translator": _l("translator"),
-    "reviewer": _l("reviewer"),
-    "admin": _l("admin"),
-}
-
 
 def client_ip() -> str:
     """Return the client's address (behind a proxy, configure ProxyFix)."""
@@ -61,14 +54,6 @@ def safe_next(target: str | None) -> str:
     ):
         return target
     return url_for("pages.home")
-
-
-def init_app(app) -> None:
-    """Expose the role labels to templates."""
-
-    @app.context_processor
-    def role_labels() -> dict:
-        return {"ROLE_LABELS": ROLE_LABELS}
 
 
 @bp.route("/signup", methods=["GET", "POST"])

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, render_template, request, url_for
 from flask_babel import get_locale
-from flask_babel import lazy_gettext as _l
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
@@ -14,52 +13,16 @@ from ..model import DOMAIN_KEYS, LANGS
 from ..search import normalise
 from ..search.variants import skeleton
 from . import display
+from .labels import HOW_LABELS, LANG_LABELS, STATUS_LABELS  # noqa: F401 (re-exported)
 from .params import MAX_QUERY
 
 bp = Blueprint("pages", __name__)
 
 PAGE_SIZE = 20
 
-STATUS_LABELS = {
-    "preferred": _l("preferred"),
-    "admitted": _l("admitted"),
-    "deprecated": _l("deprecated"),
-    "superseded": _l("superseded"),
-}
-HOW_LABELS = {
-    "exact": _l("exact match"),
-    "normalised": _l("match ignoring case, ё/е and punctuation"),
-    "prefix": _l("beginning of the term"),
-    "lemma": _l("another form of the word"),
-    "word": _l("one word of the term"),
-    "folded": _l("Kazakh typed with Russian letters"),
-    "latin": _l("match in Kazakh Latin script"),
-    "translit": _l("Russian typed in Latin letters"),
-    "layout": _l("typed with the wrong keyboard layout"),
-    "fuzzy": _l("similar spelling"),
-    "part": _l("entry for a part of the phrase"),
-}
-LANG_LABELS = {"en": _l("English"), "ru": _l("Russian"), "kk": _l("Kazakh")}
-POS_LABELS = {
-    "noun": _l("noun"),
-    "verb": _l("verb"),
-    "adjective": _l("adjective"),
-    "adverb": _l("adverb"),
-    "properNoun": _l("proper noun"),
-    "other": _l("other"),
-}
-ACTION_LABELS = {
-    "create": _l("created"),
-    "update": _l("changed"),
-    "import": _l("imported"),
-    "note": _l("note added"),
-    "hide_note": _l("note hidden"),
-    "revert": _l("reverted"),
-}
-
 
 def init_app(app) -> None:
-    """Expose labels and the domain-name helper to every template."""
+    """Expose the domain-name and headword helpers to every template."""
     app.add_template_filter(display.author_name, "author_name")
     app.add_template_filter(display.history_reason, "history_reason")
     app.add_template_filter(display.iri_text, "iri_text")
@@ -68,12 +31,6 @@ def init_app(app) -> None:
     @app.context_processor
     def labels() -> dict:
         return {
-            "STATUS_LABELS": STATUS_LABELS,
-            "HOW_LABELS": HOW_LABELS,
-            "LANG_LABELS": LANG_LABELS,
-            "POS_LABELS": POS_LABELS,
-            "ACTION_LABELS": ACTION_LABELS,
-            "TERM_LANGS": LANGS,
             "domain_name": domain_name,
             "headword": display.headword,
             "heading_order": display.heading_order,

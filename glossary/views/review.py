@@ -18,44 +18,21 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
 from .. import concepts, proposals, ratelimit, term_requests
 from ..auth import login_required, reviewer_required
 from ..db import get_db
-from ..model import DOMAIN_KEYS, LANGS, PARTS_OF_SPEECH, STATUSES
+from ..model import DOMAIN_KEYS, LANGS
 from ..problems import Problem
 from . import diffs, display
 from .auth import client_ip
+from .labels import DECISION_LABELS, POS_LABELS, STATUS_LABELS
 from .messages import page_messages
-from .pages import POS_LABELS, STATUS_LABELS, domain_name
+from .pages import domain_name
 
 bp = Blueprint("review", __name__)
 
-KIND_LABELS = {
-    "new_concept": _l("new concept"),
-    "new_term": _l("new term"),
-    "change": _l("change"),
-    "note": _l("note"),
-}
-DECISION_LABELS = {
-    "pending": _l("pending"),
-    "approved": _l("approved"),
-    "rejected": _l("rejected"),
-}
-WHAT_LABELS = {
-    "domain": _l("domain"),
-    "term": _l("term"),
-    "definition": _l("definition"),
-    "note": _l("note"),
-    "related": _l("see also"),
-}
-REQUEST_LABELS = {
-    "open": _l("open"),
-    "done": _l("done"),
-    "declined": _l("declined"),
-}
 REQUESTS_PER_IP = 5
 REQUEST_WINDOW = 60 * 60
 
@@ -169,22 +146,10 @@ def _sources(text: str) -> Markup:
 
 
 def init_app(app) -> None:
-    """Expose the workflow's labels and the linkify filter to templates."""
+    """Register the linkify and diff filters for templates."""
     app.add_template_filter(linkify, "linkify")
     app.add_template_filter(diff_value, "diff_value")
     app.add_template_filter(diff_sides, "diff_sides")
-
-    @app.context_processor
-    def review_labels() -> dict:
-        return {
-            "KIND_LABELS": KIND_LABELS,
-            "DECISION_LABELS": DECISION_LABELS,
-            "WHAT_LABELS": WHAT_LABELS,
-            "REQUEST_LABELS": REQUEST_LABELS,
-            "STATUSES": STATUSES,
-            "PARTS_OF_SPEECH": PARTS_OF_SPEECH,
-            "DOMAIN_KEYS": DOMAIN_KEYS,
-        }
 
 
 def _cache_key() -> str:
