@@ -16,6 +16,39 @@ from flask import current_app, g
 from .model import DOMAINS
 
 BUSY_TIMEOUT_MS = 10_000
+# A web request waits less for the write lock than the CLI: a reviewer is told
+# to retry (503 + Retry-After) instead of holding a worker thread for long.
+WEB_BUSY_TIMEOUT_MS = 5_000
+RETRY_AFTER_SECONDS = 10
+
+
+class DatabaseFault(Exception):
+    """The database cannot take a write now: busy (retry later) or out of space."""
+
+    def __init__(self, kind: str, detail: str) -> None:
+        super().__init__(detail)
+        self.kind, self.detail = kind, detail
+
+
+def classify_fault(error: BaseException) -> DatabaseFault | None:
+    """Return what ERROR means for the client (busy or full), or None if neither.
+
+    SQLite reports a write lock held past the busy timeout as "database is
+    locked" (SQLITE_BUSY) and a full disk, or a file at its size limit, as
+    "database or disk is full" (SQLITE_FULL); the operating system says ENOSPC.
+    """
+    import errno
+
+    text = str(error).lower()
+    if isinstance(error, sqlite3.OperationalError):
+        if "locked" in text or "busy" in text:
+            return DatabaseFault("busy", text)
+        if "full" in text or "disk i/o" in text:
+            return DatabaseFault("full", text)
+    if isinstance(error, OSError) and error.errno in (errno.ENOSPC, errno.EDQUOT):
+        return DatabaseFault("full", text)
+    return None
+
 
 MIGRATIONS = sqlite_utils.Migrations("glossary")
 
@@ -270,6 +303,24 @@ def m003_search_changes(db: sqlite_utils.Database) -> None:
         )
 
 
+@MIGRATIONS()
+def m004_sessions(db: sqlite_utils.Database) -> None:
+    """Keep sign-in sessions on the server, so that signing out really ends one."""
+    db["sessions"].create(
+        {
+            "sid_hash": str,
+            "user_id": int,
+            "created_at": str,
+            "expires_at": float,
+        },
+        pk="sid_hash",
+        not_null={"user_id", "created_at", "expires_at"},
+        foreign_keys=[("user_id", "users", "id")],
+        if_not_exists=True,
+    )
+    db["sessions"].create_index(["user_id"], if_not_exists=True)
+
+
 @contextlib.contextmanager
 def write_transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
     """Run a read-then-write change as one transaction that holds the write lock.
@@ -320,12 +371,14 @@ def in_write_transaction(function):
     return wrapped
 
 
-def connect(path: str | Path) -> sqlite_utils.Database:
+def connect(
+    path: str | Path, busy_timeout_ms: int = BUSY_TIMEOUT_MS
+) -> sqlite_utils.Database:
     """Open the database at PATH with WAL, foreign keys and a busy timeout."""
     conn = sqlite3.connect(
-        str(path), timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False
+        str(path), timeout=busy_timeout_ms / 1000, check_same_thread=False
     )
-    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
     conn.execute("PRAGMA foreign_keys = ON")
     db = sqlite_utils.Database(conn)
     if str(path) != ":memory:" and db.journal_mode != "wal":
@@ -383,7 +436,10 @@ def prepare_database(path: str | Path, seed_path: str | Path | None) -> bool:
 def get_db() -> sqlite_utils.Database:
     """Return this request's database connection, opening it on first use."""
     if "db" not in g:
-        g.db = connect(current_app.config["DATABASE"])
+        g.db = connect(
+            current_app.config["DATABASE"],
+            int(current_app.config.get("BUSY_TIMEOUT_MS", WEB_BUSY_TIMEOUT_MS)),
+        )
     return g.db
 
 

@@ -70,6 +70,13 @@ MAX_TERM = 300
 MAX_SOURCE = 2000
 MAX_TEXT = 5000  # definitions, notes, usage notes
 MAX_AUTHOR = 100
+# Concept numbers (and every other id) stay below 2^53: exact in JSON numbers
+# (JavaScript's safe integers) and far inside SQLite's 64-bit integers, so the
+# next number (max + 1) can never overflow.
+MAX_ID = 2**53 - 1
+MAX_ID_DIGITS = len(str(MAX_ID))
+# More combining marks than this on one letter is never real text (Zalgo).
+MAX_COMBINING = 3
 
 _CONTROL = re.compile(
     r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069]"
@@ -78,36 +85,160 @@ _CONTROL_INLINE = re.compile(
     r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069]"
 )
 _SPACES = re.compile(r"\s+")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+# Fullwidth and halfwidth forms (ＡＢＣ, ｶﾀｶﾅ): folded to their ordinary width.
+_WIDE = re.compile(r"[\u3000\uff01-\uffee]")
 _WORD = re.compile(r"[^\W\d_]+")
 _LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 
 
+def _narrow(text: str) -> str:
+    """Fold fullwidth and halfwidth forms to ordinary width (NFKC, width only)."""
+    if not _WIDE.search(text):
+        return text
+    return _WIDE.sub(lambda m: unicodedata.normalize("NFKC", m.group()), text)
+
+
 def clean_line(text: str | None) -> str:
-    """NFC-normalise TEXT, strip it and collapse inner whitespace (for terms)."""
+    """NFC-normalise TEXT, fold width, strip it and collapse inner whitespace."""
     if not text:
         return ""
-    return _SPACES.sub(" ", unicodedata.normalize("NFC", text)).strip()
+    return _SPACES.sub(" ", unicodedata.normalize("NFC", _narrow(text))).strip()
 
 
 def clean_block(text: str | None) -> str:
-    """NFC-normalise multi-line TEXT and strip it, keeping its line breaks."""
+    """NFC-normalise multi-line TEXT, fold width and strip it, keeping line breaks."""
     if not text:
         return ""
-    text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
-    return text.strip()
+    text = unicodedata.normalize("NFC", _narrow(text))
+    return text.replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
+def parse_id(raw: object) -> int | None:
+    """Return RAW as a concept number in 1..MAX_ID, or None when it is not one.
+
+    Digits are counted before int() is called: a number with thousands of
+    digits is refused without converting it (Python limits that, and slowly).
+    """
+    if isinstance(raw, bool):
+        return None
+    if isinstance(raw, int):
+        return raw if 1 <= raw <= MAX_ID else None
+    if not isinstance(raw, str):
+        return None
+    raw = raw.strip()
+    if not raw.isascii() or not raw.isdigit() or len(raw) > MAX_ID_DIGITS + 20:
+        return None
+    value = int(raw)
+    return value if 1 <= value <= MAX_ID else None
+
+
+def id_problem(what: str, raw: object) -> str | None:
+    """Say why RAW is not a valid id (1 to MAX_ID), or None when it is one."""
+    if parse_id(raw) is not None and not isinstance(raw, str):
+        return None
+    text = str(raw) if isinstance(raw, str | int) else ""
+    if len(text) <= 40:
+        shown = repr(raw)
+    else:  # a number of thousands of digits is not repeated back whole
+        shown = f"{text[:20] + '…'!r} ({len(text)} characters)"
+    return f"{what} {shown} is not a whole number from 1 to {MAX_ID}"
+
+
+MAX_JSON_DEPTH = 32
+
+
+def json_problem(value: object, max_depth: int = MAX_JSON_DEPTH) -> str | None:
+    """Say why a parsed JSON VALUE is unusable (too deep, lone surrogates), or None.
+
+    Iterative, so that a hostile document cannot exhaust Python's stack here.
+    """
+    stack: list[tuple[object, int]] = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if depth > max_depth:
+            return f"the JSON is nested more than {max_depth} levels deep"
+        if isinstance(item, dict):
+            for key, child in item.items():
+                stack.append((key, depth))
+                stack.append((child, depth + 1))
+        elif isinstance(item, list):
+            stack.extend((child, depth + 1) for child in item)
+        elif isinstance(item, str) and _SURROGATE.search(item):
+            return "the JSON holds an invalid character (a lone surrogate)"
+    return None
+
+
+def text_problem(text: str) -> str | None:
+    """Say what invisible or malformed characters TEXT holds, or None.
+
+    Refused: lone surrogates (not text at all), format characters (Unicode
+    category Cf: soft hyphen, zero-width joiners and spaces, word joiner, BOM,
+    bidi controls) and more than MAX_COMBINING combining marks on one letter.
+    """
+    run = 0
+    for c in text:
+        if "\ud800" <= c <= "\udfff":
+            return "contains an invalid character (a lone surrogate)"
+        if c.isascii():
+            run = 0
+            continue
+        category = unicodedata.category(c)
+        if category == "Cf":
+            return (
+                f"contains the invisible format character U+{ord(c):04X} "
+                f"({unicodedata.name(c, 'unnamed')})"
+            )
+        if category in ("Mn", "Me"):
+            run += 1
+            if run > MAX_COMBINING:
+                return f"has more than {MAX_COMBINING} combining marks on one letter"
+        else:
+            run = 0
+    return None
+
+
+def _script(letter: str) -> str:
+    """Return the Unicode script of LETTER (Latin, Cyrillic, Greek, …)."""
+    if letter.isascii() or "\u00c0" <= letter <= "\u024f":
+        return "Latin"
+    if "\u0400" <= letter <= "\u04ff":
+        return "Cyrillic"
+    # Unicode's script and confusables data, kept by confusable_homoglyphs.
+    from confusable_homoglyphs import categories
+
+    return categories.alias(letter).title()
+
+
+def _confusable_with(word: str, script: str) -> bool:
+    """Tell whether WORD (in another script) can be read as SCRIPT letters."""
+    from confusable_homoglyphs import confusables
+
+    return bool(confusables.is_confusable(word, preferred_aliases=[script.lower()]))
 
 
 def script_problem(lang: str, text: str) -> str | None:
     """Say what is wrong with the script of TEXT for LANG, or None when it is right.
 
-    Catches homoglyphs: a Latin letter hidden inside a Cyrillic word (or the
-    reverse), and Cyrillic in an English term.
+    Catches homoglyphs: a word that mixes scripts (a Latin letter hidden inside
+    a Cyrillic word, a Greek ο inside a Latin one), a word in another script
+    that reads as the term's own letters, and Cyrillic in an English term.
     """
+    expected = ("Latin",) if lang == "en" else ("Cyrillic", "Latin")
     for word in _WORD.findall(text):
-        latin, cyrillic = _LATIN.search(word), _CYRILLIC.search(word)
-        if latin and cyrillic:
-            return f"the word {word!r} mixes Latin and Cyrillic letters"
+        scripts = sorted({_script(c) for c in word} - {"Common", "Inherited"})
+        if len(scripts) > 1:
+            if scripts == ["Cyrillic", "Latin"]:
+                return f"the word {word!r} mixes Latin and Cyrillic letters"
+            return f"the word {word!r} mixes {' and '.join(scripts)} letters"
+        if scripts and scripts[0] not in expected + ("Cyrillic",):
+            for script in expected:
+                if _confusable_with(word, script):
+                    return (
+                        f"the word {word!r} is written in {scripts[0]} letters "
+                        f"that look like {script} ones"
+                    )
     if lang == "en" and _CYRILLIC.search(text):
         return "an English term must not contain Cyrillic letters"
     if lang == "kk" and not _CYRILLIC.search(text):
@@ -127,6 +258,23 @@ def _check_text(
         errors.append(f"{what} is {len(value)} characters long (at most {limit})")
     if (_CONTROL_INLINE if inline else _CONTROL).search(value):
         errors.append(f"{what} contains control characters")
+    else:
+        problem = text_problem(value)
+        if problem:
+            errors.append(f"{what} {problem}")
+
+
+def _related_ids(raw: object) -> list:
+    """Return the distinct related ids, sorted; what is no id stays for validation."""
+    ids: set[int] = set()
+    bad: list = []
+    for r in raw if isinstance(raw, list | tuple) else []:
+        value = parse_id(r) if isinstance(r, str) else r
+        if isinstance(value, int) and not isinstance(value, bool):
+            ids.add(value)  # an int out of range is reported by validate_concept
+        else:
+            bad.append(r)
+    return sorted(ids) + bad
 
 
 def normalise_concept(record: dict) -> dict:
@@ -167,7 +315,7 @@ def normalise_concept(record: dict) -> dict:
         "terms": terms,
         "definitions": definitions,
         "notes": notes,
-        "related": sorted({int(r) for r in record.get("related") or []}),
+        "related": _related_ids(record.get("related")),
     }
 
 
@@ -190,10 +338,14 @@ def _is_iso_date(value: str) -> bool:
 def validate_concept(record: dict) -> list[str]:
     """Return every problem with a normalised concept RECORD (empty when valid)."""
     errors: list[str] = []
-    if record.get("id") is not None and (
-        not isinstance(record["id"], int) or record["id"] < 1
-    ):
-        errors.append(f"id {record['id']!r} is not a positive whole number")
+    if record.get("id") is not None:
+        problem = id_problem("id", record["id"])
+        if problem:
+            errors.append(problem)
+    for r in record["related"]:
+        problem = id_problem("related id", r)
+        if problem:
+            errors.append(problem)
     if record["domain"] not in DOMAIN_KEYS:
         errors.append(
             f"unknown domain {record['domain']!r} (allowed: {', '.join(DOMAIN_KEYS)})"

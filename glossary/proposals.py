@@ -18,6 +18,7 @@ from .db import in_write_transaction, write_transaction
 from .model import (
     DOMAIN_KEYS,
     LANGS,
+    MAX_ID,
     MAX_SOURCE,
     MAX_TEXT,
     PARTS_OF_SPEECH,
@@ -25,7 +26,9 @@ from .model import (
     clean_block,
     clean_line,
     normalise_concept,
+    parse_id,
     term_key,
+    text_problem,
     undo_change,
     validate_concept,
 )
@@ -108,12 +111,12 @@ def _text(data: dict, key: str, problems: list[str], *, block: bool = False) -> 
 
 
 def _concept_id(data: dict, problems: list[str]) -> int | None:
-    value = data.get("concept_id")
-    if isinstance(value, str) and value.strip().isdigit():
-        value = int(value)
-    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-        problems.append("concept_id must name an existing entry (a positive number)")
-        return None
+    value = parse_id(data.get("concept_id"))
+    if value is None:
+        problems.append(
+            "concept_id must name an existing entry (a whole number from 1 to "
+            f"{MAX_ID})"
+        )
     return value
 
 
@@ -166,6 +169,14 @@ def _new_concept_record(data: dict, author: str, problems: list[str]) -> dict:
                 problems.append(
                     f"terms.{lang}[{i}]: unknown field(s) {sorted(unknown)}"
                 )
+            wrong = sorted(
+                k
+                for k in ("status", "pos", "usage")
+                if item.get(k) is not None and not isinstance(item[k], str)
+            )
+            if wrong:
+                problems.append(f"terms.{lang}[{i}]: {', '.join(wrong)} must be text")
+                continue
             if not clean_line(item["text"]):
                 continue  # empty form rows are no terms
             terms.append(
@@ -554,7 +565,7 @@ def approve(
     reason: str = "",
 ) -> dict:
     """Approve (with optional EDITS) and apply a proposal, with history, atomically."""
-    reason = clean_block(reason)
+    reason = check_reason(reason, required=False)
     with write_transaction(db):
         # The conditional update comes first: it takes SQLite's write lock, so
         # a second reviewer waits here and then finds the proposal decided.
@@ -604,15 +615,24 @@ def approve(
     return get_proposal(db, proposal_id)
 
 
-def check_reason(reason: str | None) -> str:
-    """Return the cleaned REASON, or raise ProposalError when it is empty or bad."""
-    reason = clean_block(reason if isinstance(reason, str) else "")
+def check_reason(reason: object, *, required: bool = True) -> str:
+    """Return the cleaned REASON, or raise ProposalError when it is empty or bad.
+
+    Approval's optional reason goes through the same checks (required=False).
+    """
     problems: list[str] = []
-    if not reason:
+    if reason is not None and not isinstance(reason, str):
+        problems.append("the reason must be text")
+    reason = clean_block(reason if isinstance(reason, str) else "")
+    if not reason and required:
         problems.append("a reason is required")
     _check_limits(problems, "the reason", reason, MAX_TEXT)
-    if any(ord(c) < 32 and c not in "\n\t" for c in reason):
+    if any((ord(c) < 32 and c not in "\n\t") or 0x7F <= ord(c) <= 0x9F for c in reason):
         problems.append("the reason contains control characters")
+    else:
+        problem = text_problem(reason)
+        if problem:
+            problems.append(f"the reason {problem}")
     if problems:
         raise ProposalError(problems)
     return reason

@@ -56,6 +56,11 @@ def handle_http_error(error: HTTPException):
 
 @bp.errorhandler(Exception)
 def handle_unexpected(error: Exception):
+    from . import fault_response  # a busy or full database is no internal error
+
+    answer = fault_response(error)
+    if answer is not None:
+        return answer
     current_app.logger.exception("API error")
     return error_response(500, "internal error")
 

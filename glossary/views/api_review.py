@@ -6,12 +6,14 @@ by `flask create-token`); no cookie is accepted, so no CSRF token is needed.
 
 from __future__ import annotations
 
+import json
+
 from flask import jsonify, request
 
 from .. import concepts, proposals
 from ..auth import bearer_user
 from ..db import get_db
-from ..model import DOMAIN_KEYS, LANGS
+from ..model import DOMAIN_KEYS, LANGS, MAX_JSON_DEPTH, json_problem
 from .api import ApiError, _choice, bp
 
 
@@ -32,9 +34,26 @@ def _require_reviewer() -> dict:
 
 
 def _json_body(required: bool = True) -> dict:
-    if not request.data and not required:
+    raw = request.get_data(cache=True)
+    if not raw and not required:
         return {}
-    data = request.get_json(silent=True)
+    if not request.is_json:
+        raise ApiError(
+            "the request body must be a JSON object (Content-Type: application/json)"
+        )
+    try:
+        # json.loads, not request.get_json: a RecursionError from a deeply
+        # nested body must be a 400 like any other malformed JSON.
+        data = json.loads(raw)
+    except RecursionError:
+        data = None
+        problem = f"the JSON is nested more than {MAX_JSON_DEPTH} levels deep"
+    except ValueError:
+        data, problem = None, "the request body is not valid JSON"
+    else:
+        problem = json_problem(data)
+    if problem:
+        raise ApiError(problem)
     if not isinstance(data, dict):
         raise ApiError("the request body must be a JSON object")
     return data
