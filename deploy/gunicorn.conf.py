@@ -10,9 +10,10 @@ service as they do sync workers. Long imports run in a background thread
 import os
 
 bind = os.environ.get("GLOSSARY_BIND", "127.0.0.1:8000")
-worker_class = "gthread"
+# gthread with a 10 s limit on a silent connection (glossary/serving.py).
+worker_class = "glossary.serving.TimeoutThreadWorker"
 workers = int(os.environ.get("GLOSSARY_WORKERS", "2"))
-threads = int(os.environ.get("GLOSSARY_THREADS", "8"))
+threads = int(os.environ.get("GLOSSARY_THREADS", "16"))
 # A request that has not finished in 30 s is killed with its worker; nothing
 # legitimate takes that long (imports run as jobs).
 timeout = 30

@@ -10,16 +10,6 @@ import subprocess
 import sys
 
 import pytest
-from review_support import (
-    NEW_CONCEPT,
-    PASSWORD,
-    add_token,
-    add_user,
-    csrf_from,
-    open_db,
-    post_form,
-    sign_in,
-)
 
 from glossary import cli as glossary_cli
 from glossary import db as glossary_db
@@ -30,6 +20,16 @@ from glossary.model import (
     normalise_concept,
     parse_id,
     validate_concept,
+)
+from tests.review_support import (
+    NEW_CONCEPT,
+    PASSWORD,
+    add_token,
+    add_user,
+    csrf_from,
+    open_db,
+    post_form,
+    sign_in,
 )
 
 HUGE = "99999999999999999999"
