@@ -19,6 +19,8 @@ import re
 import unicodedata
 from datetime import datetime
 
+from .problems import Problem, script_name
+
 LANGS: tuple[str, ...] = ("en", "ru", "kk")
 STATUSES: tuple[str, ...] = ("preferred", "admitted", "deprecated", "superseded")
 STATUS_RANK = {s: i for i, s in enumerate(STATUSES)}
@@ -77,6 +79,7 @@ MAX_ID = 2**53 - 1
 MAX_ID_DIGITS = len(str(MAX_ID))
 # More combining marks than this on one letter is never real text (Zalgo).
 MAX_COMBINING = 3
+MAX_JSON_DEPTH = 32
 
 _CONTROL = re.compile(
     r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069]"
@@ -134,22 +137,24 @@ def parse_id(raw: object) -> int | None:
     return value if 1 <= value <= MAX_ID else None
 
 
-def id_problem(what: str, raw: object) -> str | None:
-    """Say why RAW is not a valid id (1 to MAX_ID), or None when it is one."""
-    if parse_id(raw) is not None and not isinstance(raw, str):
-        return None
+def shown_value(raw: object) -> str:
+    """Return RAW as an error message shows it: repr, shortened when very long."""
     text = str(raw) if isinstance(raw, str | int) else ""
     if len(text) <= 40:
-        shown = repr(raw)
-    else:  # a number of thousands of digits is not repeated back whole
-        shown = f"{text[:20] + '…'!r} ({len(text)} characters)"
-    return f"{what} {shown} is not a whole number from 1 to {MAX_ID}"
+        return repr(raw)
+    # A number of thousands of digits is not repeated back whole.
+    return f"{text[:20] + '…'!r} ({len(text)} characters)"
 
 
-MAX_JSON_DEPTH = 32
+def id_problem(field: str, raw: object) -> Problem | None:
+    """Say why RAW is not a valid id (1 to MAX_ID) for FIELD, or None when it is."""
+    if parse_id(raw) is not None and not isinstance(raw, str):
+        return None
+    code = "related_id_out_of_range" if field == "related" else "id_out_of_range"
+    return Problem(code, field, {"value": shown_value(raw), "max": MAX_ID})
 
 
-def json_problem(value: object, max_depth: int = MAX_JSON_DEPTH) -> str | None:
+def json_problem(value: object, max_depth: int = MAX_JSON_DEPTH) -> Problem | None:
     """Say why a parsed JSON VALUE is unusable (too deep, lone surrogates), or None.
 
     Iterative, so that a hostile document cannot exhaust Python's stack here.
@@ -158,7 +163,7 @@ def json_problem(value: object, max_depth: int = MAX_JSON_DEPTH) -> str | None:
     while stack:
         item, depth = stack.pop()
         if depth > max_depth:
-            return f"the JSON is nested more than {max_depth} levels deep"
+            return Problem("json_too_deep", "", {"limit": max_depth})
         if isinstance(item, dict):
             for key, child in item.items():
                 stack.append((key, depth))
@@ -166,11 +171,11 @@ def json_problem(value: object, max_depth: int = MAX_JSON_DEPTH) -> str | None:
         elif isinstance(item, list):
             stack.extend((child, depth + 1) for child in item)
         elif isinstance(item, str) and _SURROGATE.search(item):
-            return "the JSON holds an invalid character (a lone surrogate)"
+            return Problem("json_surrogate")
     return None
 
 
-def text_problem(text: str) -> str | None:
+def text_problem(text: str, what: object = "", field: str = "") -> Problem | None:
     """Say what invisible or malformed characters TEXT holds, or None.
 
     Refused: lone surrogates (not text at all), format characters (Unicode
@@ -180,20 +185,27 @@ def text_problem(text: str) -> str | None:
     run = 0
     for c in text:
         if "\ud800" <= c <= "\udfff":
-            return "contains an invalid character (a lone surrogate)"
+            return Problem("lone_surrogate", field, {"what": what})
         if c.isascii():
             run = 0
             continue
         category = unicodedata.category(c)
         if category == "Cf":
-            return (
-                f"contains the invisible format character U+{ord(c):04X} "
-                f"({unicodedata.name(c, 'unnamed')})"
+            return Problem(
+                "format_character",
+                field,
+                {
+                    "what": what,
+                    "code": f"U+{ord(c):04X}",
+                    "name": unicodedata.name(c, "unnamed"),
+                },
             )
         if category in ("Mn", "Me"):
             run += 1
             if run > MAX_COMBINING:
-                return f"has more than {MAX_COMBINING} combining marks on one letter"
+                return Problem(
+                    "combining_marks", field, {"what": what, "limit": MAX_COMBINING}
+                )
         else:
             run = 0
     return None
@@ -218,32 +230,56 @@ def _confusable_with(word: str, script: str) -> bool:
     return bool(confusables.is_confusable(word, preferred_aliases=[script.lower()]))
 
 
-def script_problem(lang: str, text: str) -> str | None:
+def script_problem(lang: str, text: str, where: object = "") -> Problem | None:
     """Say what is wrong with the script of TEXT for LANG, or None when it is right.
 
     Catches homoglyphs: a word that mixes scripts (a Latin letter hidden inside
     a Cyrillic word, a Greek ο inside a Latin one), a word in another script
     that reads as the term's own letters, and Cyrillic in an English term.
+    WHERE names the term in the message.
     """
     expected = ("Latin",) if lang == "en" else ("Cyrillic", "Latin")
     for word in _WORD.findall(text):
         scripts = sorted({_script(c) for c in word} - {"Common", "Inherited"})
+        if scripts == ["Cyrillic", "Latin"]:
+            return Problem("mixed_script", "terms", {"where": where, "word": word})
         if len(scripts) > 1:
-            if scripts == ["Cyrillic", "Latin"]:
-                return f"the word {word!r} mixes Latin and Cyrillic letters"
-            return f"the word {word!r} mixes {' and '.join(scripts)} letters"
+            return Problem(
+                "mixed_scripts",
+                "terms",
+                {
+                    "where": where,
+                    "word": word,
+                    "scripts": [script_name(x) for x in scripts],
+                },
+            )
         if scripts and scripts[0] not in expected + ("Cyrillic",):
             for script in expected:
                 if _confusable_with(word, script):
-                    return (
-                        f"the word {word!r} is written in {scripts[0]} letters "
-                        f"that look like {script} ones"
+                    return Problem(
+                        "confusable_script",
+                        "terms",
+                        {
+                            "where": where,
+                            "word": word,
+                            "script": script_name(scripts[0]),
+                            "looks": script_name(script),
+                        },
                     )
     if lang == "en" and _CYRILLIC.search(text):
-        return "an English term must not contain Cyrillic letters"
+        return Problem("cyrillic_in_english", "terms", {"where": where})
     if lang == "kk" and not _CYRILLIC.search(text):
-        return "a Kazakh term is stored in Cyrillic (its Latin form is derived)"
+        return Problem("kazakh_not_cyrillic", "terms", {"where": where})
     return None
+
+
+def has_control(text: str, inline: bool = True) -> bool:
+    """Tell whether TEXT holds control or invisible format characters.
+
+    INLINE text (a term, a source, a name) may not hold line breaks or tabs
+    either; a block (a note, a definition) may.
+    """
+    return bool((_CONTROL_INLINE if inline else _CONTROL).search(text))
 
 
 def term_key(term: dict) -> str:
@@ -251,17 +287,28 @@ def term_key(term: dict) -> str:
     return f"{term['lang']}:{term['text']}"
 
 
-def _check_text(
-    errors: list[str], what: str, value: str, limit: int, inline: bool
+def check_text(
+    errors: list[Problem],
+    what: object,
+    value: str,
+    limit: int,
+    *,
+    inline: bool,
+    field: str = "",
 ) -> None:
+    """Add a problem to ERRORS when VALUE is longer than LIMIT or holds controls."""
     if len(value) > limit:
-        errors.append(f"{what} is {len(value)} characters long (at most {limit})")
-    if (_CONTROL_INLINE if inline else _CONTROL).search(value):
-        errors.append(f"{what} contains control characters")
+        errors.append(
+            Problem(
+                "too_long", field, {"what": what, "length": len(value), "limit": limit}
+            )
+        )
+    if has_control(value, inline):
+        errors.append(Problem("control_characters", field, {"what": what}))
     else:
-        problem = text_problem(value)
+        problem = text_problem(value, what, field)
         if problem:
-            errors.append(f"{what} {problem}")
+            errors.append(problem)
 
 
 def _related_ids(raw: object) -> list:
@@ -335,78 +382,118 @@ def _is_iso_date(value: str) -> bool:
     return True
 
 
-def validate_concept(record: dict) -> list[str]:
+def _term_where(t: dict) -> Problem:
+    if t["text"]:
+        return Problem("part_term", "terms", {"lang": t["lang"], "text": t["text"]})
+    return Problem("part_term_unnamed", "terms", {"lang": t["lang"]})
+
+
+def _validate_terms(record: dict, errors: list[Problem]) -> None:
+    seen: set[str] = set()
+    for t in record["terms"]:
+        where = _term_where(t)
+        if t["lang"] not in LANGS:
+            errors.append(Problem("unknown_language", "terms", {"value": t["lang"]}))
+        if not t["text"]:
+            errors.append(Problem("term_empty", "terms", {"where": where}))
+            continue
+        if t["status"] not in STATUSES:
+            errors.append(
+                Problem(
+                    "unknown_status",
+                    "status",
+                    {"where": where, "value": t["status"], "allowed": STATUSES},
+                )
+            )
+        if t["pos"] and t["pos"] not in PARTS_OF_SPEECH:
+            errors.append(
+                Problem(
+                    "unknown_pos",
+                    "pos",
+                    {"where": where, "value": t["pos"], "allowed": PARTS_OF_SPEECH},
+                )
+            )
+        check_text(errors, where, t["text"], MAX_TERM, inline=True, field="terms")
+        usage = Problem("part_usage", "usage", {"where": where})
+        check_text(errors, usage, t["usage"], MAX_TEXT, inline=False, field="usage")
+        source = Problem("part_source", "source", {"where": where})
+        check_text(errors, source, t["source"], MAX_SOURCE, inline=True, field="source")
+        problem = (
+            script_problem(t["lang"], t["text"], where) if t["lang"] in LANGS else None
+        )
+        if problem:
+            errors.append(problem)
+        key = term_key(t)
+        if key.casefold() in seen:
+            errors.append(Problem("term_twice", "terms", {"where": where}))
+        seen.add(key.casefold())
+
+
+def _validate_definitions(record: dict, errors: list[Problem]) -> None:
+    for lang, d in record["definitions"].items():
+        if lang not in LANGS:
+            errors.append(
+                Problem("definition_unknown_language", "definition", {"value": lang})
+            )
+        if not d["text"]:
+            errors.append(
+                Problem("definition_without_text", "definition", {"lang": lang})
+            )
+        what = Problem("part_definition", "definition", {"lang": lang})
+        check_text(errors, what, d["text"], MAX_TEXT, inline=False, field="definition")
+        what = Problem("part_definition_source", "source", {"lang": lang})
+        check_text(errors, what, d["source"], MAX_SOURCE, inline=True, field="source")
+
+
+def _validate_notes(record: dict, errors: list[Problem]) -> None:
+    keys = {term_key(t) for t in record["terms"]}
+    for i, n in enumerate(record["notes"], 1):
+        if not n["text"]:
+            errors.append(Problem("note_empty", "note", {"n": i}))
+        if n["lang"] not in LANGS:
+            errors.append(
+                Problem("note_unknown_language", "note", {"n": i, "value": n["lang"]})
+            )
+        if n["term"] and n["term"] not in keys:
+            errors.append(
+                Problem("note_unknown_term", "note", {"n": i, "value": n["term"]})
+            )
+        if n["date"] and not _is_iso_date(n["date"]):
+            errors.append(
+                Problem("note_bad_date", "note", {"n": i, "value": n["date"]})
+            )
+        what = Problem("part_note", "note", {"n": i})
+        check_text(errors, what, n["text"], MAX_TEXT, inline=False, field="note")
+        what = Problem("part_note_author", "note", {"n": i})
+        check_text(errors, what, n["author"], MAX_AUTHOR, inline=True, field="note")
+
+
+def validate_concept(record: dict) -> list[Problem]:
     """Return every problem with a normalised concept RECORD (empty when valid)."""
-    errors: list[str] = []
+    errors: list[Problem] = []
     if record.get("id") is not None:
         problem = id_problem("id", record["id"])
         if problem:
             errors.append(problem)
     for r in record["related"]:
-        problem = id_problem("related id", r)
+        problem = id_problem("related", r)
         if problem:
             errors.append(problem)
     if record["domain"] not in DOMAIN_KEYS:
         errors.append(
-            f"unknown domain {record['domain']!r} (allowed: {', '.join(DOMAIN_KEYS)})"
+            Problem(
+                "unknown_domain",
+                "domain",
+                {"value": record["domain"], "allowed": DOMAIN_KEYS},
+            )
         )
     if not record["terms"]:
-        errors.append("a concept needs at least one term")
-    seen: set[str] = set()
-    for t in record["terms"]:
-        where = f"{t['lang']} term {t['text']!r}" if t["text"] else f"{t['lang']} term"
-        if t["lang"] not in LANGS:
-            errors.append(f"unknown language {t['lang']!r} (allowed: en, ru, kk)")
-        if not t["text"]:
-            errors.append(f"{where} is empty")
-            continue
-        if t["status"] not in STATUSES:
-            errors.append(
-                f"{where}: unknown status {t['status']!r} "
-                f"(allowed: {', '.join(STATUSES)})"
-            )
-        if t["pos"] and t["pos"] not in PARTS_OF_SPEECH:
-            errors.append(
-                f"{where}: unknown part of speech {t['pos']!r} "
-                f"(allowed: {', '.join(PARTS_OF_SPEECH)})"
-            )
-        _check_text(errors, where, t["text"], MAX_TERM, inline=True)
-        _check_text(errors, f"{where}: usage note", t["usage"], MAX_TEXT, inline=False)
-        _check_text(errors, f"{where}: source", t["source"], MAX_SOURCE, inline=True)
-        problem = script_problem(t["lang"], t["text"]) if t["lang"] in LANGS else None
-        if problem:
-            errors.append(f"{where}: {problem}")
-        key = term_key(t)
-        if key.casefold() in seen:
-            errors.append(f"{where} appears twice in the same concept")
-        seen.add(key.casefold())
-    for lang, d in record["definitions"].items():
-        if lang not in LANGS:
-            errors.append(f"definition in unknown language {lang!r}")
-        if not d["text"]:
-            errors.append(f"{lang} definition has a source but no text")
-        _check_text(errors, f"{lang} definition", d["text"], MAX_TEXT, inline=False)
-        _check_text(
-            errors, f"{lang} definition source", d["source"], MAX_SOURCE, inline=True
-        )
-    keys = {term_key(t) for t in record["terms"]}
-    for i, n in enumerate(record["notes"], 1):
-        if not n["text"]:
-            errors.append(f"note {i} is empty")
-        if n["lang"] not in LANGS:
-            errors.append(
-                f"note {i}: unknown language {n['lang']!r} (allowed: en, ru, kk)"
-            )
-        if n["term"] and n["term"] not in keys:
-            errors.append(
-                f"note {i} refers to term {n['term']!r}, which this concept lacks"
-            )
-        if n["date"] and not _is_iso_date(n["date"]):
-            errors.append(f"note {i}: date {n['date']!r} is not an ISO 8601 date")
-        _check_text(errors, f"note {i}", n["text"], MAX_TEXT, inline=False)
-        _check_text(errors, f"note {i} author", n["author"], MAX_AUTHOR, inline=True)
+        errors.append(Problem("no_terms", "terms"))
+    _validate_terms(record, errors)
+    _validate_definitions(record, errors)
+    _validate_notes(record, errors)
     if record.get("id") is not None and record["id"] in record["related"]:
-        errors.append("a concept cannot refer to itself")
+        errors.append(Problem("refers_to_itself", "related"))
     return errors
 
 
@@ -419,7 +506,7 @@ def _note_key(note: dict) -> tuple:
     return (note["text"], note["lang"], note["author"], note["term"])
 
 
-def undo_change(before: dict, after: dict, current: dict) -> tuple[dict, list[str]]:
+def undo_change(before: dict, after: dict, current: dict) -> tuple[dict, list[Problem]]:
     """Undo one change (BEFORE → AFTER) on CURRENT, keeping every later change.
 
     A three-way undo, part by part (domain, each term, each definition, each
@@ -427,7 +514,7 @@ def undo_change(before: dict, after: dict, current: dict) -> tuple[dict, list[st
     when it still is as the change left it. Return the new record and the parts
     that changed again since, which block the undo (then the record is CURRENT).
     """
-    conflicts: list[str] = []
+    conflicts: list[Problem] = []
     result = {
         **current,
         "terms": list(current["terms"]),
@@ -440,7 +527,7 @@ def undo_change(before: dict, after: dict, current: dict) -> tuple[dict, list[st
         if current["domain"] == after["domain"]:
             result["domain"] = before["domain"]
         else:
-            conflicts.append("the domain")
+            conflicts.append(Problem("part_domain", "domain"))
 
     b_terms = {term_key(t): t for t in before["terms"]}
     a_terms = {term_key(t): t for t in after["terms"]}
@@ -450,7 +537,7 @@ def undo_change(before: dict, after: dict, current: dict) -> tuple[dict, list[st
         if b == a:
             continue
         if c != a and c != b:
-            conflicts.append(f"the term {key}")
+            conflicts.append(Problem("part_the_term", "terms", {"key": key}))
         elif a is None and c is None:
             # Removed by the change and still absent: put it back in its place.
             others = [term_key(t) for t in before["terms"]]
@@ -475,7 +562,9 @@ def undo_change(before: dict, after: dict, current: dict) -> tuple[dict, list[st
         if b == a:
             continue
         if c != a and c != b:
-            conflicts.append(f"the {lang} definition")
+            conflicts.append(
+                Problem("part_the_definition", "definition", {"lang": lang})
+            )
         elif b is None:
             result["definitions"].pop(lang, None)
         else:

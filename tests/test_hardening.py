@@ -159,8 +159,8 @@ def test_related_ids_are_bounded():
         {"terms": [{"lang": "en", "text": "x"}], "related": [2**63, "1" * 40]}
     )
     problems = validate_concept(record)
-    assert len(problems) == 2
-    assert all("is not a whole number from 1 to" in p for p in problems)
+    assert [p.code for p in problems] == ["related_id_out_of_range"] * 2
+    assert all("is not a whole number from 1 to" in str(p) for p in problems)
 
 
 def test_proposal_with_a_huge_concept_id_is_400(client, tokens):
@@ -407,7 +407,7 @@ def test_the_api_needs_no_csrf_token(client, tokens):
     [
         ("x" * 900_000, "characters long"),
         ("ok\x1b[31m", "control characters"),
-        ("ok\u202eok", "U+202E"),
+        ("ok\u202eok", "control characters"),
         ("ok\u2060ok", "format character"),
         ("ok\ud800", "lone surrogate"),
         (["a list"], "must be text"),
@@ -438,9 +438,10 @@ def test_approve_reason_is_validated_like_reject(client, tokens, reason, problem
 
 
 def concept_with(lang: str, text: str) -> list[str]:
-    return validate_concept(
+    problems = validate_concept(
         normalise_concept({"terms": [{"lang": lang, "text": text, "source": "s"}]})
     )
+    return [str(p) for p in problems]
 
 
 @pytest.mark.parametrize(
@@ -450,8 +451,8 @@ def concept_with(lang: str, text: str) -> list[str]:
         ("en", "muse\ufeffum", "U+FEFF"),
         ("en", "muse\u00adum", "U+00AD"),
         ("en", "muse\u200dum", "control characters"),
-        ("en", "m\u03bfdel", "mixes Greek and Latin"),
-        ("ru", "м\u03bfдель", "mixes Cyrillic and Greek"),
+        ("en", "m\u03bfdel", "mixes letters of different scripts (Greek, Latin)"),
+        ("ru", "м\u03bfдель", "different scripts (Cyrillic, Greek)"),
         ("en", "\u03bf\u03bf", "Greek letters that look like Latin"),
         ("en", "e" + "\u0301" * 200, "combining marks"),
         ("kk", "қ" + "\u0300\u0301\u0302\u0303", "combining marks"),
@@ -490,5 +491,5 @@ def test_json_problem_is_iterative():
     deep: list = []
     for _ in range(100_000):
         deep = [deep]
-    assert "nested" in json_problem(deep)
+    assert json_problem(deep).code == "json_too_deep"
     assert json_problem({"a": [1, {"b": "c"}]}) is None

@@ -239,7 +239,7 @@ def row_to_concept(row: dict[str, str]) -> dict:
         if parse_id(r) is not None:
             related.append(parse_id(r))
         else:
-            problems.append(id_problem("related id", r))
+            problems.append(id_problem("related", r))
     raw_id = (row.get("id") or "").strip()
     record = {
         # An id out of range stays text, for validate_concept to report.

@@ -5,7 +5,6 @@ from __future__ import annotations
 import sqlite3
 
 from flask import current_app, render_template, request
-from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter, ValidationError
@@ -13,6 +12,18 @@ from werkzeug.routing import IntegerConverter, ValidationError
 from ..auth import csrf, csrf_failed
 from ..db import RETRY_AFTER_SECONDS, classify_fault
 from ..model import MAX_ID
+from ..problems import Problem
+
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; img-src 'self' data:; style-src 'self'; "
+        "script-src 'self'; "
+        "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "X-Frame-Options": "DENY",
+}
 
 
 class IdConverter(IntegerConverter):
@@ -47,51 +58,46 @@ class InsufficientStorage(HTTPException):
     code = 507
 
 
-SECURITY_HEADERS = {
-    "Content-Security-Policy": (
-        "default-src 'self'; img-src 'self' data:; style-src 'self'; "
-        "script-src 'self'; "
-        "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
-    ),
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "same-origin",
-    "X-Frame-Options": "DENY",
-}
-
-
 def fault_response(error: BaseException):
     """Answer a busy database (503, Retry-After) or a full disk (507), else None.
 
     A write that meets a long import (SQLITE_BUSY past the timeout) or a full
     disk is not a bug: say so, with a status a client can act on.
     """
+    from . import api
+    from .messages import page_message
+
     fault = classify_fault(error)
     if fault is None:
         return None
     current_app.logger.warning("database %s: %s", fault.kind, fault.detail)
     if fault.kind == "busy":
-        exc: HTTPException = ServiceUnavailable(
-            _(
-                "The glossary is busy with a large change (an import). "
-                "Nothing was saved: try again in %(seconds)s seconds.",
-                seconds=RETRY_AFTER_SECONDS,
-            )
-        )
+        problem = Problem("database_busy", "", {"seconds": RETRY_AFTER_SECONDS})
+        exc: HTTPException = ServiceUnavailable()
     else:
-        exc = InsufficientStorage(
-            _(
-                "The server has no space left to save this. Nothing was "
-                "saved; an administrator has to free disk space."
-            )
-        )
+        problem = Problem("disk_full")
+        exc = InsufficientStorage()
+    if request.path.startswith("/api/"):
+        return api.error_response(exc.code, problem, exc.get_headers())
+    exc.description = page_message(problem)
     return current_app.handle_http_exception(exc)
 
 
 def init_app(app) -> None:
     """Register the blueprints, the error handlers and the security headers."""
-    from . import api, api_review, auth, exchange, pages, review
+    from . import (
+        api,
+        api_check,
+        api_review,
+        auth,
+        check,
+        exchange,
+        messages,
+        pages,
+        review,
+    )
 
-    del api_review  # its routes live on api.bp: importing registers them
+    del api_review, api_check  # their routes live on api.bp: importing registers them
     # Before any route is added: every <int:…> in a URL is a bounded id.
     app.url_map.converters["int"] = IdConverter
     app.register_blueprint(pages.bp)
@@ -99,6 +105,8 @@ def init_app(app) -> None:
     app.register_blueprint(auth.bp)
     app.register_blueprint(review.bp)
     app.register_blueprint(exchange.bp)
+    app.register_blueprint(check.bp)
+    messages.init_app(app)
     pages.init_app(app)
     auth.init_app(app)
     review.init_app(app)
@@ -113,7 +121,7 @@ def init_app(app) -> None:
         # handler: answer API paths in the API's error shape here.
         if request.path.startswith("/api/"):
             return api.error_response(
-                error.code or 500, error.description or error.name, error.get_headers()
+                error.code or 500, api.http_problem(error), error.get_headers()
             )
         if error.code == 404:
             return render_template("errors/404.html"), 404
@@ -133,7 +141,7 @@ def init_app(app) -> None:
             return answer
         if request.path.startswith("/api/"):
             current_app.logger.exception("API error")
-            return api.error_response(500, "internal error")
+            return api.error_response(500, Problem("internal_error"))
         raise error
 
     @app.after_request

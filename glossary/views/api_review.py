@@ -6,64 +6,39 @@ by `flask create-token`); no cookie is accepted, so no CSRF token is needed.
 
 from __future__ import annotations
 
-import json
-
-from flask import jsonify, request
+from flask import jsonify
 
 from .. import concepts, proposals
 from ..auth import bearer_user
 from ..db import get_db
-from ..model import DOMAIN_KEYS, LANGS, MAX_JSON_DEPTH, json_problem
-from .api import ApiError, _choice, bp
+from ..model import DOMAIN_KEYS, LANGS
+from ..problems import Problem, not_found
+from .api import ApiError, _choice, bp, json_body
 
 
 def _require_user() -> dict:
     user = bearer_user()
     if user is None:
-        raise ApiError(
-            "a valid API token is required (Authorization: Bearer TOKEN)", 401
-        )
+        raise ApiError(Problem("token_required"), 401)
     return user
 
 
 def _require_reviewer() -> dict:
     user = _require_user()
     if not user["is_reviewer"]:
-        raise ApiError("only reviewers can decide proposals", 403)
+        raise ApiError(Problem("reviewers_only"), 403)
     return user
 
 
 def _json_body(required: bool = True) -> dict:
-    raw = request.get_data(cache=True)
-    if not raw and not required:
-        return {}
-    if not request.is_json:
-        raise ApiError(
-            "the request body must be a JSON object (Content-Type: application/json)"
-        )
-    try:
-        # json.loads, not request.get_json: a RecursionError from a deeply
-        # nested body must be a 400 like any other malformed JSON.
-        data = json.loads(raw)
-    except RecursionError:
-        data = None
-        problem = f"the JSON is nested more than {MAX_JSON_DEPTH} levels deep"
-    except ValueError:
-        data, problem = None, "the request body is not valid JSON"
-    else:
-        problem = json_problem(data)
-    if problem:
-        raise ApiError(problem)
-    if not isinstance(data, dict):
-        raise ApiError("the request body must be a JSON object")
-    return data
+    return json_body(required=required)
 
 
 def _proposal(proposal_id: int) -> dict:
     try:
         return proposals.get_proposal(get_db(), proposal_id)
     except concepts.NotFound:
-        raise ApiError(f"proposal {proposal_id} does not exist", 404) from None
+        raise ApiError(not_found("proposal", proposal_id), 404) from None
 
 
 @bp.after_request
@@ -81,10 +56,10 @@ def create_proposal():
     try:
         proposal = proposals.submit(get_db(), data, user)
     except proposals.ProposalError as exc:
-        raise ApiError("; ".join(exc.problems), 400) from None
+        raise ApiError(exc.problems, 400) from None
     except concepts.NotFound:
         raise ApiError(
-            f"concept {data.get('concept_id')} does not exist", 404
+            not_found("concept", data.get("concept_id"), "concept_id"), 404
         ) from None
     response = jsonify(
         {"ok": True, "proposal": {"id": proposal["id"], "status": proposal["status"]}}
@@ -117,7 +92,7 @@ def get_proposal(proposal_id: int):
     user = _require_user()
     proposal = _proposal(proposal_id)
     if not user["is_reviewer"] and proposal["author_id"] != user["id"]:
-        raise ApiError("this proposal is not yours", 403)
+        raise ApiError(Problem("not_yours"), 403)
     return jsonify({"ok": True, "proposal": proposal})
 
 
@@ -129,15 +104,15 @@ def approve_proposal(proposal_id: int):
     _proposal(proposal_id)
     reason = body.pop("reason", "")
     if not isinstance(reason, str):
-        raise ApiError("reason must be text")
+        raise ApiError(Problem("not_text", "reason", {"name": "reason"}))
     try:
         decided = proposals.approve(get_db(), proposal_id, user, body or None, reason)
     except proposals.Conflict as exc:
-        raise ApiError(str(exc), 409) from None
+        raise ApiError(exc.problems, 409) from None
     except proposals.ProposalError as exc:
-        raise ApiError("; ".join(exc.problems), 400) from None
+        raise ApiError(exc.problems, 400) from None
     except concepts.NotFound:
-        raise ApiError("the entry of this proposal no longer exists", 409) from None
+        raise ApiError(Problem("entry_of_proposal_gone"), 409) from None
     return jsonify({"ok": True, "proposal": decided})
 
 
@@ -150,9 +125,9 @@ def reject_proposal(proposal_id: int):
     try:
         decided = proposals.reject(get_db(), proposal_id, user, body.get("reason"))
     except proposals.Conflict as exc:
-        raise ApiError(str(exc), 409) from None
+        raise ApiError(exc.problems, 409) from None
     except proposals.ProposalError as exc:
-        raise ApiError("; ".join(exc.problems), 400) from None
+        raise ApiError(exc.problems, 400) from None
     return jsonify({"ok": True, "proposal": decided})
 
 
@@ -163,7 +138,7 @@ def concept_history(concept_id: int):
     try:
         concepts.load_record(db, concept_id)
     except concepts.NotFound:
-        raise ApiError(f"concept {concept_id} does not exist", 404) from None
+        raise ApiError(not_found("concept", concept_id), 404) from None
     entries = [
         {k: v for k, v in e.items() if k != "diff"}
         for e in proposals.history_entries(db, concept_id)

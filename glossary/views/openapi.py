@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from ..model import DOMAIN_KEYS, LANGS, STATUSES
-from ..search.engine import HOW_DESCRIPTIONS, TIERS
+from ..problems import MESSAGES
+from ..search.engine import HOW_DESCRIPTIONS, HOWS
+from .openapi_check import check_paths, check_schemas
 from .openapi_review import review_paths, review_schemas
 
 HOW_DOC = "How the query met the term, best first: " + "; ".join(
@@ -188,6 +190,7 @@ def openapi_document() -> dict:
                 }
             },
             **review_paths(),
+            **check_paths(),
             "/openapi.json": {
                 "get": {
                     "summary": "This document",
@@ -205,13 +208,35 @@ def openapi_document() -> dict:
             },
             "schemas": {
                 **review_schemas(),
+                **check_schemas(),
                 "Error": {
                     "type": "object",
-                    "required": ["ok", "error", "status"],
+                    "required": ["ok", "error", "status", "problems"],
+                    "description": (
+                        "Messages are in English unless Accept-Language asks for "
+                        "ru or kk; `error` joins the messages of `problems`."
+                    ),
                     "properties": {
                         "ok": {"const": False},
                         "error": {"type": "string"},
                         "status": {"type": "integer"},
+                        "problems": {
+                            "type": "array",
+                            "minItems": 1,
+                            "items": {"$ref": "#/components/schemas/Problem"},
+                        },
+                    },
+                },
+                "Problem": {
+                    "type": "object",
+                    "required": ["code", "field", "message"],
+                    "properties": {
+                        "code": {"enum": sorted(MESSAGES)},
+                        "field": {
+                            "type": "string",
+                            "description": "The input the problem is about, or empty",
+                        },
+                        "message": {"type": "string"},
                     },
                 },
                 "Term": term,
@@ -225,13 +250,30 @@ def openapi_document() -> dict:
                             "type": "array",
                             "items": {
                                 "type": "object",
-                                "required": ["text", "lang", "how", "id", "url"],
+                                "required": [
+                                    "text",
+                                    "lang",
+                                    "how",
+                                    "id",
+                                    "url",
+                                    "terms",
+                                ],
                                 "properties": {
                                     "text": {"type": "string"},
                                     "lang": {"enum": list(LANGS)},
-                                    "how": {"enum": list(TIERS)},
+                                    "how": {"enum": list(HOWS)},
                                     "id": {"type": "integer"},
                                     "url": {"type": "string"},
+                                    "terms": {
+                                        **terms_by_lang,
+                                        "description": "the entry's terms per "
+                                        "language (its equivalents)",
+                                    },
+                                    "latin": {
+                                        "type": "string",
+                                        "description": "the Kazakh term in the "
+                                        "2021 Latin alphabet (Kazakh only)",
+                                    },
                                 },
                             },
                         },
@@ -258,8 +300,16 @@ def openapi_document() -> dict:
                                             "lang": {"enum": list(LANGS)},
                                             "text": {"type": "string"},
                                             "how": {
-                                                "enum": list(TIERS),
+                                                "enum": list(HOWS),
                                                 "description": HOW_DOC,
+                                            },
+                                            "distance": {
+                                                "type": "integer",
+                                                "description": (
+                                                    "for how=fuzzy: the number of "
+                                                    "edits (a swap of two letters "
+                                                    "is one)"
+                                                ),
                                             },
                                         },
                                     },

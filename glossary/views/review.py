@@ -3,6 +3,7 @@ decisions, notes, history with reverts, and requests for missing terms."""
 
 from __future__ import annotations
 
+import difflib
 import re
 
 from flask import (
@@ -24,7 +25,10 @@ from .. import concepts, proposals, ratelimit, term_requests
 from ..auth import login_required, reviewer_required
 from ..db import get_db
 from ..model import DOMAIN_KEYS, LANGS, PARTS_OF_SPEECH, STATUSES
+from ..problems import Problem
+from . import display
 from .auth import client_ip
+from .messages import page_messages
 from .pages import POS_LABELS, STATUS_LABELS, domain_name
 
 bp = Blueprint("review", __name__)
@@ -64,38 +68,111 @@ def linkify(text: str) -> Markup:
     parts, last = [], 0
     for match in _URL.finditer(text or ""):
         parts.append(escape(text[last : match.start()]))
-        parts.append(
-            Markup('<a href="{0}" rel="nofollow noopener ugc">{0}</a>').format(
-                match.group()
-            )
-        )
+        parts.append(display.link_url(match.group()))
         last = match.end()
     parts.append(escape((text or "")[last:]))
     return Markup("").join(parts)
 
 
-def diff_value(value: str, what: str) -> str:
-    """Show one side of a diff row in the interface language (labels, not keys)."""
-    if what == "domain":
-        return domain_name(concepts.domain(get_db(), value)) or value
+def _tokens(value: str, what: str) -> list[str]:
+    """Split one side of a diff row into the pieces a reviewer compares."""
+    if what == "term":
+        return value.split(" · ")
+    text, source = value, ""
+    if what == "definition" and " · source: " in value:
+        text, _sep, source = value.rpartition(" · source: ")
+    author = ""
+    if what == "note" and " — " in value:
+        text, _sep, author = value.rpartition(" — ")
+    tokens = re.findall(r"\S+|\s+", text)
+    if source:
+        tokens += [" · ", "source: " + source]
+    if author:
+        tokens += [" — ", "author: " + author]
+    return tokens
+
+
+def _render_token(token: str, what: str) -> Markup:
+    """Show one diff piece in the interface language (labels, linked sources)."""
+    if token.startswith("source: "):
+        return Markup("{0} {1}").format(_("Source:"), linkify(token[len("source: ") :]))
+    if token.startswith("author: "):
+        author = token[len("author: ") :]
+        term = ""
+        if author.endswith(")") and " (" in author:
+            author, _sep, term = author.partition(" (")
+            term = " (" + term
+        return escape(display.author_name(author) + term)
+    if what == "term" and token in STATUS_LABELS:
+        return escape(STATUS_LABELS[token])
+    if what == "term" and token in POS_LABELS:
+        return escape(POS_LABELS[token])
     if what != "term":
-        return value
-    parts = []
-    for part in value.split(" · "):
-        if part in STATUS_LABELS:
-            part = str(STATUS_LABELS[part])
-        elif part in POS_LABELS:
-            part = str(POS_LABELS[part])
-        elif part.startswith("source: "):
-            part = f"{_('Source:')} {part[len('source: ') :]}"
-        parts.append(part)
-    return " · ".join(parts)
+        return (
+            linkify(token)
+            if token.startswith(("http://", "https://"))
+            else (escape(token))
+        )
+    return escape(token)
+
+
+def diff_value(value: str, what: str) -> Markup:
+    """Show one side of a diff row in the interface language (labels, not keys).
+
+    The rows are built by the data layer in English ("text · preferred ·
+    source: URL", "note — author"): known parts become translated labels, the
+    stored text is kept, and source addresses become links shown as IRIs.
+    """
+    if what == "domain":
+        return escape(domain_name(concepts.domain(get_db(), value)) or value)
+    joiner = Markup(" · ") if what == "term" else Markup("")
+    return joiner.join(_render_token(t, what) for t in _tokens(value, what))
+
+
+def diff_sides(row: dict) -> tuple[Markup, Markup]:
+    """Return both sides of a changed diff row with only the changed pieces marked.
+
+    Terms are compared part by part (text, status, part of speech, usage,
+    source), definitions and notes word by word: what stays is plain text,
+    what goes is in <del>, what comes is in <ins>.
+    """
+    what = row["what"]
+    if what == "domain" or not row["before"] or not row["after"]:
+        before = diff_value(row["before"], what) if row["before"] else Markup("")
+        after = diff_value(row["after"], what) if row["after"] else Markup("")
+        return (
+            Markup("<del>{0}</del>").format(before) if before else before,
+            Markup("<ins>{0}</ins>").format(after) if after else after,
+        )
+    old, new = _tokens(row["before"], what), _tokens(row["after"], what)
+    joiner = Markup(" · ") if what == "term" else Markup("")
+    left: list[Markup] = []
+    right: list[Markup] = []
+    matcher = difflib.SequenceMatcher(a=old, b=new, autojunk=False)
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        a = [_render_token(t, what) for t in old[i1:i2]]
+        b = [_render_token(t, what) for t in new[j1:j2]]
+        if op == "equal":
+            left += a
+            right += b
+            continue
+        if a:
+            left.append(Markup("<del>{0}</del>").format(joiner.join(a)))
+        if b:
+            right.append(Markup("<ins>{0}</ins>").format(joiner.join(b)))
+    return joiner.join(left), joiner.join(right)
+
+
+def _sources(text: str) -> Markup:
+    """Return source TEXT with its http(s) addresses linked and shown decoded."""
+    return linkify(text)
 
 
 def init_app(app) -> None:
     """Expose the workflow's labels and the linkify filter to templates."""
     app.add_template_filter(linkify, "linkify")
     app.add_template_filter(diff_value, "diff_value")
+    app.add_template_filter(diff_sides, "diff_sides")
 
     @app.context_processor
     def review_labels() -> dict:
@@ -314,7 +391,7 @@ def _render_proposal(proposal: dict, errors=(), status: int = 200, form=None):
     db = get_db()
     shown = proposals.preview(db, proposal) if proposal["status"] == "pending" else None
     if shown is None:
-        shown = {"before": None, "after": None, "error": None}
+        shown = {"before": None, "after": None, "error": None, "problems": []}
     similar = []
     if proposal["kind"] == "new_concept" and proposal["status"] == "pending":
         data = proposal["submitted"]
@@ -332,7 +409,7 @@ def _render_proposal(proposal: dict, errors=(), status: int = 200, form=None):
             "review/proposal.html",
             p=proposal,
             rows=proposals.diff(shown["before"], shown["after"]),
-            preview_error=shown["error"],
+            preview_error=shown["problems"],
             similar=similar,
             errors=list(errors),
             data=data,
@@ -374,9 +451,7 @@ def approve(proposal_id: int):
     except proposals.ProposalError as exc:
         return _render_proposal(proposal, exc.problems, 400, request.form)
     except concepts.NotFound:
-        return _render_proposal(
-            proposal, [_("The entry of this proposal no longer exists.")], 409
-        )
+        return _render_proposal(proposal, [Problem("entry_of_proposal_gone")], 409)
     flash(_("Proposal %(id)d approved and published.", id=proposal_id))
     target = decided["result_url"] or url_for("review.queue")
     return redirect(target)
@@ -435,7 +510,11 @@ def add_note(concept_id: int):
         )
     except proposals.ProposalError as exc:
         flash(
-            _("The note was not added: %(why)s", why="; ".join(exc.problems)), "error"
+            _(
+                "The note was not added: %(why)s",
+                why=" ".join(page_messages(exc.problems)),
+            ),
+            "error",
         )
         return redirect(url_for("pages.concept", concept_id=concept_id) + "#add-note")
     flash(_("Your note was added."))
@@ -500,7 +579,7 @@ def revert(history_id: int):
         flash(_("Say why the change is reverted: a reason is required."), "error")
         return redirect(request.referrer or url_for("pages.home"))
     except proposals.Conflict as exc:
-        flash(str(exc), "error")
+        flash(" ".join(page_messages(exc.problems)), "error")
         return redirect(request.referrer or url_for("pages.home"))
     flash(_("The change was reverted."))
     return redirect(url_for("review.history", concept_id=concept_id))
@@ -537,7 +616,7 @@ def request_term():
                     contact=request.form.get("contact", ""),
                 )
             except term_requests.RequestError as exc:
-                error = str(exc)
+                error = " ".join(page_messages(exc.problems))
                 status = 400
             else:
                 flash(_("Thank you: your request was received."))
@@ -578,5 +657,5 @@ def close_request(request_id: int):
             request.form.get("answer", ""),
         )
     except term_requests.RequestError as exc:
-        flash(str(exc), "error")
+        flash(" ".join(page_messages(exc.problems)), "error")
     return redirect(url_for("review.requests_worklist"))
