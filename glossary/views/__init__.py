@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import sqlite3
-
 from flask import current_app, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter, ValidationError
 
 from ..auth import csrf, csrf_failed
-from ..db import RETRY_AFTER_SECONDS, classify_fault
+from ..db import FAULT_TYPES, RETRY_AFTER_SECONDS, classify_fault
 from ..model import MAX_ID
 from ..problems import Problem
 
@@ -133,8 +131,6 @@ def init_app(app) -> None:
             )
         return error
 
-    @app.errorhandler(sqlite3.OperationalError)
-    @app.errorhandler(OSError)
     def database_fault(error: Exception):
         answer = fault_response(error)
         if answer is not None:
@@ -143,6 +139,9 @@ def init_app(app) -> None:
             current_app.logger.exception("API error")
             return api.error_response(500, Problem("internal_error"))
         raise error
+
+    for fault_type in FAULT_TYPES:
+        app.register_error_handler(fault_type, database_fault)
 
     @app.after_request
     def security_headers(response):
