@@ -7,7 +7,9 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter, ValidationError
 
+from .. import problems
 from ..auth import csrf, csrf_failed
+from ..concepts import NotFound
 from ..db import FAULT_TYPES, RETRY_AFTER_SECONDS, classify_fault
 from ..model import MAX_ID
 from ..problems import Problem
@@ -110,6 +112,13 @@ def init_app(app) -> None:
     review.init_app(app)
 
     csrf.exempt(api.bp)  # bearer tokens only: no cookie, so no CSRF
+
+    @app.errorhandler(NotFound)
+    def not_found(error: NotFound):
+        # One place for "load it or answer 404": views let NotFound through.
+        if request.path.startswith("/api/"):
+            return api.error_response(404, problems.not_found(error.what, error.ident))
+        return render_template("errors/404.html"), 404
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
