@@ -559,6 +559,162 @@ class IndexBuilder:
                 self.spaces[space].add(entry, latin, stems if lang == "kk" else [])
 
 
+# --- a query, its readings and the results found for it -------------------------------
+
+
+def spellings(words: list[str], postings: Postings) -> Iterator[list[str]]:
+    """Yield WORDS, then with a missing space put back or an extra one taken out."""
+    yield words
+    for i in range(len(words) - 1):
+        joined = words[i] + words[i + 1]  # an extra space
+        if len(joined) >= 4:
+            yield words[:i] + [joined] + words[i + 2 :]
+    for i, w in enumerate(words):  # a missing space
+        cuts = range(2, len(w) - 1)
+        known = set(postings.known([w[:c] for c in cuts] + [w[c:] for c in cuts]))
+        for c in cuts:
+            if w[:c] in known and w[c:] in known:
+                yield words[:i] + [w[:c], w[c:]] + words[i + 1 :]
+
+
+@dataclass
+class Query:
+    """A query and its readings: normalised, folded, in Latin, in another layout."""
+
+    typed: str  # as typed (NFC)
+    raw: str  # lower case (Turkic rules), NFC, ё as е
+    key: str  # normalised
+    words: list[str]
+    content_words: list[str]  # without prepositions and articles ("в музее")
+    folded: str  # Kazakh letters folded to their Russian look-alikes
+    latin: str  # the loose Latin skeleton, if the query is in Latin letters
+    layout: str  # as meant, if typed with the wrong keyboard layout
+    layout_folded: str
+
+    @classmethod
+    def parse(cls, query: str) -> Query:
+        """Read QUERY every way it may have been meant."""
+        key = normalise(query)
+        raw = unicodedata.normalize(
+            "NFC", turkic_lower(unicodedata.normalize("NFC", query))
+        ).replace("ё", "е")
+        words = key.split()
+        latin = skeleton(raw) if is_latin(raw) else ""
+        meant = from_layout(raw)
+        layout = normalise(meant) if meant else ""
+        if layout == key:
+            layout = ""
+        return cls(
+            typed=unicodedata.normalize("NFC", query),
+            raw=raw,
+            key=key,
+            words=words,
+            content_words=[w for w in words if w not in STOP_WORDS] or words,
+            folded=fold_kazakh(key),
+            latin=latin,
+            layout=layout,
+            layout_folded=fold_kazakh(layout) if layout else "",
+        )
+
+
+class Results:
+    """The best (rank, hit) of each concept found so far, with the query's filters."""
+
+    def __init__(
+        self,
+        index: SearchIndex,
+        q: Query,
+        lang_code: int | None,
+        dom_code: int | None,
+        by_text: bool = False,  # one result per term text instead of per concept
+        autocomplete: bool = False,
+    ) -> None:
+        self.index = index
+        self.by_text = by_text
+        self.autocomplete = autocomplete
+        self.query = q
+        self.lang_code = lang_code
+        self.dom_code = dom_code
+        self.best: dict[int | str, tuple[Rank, Hit]] = {}
+
+    def add(self, entries, how: str, tier: Tier, distance=0) -> None:
+        """Offer ENTRIES found by HOW at TIER (DISTANCE: one number or one each)."""
+        if not len(entries):
+            return
+        ix = self.index
+        entries = np.asarray(entries, dtype=np.int64)
+        if np.ndim(distance) == 0:
+            distance = np.full(len(entries), distance, dtype=np.int64)
+        if self.lang_code is not None or self.dom_code is not None:
+            keep = np.ones(len(entries), dtype=bool)
+            if self.lang_code is not None:
+                keep &= ix.lang[entries] == self.lang_code
+            if self.dom_code is not None:
+                keep &= ix.domain[entries] == self.dom_code
+            entries, distance = entries[keep], np.asarray(distance)[keep]
+        for i, d in zip(entries.tolist(), np.asarray(distance).tolist(), strict=True):
+            self._offer(i, how, tier, d)
+
+    def _offer(self, i: int, how: str, tier: Tier, distance: int) -> None:
+        ix = self.index
+        text = ix.text[i]
+        if tier == Tier.NORMALISED and text.casefold() == self.query.typed.casefold():
+            how, tier = "exact", Tier.EXACT
+        main = self.autocomplete and tier <= Tier.PREFIX
+        main = main and ix.terms_of_concept[i] >= MAIN_ENTRY_TERMS
+        rank = Rank(
+            -1 if main else 0,
+            tier,
+            distance,
+            int(ix.status[i]),
+            int(ix.length[i]),
+            int(ix.concept[i]),
+        )
+        slot = text if self.by_text else rank.concept_id
+        current = self.best.get(slot)
+        if current is None or rank < current[0]:
+            hit = Hit(
+                rank.concept_id,
+                score_of(rank),
+                LANG_NAMES[ix.lang[i]],
+                text,
+                how,
+                distance if tier == Tier.FUZZY else None,
+            )
+            self.best[slot] = (rank, hit)
+
+    def has(self, worst: Tier) -> bool:
+        """Was a concept found at WORST or a better tier?"""
+        return any(rank.tier <= worst for rank, _ in self.best.values())
+
+    def count(self, better_than: Tier | None = None) -> int:
+        """Return how many concepts were found (in a tier better than BETTER_THAN)."""
+        if better_than is None:
+            return len(self.best)
+        return sum(rank.tier < better_than for rank, _ in self.best.values())
+
+    def ordered(self) -> list[tuple[Rank, Hit]]:
+        """Return the (rank, hit) pairs best first, scores never rising."""
+        out, ceiling = [], 100.0
+        for rank, hit in sorted(self.best.values(), key=lambda pair: pair[0]):
+            if hit.score > ceiling:  # the rank's later fields are not in the score
+                hit = replace(hit, score=ceiling)
+            ceiling = hit.score
+            out.append((rank, hit))
+        return out
+
+
+def score_of(rank: Rank) -> float:
+    """Return the score shown for RANK: its tier's base, a little less for the rest."""
+    penalty = 0.5 * rank.status + min(1.0, 0.1 * rank.distance)
+    if rank.tier >= Tier.PREFIX:  # the longer the term, the less of it was typed
+        penalty += min(0.4, rank.length / 250)
+    return round(TIER_SCORES[rank.tier] - min(penalty, 1.9), 1)
+
+
+# --- the index ------------------------------------------------------------------------
+
+
 class SearchIndex:
     """Ranked lookup over (concept, lang, text, status) rows."""
 
@@ -642,9 +798,11 @@ class SearchIndex:
         self._as_typed(q, found)
         self._other_readings(q, found, want)
         # a typo ranks below a term that begins with the query: looked for only
-        # when there are none, or too few to fill the page and no whole term
+        # when there are none, or too few to fill the page and not the term as
+        # typed (a typo may be a word form, жоспарлар, or read as a Kazakh word
+        # in Latin, maanger)
         few = not found.has(Tier.PREFIX)
-        few = few or (not found.has(Tier.SCRIPT) and found.count() < want)
+        few = few or (not found.has(Tier.NORMALISED) and found.count() < want)
         if few and len(q.key.replace(" ", "")) >= 3:
             self._typos(q, found)
         if len(q.words) > 1 and not found.has(Tier.SCRIPT):
@@ -924,156 +1082,6 @@ class SearchIndex:
         (``MAIN_ENTRY_TERMS``) come first among the terms the query completes.
         """
         return [hit for _, hit in self.ranked(query, lang, None, limit, True)[:limit]]
-
-
-def spellings(words: list[str], postings: Postings) -> Iterator[list[str]]:
-    """Yield WORDS, then with a missing space put back or an extra one taken out."""
-    yield words
-    for i in range(len(words) - 1):
-        joined = words[i] + words[i + 1]  # an extra space
-        if len(joined) >= 4:
-            yield words[:i] + [joined] + words[i + 2 :]
-    for i, w in enumerate(words):  # a missing space
-        cuts = range(2, len(w) - 1)
-        known = set(postings.known([w[:c] for c in cuts] + [w[c:] for c in cuts]))
-        for c in cuts:
-            if w[:c] in known and w[c:] in known:
-                yield words[:i] + [w[:c], w[c:]] + words[i + 1 :]
-
-
-@dataclass
-class Query:
-    """A query and its readings: normalised, folded, in Latin, in another layout."""
-
-    typed: str  # as typed (NFC)
-    raw: str  # lower case (Turkic rules), NFC, ё as е
-    key: str  # normalised
-    words: list[str]
-    content_words: list[str]  # without prepositions and articles ("в музее")
-    folded: str  # Kazakh letters folded to their Russian look-alikes
-    latin: str  # the loose Latin skeleton, if the query is in Latin letters
-    layout: str  # as meant, if typed with the wrong keyboard layout
-    layout_folded: str
-
-    @classmethod
-    def parse(cls, query: str) -> Query:
-        """Read QUERY every way it may have been meant."""
-        key = normalise(query)
-        raw = unicodedata.normalize(
-            "NFC", turkic_lower(unicodedata.normalize("NFC", query))
-        ).replace("ё", "е")
-        words = key.split()
-        latin = skeleton(raw) if is_latin(raw) else ""
-        meant = from_layout(raw)
-        layout = normalise(meant) if meant else ""
-        if layout == key:
-            layout = ""
-        return cls(
-            typed=unicodedata.normalize("NFC", query),
-            raw=raw,
-            key=key,
-            words=words,
-            content_words=[w for w in words if w not in STOP_WORDS] or words,
-            folded=fold_kazakh(key),
-            latin=latin,
-            layout=layout,
-            layout_folded=fold_kazakh(layout) if layout else "",
-        )
-
-
-class Results:
-    """The best (rank, hit) of each concept found so far, with the query's filters."""
-
-    def __init__(
-        self,
-        index: SearchIndex,
-        q: Query,
-        lang_code: int | None,
-        dom_code: int | None,
-        by_text: bool = False,  # one result per term text instead of per concept
-        autocomplete: bool = False,
-    ) -> None:
-        self.index = index
-        self.by_text = by_text
-        self.autocomplete = autocomplete
-        self.query = q
-        self.lang_code = lang_code
-        self.dom_code = dom_code
-        self.best: dict[int | str, tuple[Rank, Hit]] = {}
-
-    def add(self, entries, how: str, tier: Tier, distance=0) -> None:
-        """Offer ENTRIES found by HOW at TIER (DISTANCE: one number or one each)."""
-        if not len(entries):
-            return
-        ix = self.index
-        entries = np.asarray(entries, dtype=np.int64)
-        if np.ndim(distance) == 0:
-            distance = np.full(len(entries), distance, dtype=np.int64)
-        if self.lang_code is not None or self.dom_code is not None:
-            keep = np.ones(len(entries), dtype=bool)
-            if self.lang_code is not None:
-                keep &= ix.lang[entries] == self.lang_code
-            if self.dom_code is not None:
-                keep &= ix.domain[entries] == self.dom_code
-            entries, distance = entries[keep], np.asarray(distance)[keep]
-        for i, d in zip(entries.tolist(), np.asarray(distance).tolist(), strict=True):
-            self._offer(i, how, tier, d)
-
-    def _offer(self, i: int, how: str, tier: Tier, distance: int) -> None:
-        ix = self.index
-        text = ix.text[i]
-        if tier == Tier.NORMALISED and text.casefold() == self.query.typed.casefold():
-            how, tier = "exact", Tier.EXACT
-        main = self.autocomplete and tier <= Tier.PREFIX
-        main = main and ix.terms_of_concept[i] >= MAIN_ENTRY_TERMS
-        rank = Rank(
-            -1 if main else 0,
-            tier,
-            distance,
-            int(ix.status[i]),
-            int(ix.length[i]),
-            int(ix.concept[i]),
-        )
-        slot = text if self.by_text else rank.concept_id
-        current = self.best.get(slot)
-        if current is None or rank < current[0]:
-            hit = Hit(
-                rank.concept_id,
-                score_of(rank),
-                LANG_NAMES[ix.lang[i]],
-                text,
-                how,
-                distance if tier == Tier.FUZZY else None,
-            )
-            self.best[slot] = (rank, hit)
-
-    def has(self, worst: Tier) -> bool:
-        """Was a concept found at WORST or a better tier?"""
-        return any(rank.tier <= worst for rank, _ in self.best.values())
-
-    def count(self, better_than: Tier | None = None) -> int:
-        """Return how many concepts were found (in a tier better than BETTER_THAN)."""
-        if better_than is None:
-            return len(self.best)
-        return sum(rank.tier < better_than for rank, _ in self.best.values())
-
-    def ordered(self) -> list[tuple[Rank, Hit]]:
-        """Return the (rank, hit) pairs best first, scores never rising."""
-        out, ceiling = [], 100.0
-        for rank, hit in sorted(self.best.values(), key=lambda pair: pair[0]):
-            if hit.score > ceiling:  # the rank's later fields are not in the score
-                hit = replace(hit, score=ceiling)
-            ceiling = hit.score
-            out.append((rank, hit))
-        return out
-
-
-def score_of(rank: Rank) -> float:
-    """Return the score shown for RANK: its tier's base, a little less for the rest."""
-    penalty = 0.5 * rank.status + min(1.0, 0.1 * rank.distance)
-    if rank.tier >= Tier.PREFIX:  # the longer the term, the less of it was typed
-        penalty += min(0.4, rank.length / 250)
-    return round(TIER_SCORES[rank.tier] - min(penalty, 1.9), 1)
 
 
 class LayeredIndex:
