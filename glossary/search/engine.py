@@ -801,10 +801,11 @@ class SearchIndex:
         # when there are none, or too few to fill the page and not the term as
         # typed (a typo may be a word form, жоспарлар, or read as a Kazakh word
         # in Latin, maanger)
-        few = not found.has(Tier.PREFIX)
-        few = few or (not found.has(Tier.NORMALISED) and found.count() < want)
-        if few and len(q.key.replace(" ", "")) >= 3:
+        if not found.has(Tier.PREFIX) and len(q.key.replace(" ", "")) >= 3:
             self._typos(q, found)
+        elif not found.has(Tier.NORMALISED) and found.count() < want:
+            # filling the page: only close typos (no noise after a good match)
+            self._typos(q, found, closer_than=2 if len(q.key) < 8 else 3)
         if len(q.words) > 1 and not found.has(Tier.SCRIPT):
             self._parts(q.words, found, typos=not found.has(Tier.WORD))
         elif not found.count():  # words run together: "gamedesigner"
@@ -922,13 +923,16 @@ class SearchIndex:
 
     # --- typos ------------------------------------------------------------------------
 
-    def _typos(self, q: Query, found: Results, loose: bool = False) -> None:
+    def _typos(
+        self, q: Query, found: Results, loose: bool = False, closer_than: int = 99
+    ) -> None:
         """Terms within a few edits of the query, in each space it may be read in.
 
         The query as typed comes first, then its other readings (one edit
         further), each as spelt and then with a space put back or taken out; the
         search stops at the first that finds a term within the edit budget.
-        LOOSE allows more edits: the last resort before "nothing found".
+        LOOSE allows more edits: the last resort before "nothing found";
+        CLOSER_THAN keeps only terms fewer edits away.
         """
         budget = max(2, len(q.content_words))
         readings = [(self.typed, q.key, 0)]
@@ -946,7 +950,15 @@ class SearchIndex:
                 # neighbours are read only if that finds nothing close
                 for trust in (True, False) if len(words) > 1 else (False,):
                     best = self._typos_spelt(
-                        space, key, words, found, step, similar, loose, trust
+                        space,
+                        key,
+                        words,
+                        found,
+                        step,
+                        similar,
+                        loose,
+                        trust,
+                        closer_than,
                     )
                     if best <= budget:
                         return
@@ -961,6 +973,7 @@ class SearchIndex:
         similar: dict[str, dict[str, int]],
         loose: bool,
         trust: bool,
+        closer_than: int = 99,
     ) -> int:
         """Add the terms close to KEY whose words are close to WORDS; the best edits.
 
@@ -975,7 +988,8 @@ class SearchIndex:
         for _, distance, n in process.extract(
             key, choices, scorer=DamerauLevenshtein.distance, limit=100
         ):
-            found.add(entries[n : n + 1], "fuzzy", Tier.FUZZY, int(distance) + step)
+            if distance + step < closer_than:
+                found.add(entries[n : n + 1], "fuzzy", Tier.FUZZY, distance + step)
             best = min(best, int(distance))
         return best
 
