@@ -309,6 +309,12 @@ class Postings:
         cands = self.grams.candidates(word, limit)
         if len(word) <= 4:  # one edit may leave no trigram of a short word
             cands.update(self.known(one_edit(word, self.grams.alphabet_of(word))))
+        if loose:
+            # two swaps far apart may leave no trigram of the word: undo each
+            # possible swap and look again
+            for i in range(1, len(word) - 1):
+                swapped = word[:i] + word[i + 1] + word[i] + word[i + 2 :]
+                cands |= self.grams.candidates(swapped, limit)
         found = process.extract(
             word,
             list(cands),
