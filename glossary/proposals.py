@@ -19,6 +19,7 @@ from .db import in_write_transaction, write_transaction
 from .model import (
     DOMAIN_KEYS,
     LANGS,
+    MAX_ID,
     MAX_SOURCE,
     MAX_TEXT,
     PARTS_OF_SPEECH,
@@ -27,6 +28,7 @@ from .model import (
     clean_block,
     clean_line,
     normalise_concept,
+    parse_id,
     term_key,
     undo_change,
     validate_concept,
@@ -80,6 +82,39 @@ FIELDS: dict[str, frozenset[str]] = {
     "note": frozenset({"kind", "concept_id", "text", "lang", "term", "comment"}),
 }
 # What a reviewer may edit before approving (never the kind or the target).
+# What a change to one term may set (the definition change sets only a source).
+CHANGE_TERM_FIELDS: tuple[str, ...] = ("text", "status", "pos", "source")
+CHANGE_DEFINITION_FIELDS: tuple[str, ...] = ("source",)
+# Fields a form does not send as one plain text box: it builds them itself.
+STRUCTURED: frozenset[str] = frozenset(
+    {"kind", "concept_id", "domain", "terms", "definition", "term", "note_lang"}
+)
+# The order plain fields are listed in (forms, documentation).
+FIELD_ORDER: tuple[str, ...] = (
+    "lang",
+    "text",
+    "status",
+    "pos",
+    "usage",
+    "source",
+    "note",
+    "comment",
+)
+
+
+def text_fields(kind: str, *, definition: bool = False) -> list[str]:
+    """Return the plain text fields of a KIND proposal, in FIELD_ORDER.
+
+    With DEFINITION, a change to a definition (not to a term) is meant.
+    """
+    fields = FIELDS[kind] - STRUCTURED
+    if kind == "change":
+        fields = {"comment"} | set(
+            CHANGE_DEFINITION_FIELDS if definition else CHANGE_TERM_FIELDS
+        )
+    return [f for f in FIELD_ORDER if f in fields]
+
+
 EDITABLE: dict[str, frozenset[str]] = {
     kind: fields - {"kind", "concept_id", "term"} for kind, fields in FIELDS.items()
 }
@@ -107,12 +142,9 @@ def _text(data: dict, key: str, problems: list[Problem], *, block: bool = False)
 
 
 def _concept_id(data: dict, problems: list[Problem]) -> int | None:
-    value = data.get("concept_id")
-    if isinstance(value, str) and value.strip().isdigit():
-        value = int(value)
-    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-        problems.append(Problem("concept_id_invalid", "concept_id"))
-        return None
+    value = parse_id(data.get("concept_id"))
+    if value is None:
+        problems.append(Problem("concept_id_invalid", "concept_id", {"max": MAX_ID}))
     return value
 
 
@@ -186,6 +218,17 @@ def _new_term(
                 {"lang": lang, "i": i, "fields": str(sorted(unknown))},
             )
         )
+    wrong = [
+        k
+        for k in ("status", "pos", "usage")
+        if item.get(k) is not None and not isinstance(item[k], str)
+    ]
+    for k in wrong:
+        problems.append(
+            Problem("not_text", "terms", {"name": f"terms.{lang}[{i}].{k}"})
+        )
+    if wrong:
+        return None
     if not clean_line(item["text"]):
         return None  # empty form rows are no terms
     return {
@@ -298,7 +341,7 @@ def _change_term(
         problems.append(Problem("no_such_term", "term", {"value": target}))
         return
     old_key = term_key(term)
-    for field in ("text", "status", "pos", "source"):
+    for field in CHANGE_TERM_FIELDS:
         value = _text(data, field, problems)
         if value:
             term[field] = value
@@ -499,7 +542,7 @@ def get_proposal(db: sqlite_utils.Database, proposal_id: int) -> dict:
     """Return one proposal; raise NotFound when there is none with that id."""
     rows = list(db.query("select * from proposals where id = ?", [proposal_id]))
     if not rows:
-        raise NotFound(proposal_id)
+        raise NotFound(proposal_id, "proposal")
     return _row_to_proposal(rows[0])
 
 
@@ -592,7 +635,7 @@ def _claim(
         db.query("select status, reviewer from proposals where id = ?", [proposal_id])
     )
     if not rows:
-        raise NotFound(proposal_id)
+        raise NotFound(proposal_id, "proposal")
     raise Conflict(
         Problem(
             "already_decided",
@@ -640,7 +683,7 @@ def approve(
     reason: str = "",
 ) -> dict:
     """Approve (with optional EDITS) and apply a proposal, with history, atomically."""
-    reason = clean_block(reason)
+    reason = check_reason(reason, required=False)
     with write_transaction(db):
         # The conditional update comes first: it takes SQLite's write lock, so
         # a second reviewer waits here and then finds the proposal decided.
@@ -689,11 +732,16 @@ def approve(
     return get_proposal(db, proposal_id)
 
 
-def check_reason(reason: str | None) -> str:
-    """Return the cleaned REASON, or raise ProposalError when it is empty or bad."""
-    reason = clean_block(reason if isinstance(reason, str) else "")
+def check_reason(reason: object, *, required: bool = True) -> str:
+    """Return the cleaned REASON, or raise ProposalError when it is empty or bad.
+
+    Approval's optional reason goes through the same checks (required=False).
+    """
     problems: list[Problem] = []
-    if not reason:
+    if reason is not None and not isinstance(reason, str):
+        problems.append(Problem("not_text", "reason", {"name": "reason"}))
+    reason = clean_block(reason if isinstance(reason, str) else "")
+    if not reason and required:
         problems.append(Problem("reason_required", "reason"))
     check_text(
         problems, Problem("part_reason"), reason, MAX_TEXT, inline=False, field="reason"
@@ -757,7 +805,7 @@ def hide_note(
             db.query("select * from notes where id = ? and hidden = 0", [note_id])
         )
         if not rows:
-            raise NotFound(note_id)
+            raise NotFound(note_id, "note")
         concept_id = rows[0]["concept_id"]
         before = load_record(db, concept_id)
         db["notes"].update(
@@ -828,7 +876,7 @@ def revert(
     reason = check_reason(reason)
     row = history.snapshot(db, history_id)
     if row is None:
-        raise NotFound(history_id)
+        raise NotFound(history_id, "change")
     if not row["before"]:
         raise Conflict(Problem("revert_of_creation"))
     concept_id = row["concept_id"]

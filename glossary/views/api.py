@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
+import json
+
 from flask import Blueprint, current_app, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from .. import concepts
 from ..db import get_db
-from ..model import DOMAIN_KEYS, LANGS
+from ..model import DOMAIN_KEYS, LANGS, MAX_JSON_DEPTH, json_problem
 from ..problems import Problem, not_found
 from .messages import api_problems
 from .openapi import openapi_document
+from .params import MAX_QUERY, SEARCH_LIMIT, SEARCH_OFFSET, SUGGEST_LIMIT, IntParam
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
-MAX_LIMIT = 100
-MAX_QUERY = 200
 # No API call needs more: refuse a larger body before reading it.
 MAX_BODY = 1024 * 1024
 
@@ -86,8 +87,41 @@ def handle_http_error(error: HTTPException):
 
 @bp.errorhandler(Exception)
 def handle_unexpected(error: Exception):
+    from . import fault_response  # a busy or full database is no internal error
+
+    answer = fault_response(error)
+    if answer is not None:
+        return answer
     current_app.logger.exception("API error")
     return error_response(500, Problem("internal_error"))
+
+
+def json_body(required: bool = True) -> dict:
+    """Return the request's JSON object, or raise ApiError (400) saying why not.
+
+    json.loads, not request.get_json: a RecursionError from a deeply nested
+    body must be a 400 like any other malformed JSON; lone surrogates and more
+    than MAX_JSON_DEPTH levels are refused before any field is looked at.
+    """
+    raw = request.get_data(cache=True)
+    if not raw and not required:
+        return {}
+    if not request.is_json:
+        raise ApiError(Problem("body_content_type"))
+    try:
+        data = json.loads(raw)
+    except RecursionError:
+        raise ApiError(
+            Problem("json_too_deep", "", {"limit": MAX_JSON_DEPTH})
+        ) from None
+    except ValueError:
+        raise ApiError(Problem("body_not_json")) from None
+    problem = json_problem(data)
+    if problem:
+        raise ApiError(problem)
+    if not isinstance(data, dict):
+        raise ApiError(Problem("body_not_object"))
+    return data
 
 
 def _choice(name: str, allowed: tuple[str, ...]) -> str | None:
@@ -101,10 +135,11 @@ def _choice(name: str, allowed: tuple[str, ...]) -> str | None:
     return value
 
 
-def _int_arg(name: str, default: int, low: int, high: int) -> int:
+def _int_arg(param: IntParam) -> int:
+    name, low, high = param.name, param.low, param.high
     raw = request.args.get(name)
     if raw in (None, ""):
-        return default
+        return param.default
     try:
         value = int(raw)
     except ValueError:
@@ -134,8 +169,8 @@ def search():
     q = _query()
     lang = _choice("lang", LANGS)
     domain = _choice("domain", DOMAIN_KEYS)
-    limit = _int_arg("limit", 10, 1, MAX_LIMIT)
-    offset = _int_arg("offset", 0, 0, 10_000)
+    limit = _int_arg(SEARCH_LIMIT)
+    offset = _int_arg(SEARCH_OFFSET)
     results = concepts.search(
         get_db(),
         current_app.config["DATABASE"],
@@ -153,7 +188,7 @@ def suggest():
     """Autocomplete: terms for what has been typed so far."""
     q = _query()
     lang = _choice("lang", LANGS)
-    limit = _int_arg("limit", 8, 1, 20)
+    limit = _int_arg(SUGGEST_LIMIT)
     suggestions = concepts.complete(
         get_db(), current_app.config["DATABASE"], q, lang=lang, limit=limit
     )
