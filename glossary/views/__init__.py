@@ -19,7 +19,7 @@ SECURITY_HEADERS = {
 
 def init_app(app) -> None:
     """Register the blueprints, the error handlers and the security headers."""
-    from . import api, api_review, auth, exchange, pages, review
+    from . import api, api_review, auth, exchange, pages, quality, review
 
     del api_review  # its routes live on api.bp: importing registers them
     app.register_blueprint(pages.bp)
@@ -27,6 +27,7 @@ def init_app(app) -> None:
     app.register_blueprint(auth.bp)
     app.register_blueprint(review.bp)
     app.register_blueprint(exchange.bp)
+    app.register_blueprint(quality.bp)
     pages.init_app(app)
     auth.init_app(app)
     review.init_app(app)
