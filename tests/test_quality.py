@@ -269,3 +269,38 @@ def _user_id(app, name):
         ]
     finally:
         db.close()
+
+
+def test_spelling_check_is_skipped_with_a_visible_note_without_dictionaries(
+    tmp_path, monkeypatch
+):
+    from glossary import spelling
+    from glossary.views import quality as board
+
+    monkeypatch.setattr(
+        spelling, "missing_dictionaries", lambda: ("en_US", "ru_RU", "kk_KZ")
+    )
+    monkeypatch.setattr(board, "_cache", {})
+    app = make_app(tmp_path)
+    add_user(app, "rita", "reviewer")
+    client = app.test_client()
+    sign_in(client, "rita")
+    page = parse_html(client.get("/quality").get_data(as_text=True))
+    note = page.find("section", id="spelling").find("p", cls="notice")
+    assert "hunspell-kk" in note.text() and "kk_KZ" in note.text()
+
+
+def test_spelling_dictionaries_are_installed_where_required():
+    """On CI (GLOSSARY_REQUIRE_TOOLS=1) a missing Hunspell dictionary fails."""
+    import os
+
+    from glossary import spelling
+
+    missing = spelling.missing_dictionaries()
+    if missing and not os.environ.get("GLOSSARY_REQUIRE_TOOLS"):
+        pytest.skip(f"Hunspell dictionaries missing: {', '.join(missing)}")
+    assert missing == ()
+    assert spelling.check_word("kk", "мұражайлар") is True
+    assert spelling.check_word("ru", "музей") is True
+    assert spelling.check_word("en", "theatre") is True
+    assert spelling.check_word("en", "thaetre") is False
