@@ -17,6 +17,9 @@ import pytest
 from glossary import concepts, create_app
 from glossary.db import get_db
 
+# Two real processes share one database file.
+pytestmark = pytest.mark.slow
+
 CHILD = textwrap.dedent(
     """
     import json, sys
