@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..model import DOMAIN_KEYS, LANGS, STATUSES
 from ..search.engine import HOW_DESCRIPTIONS, TIERS
+from .openapi_check import check_paths, check_schemas
 from .openapi_quality import quality_paths, quality_schemas
 from .openapi_review import review_paths, review_schemas
 
@@ -189,6 +190,7 @@ def openapi_document() -> dict:
                 }
             },
             **review_paths(),
+            **check_paths(),
             **quality_paths(),
             "/openapi.json": {
                 "get": {
@@ -207,6 +209,7 @@ def openapi_document() -> dict:
             },
             "schemas": {
                 **review_schemas(),
+                **check_schemas(),
                 **quality_schemas(),
                 "Error": {
                     "type": "object",
