@@ -26,6 +26,7 @@ def init_app(app) -> None:
         auth,
         check,
         exchange,
+        messages,
         pages,
         quality,
         review,
@@ -39,6 +40,7 @@ def init_app(app) -> None:
     app.register_blueprint(exchange.bp)
     app.register_blueprint(check.bp)
     app.register_blueprint(quality.bp)
+    messages.init_app(app)
     pages.init_app(app)
     auth.init_app(app)
     review.init_app(app)
@@ -49,7 +51,7 @@ def init_app(app) -> None:
         # handler: answer API paths in the API's error shape here.
         if request.path.startswith("/api/"):
             return api.error_response(
-                error.code or 500, error.description or error.name, error.get_headers()
+                error.code or 500, api.http_problem(error), error.get_headers()
             )
         if error.code == 404:
             return render_template("errors/404.html"), 404
