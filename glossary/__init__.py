@@ -48,9 +48,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.json.ensure_ascii = False
     app.json.sort_keys = False
 
-    from . import auth, cli, db, i18n, views
+    from . import auth, cli, db, i18n, lookup, views
 
     db.init_app(app)
+    lookup.init_app(app)
     i18n.init_app(app)
     auth.init_app(app)
     views.init_app(app)

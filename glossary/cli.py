@@ -13,6 +13,7 @@ from flask.cli import with_appcontext
 from . import accounts, concepts, exchange, translate
 from .db import connect, prepare_database
 from .interchange.formats import EXPORT_FORMATS
+from .lookup import current_lookup
 from .model import DOMAIN_KEYS, LANGS, STATUSES
 
 
@@ -104,6 +105,30 @@ def import_command(path: str, dry_run: bool, replace: bool, author: str) -> None
         f"{verb} {report['concepts']} concepts from {path}: {report['new']} new, "
         f"{report['changed']} changed, {report['unchanged']} unchanged{removed}."
     )
+    if not dry_run and (report["new"] or report["changed"] or report["removed"]):
+        # Write the search index now, so that no worker has to on its next query.
+        _write_index()
+
+
+def _write_index() -> None:
+    db = _db()
+    try:
+        done = current_lookup().write_version(db)
+    except ValueError:
+        return  # an in-memory database
+    finally:
+        db.close()
+    click.echo(
+        f"Search index of {done['terms']} terms written to {done['path']} "
+        f"({done['bytes'] / 2**20:.1f} MiB, {done['seconds']:.1f} s)."
+    )
+
+
+@click.command("index")
+@with_appcontext
+def index_command() -> None:
+    """Build the search index and write it beside the database for every worker."""
+    _write_index()
 
 
 @click.command("export")
@@ -284,6 +309,7 @@ def init_app(app) -> None:
     for command in (
         init_db_command,
         import_command,
+        index_command,
         export_command,
         backup_command,
         create_user_command,

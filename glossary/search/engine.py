@@ -20,7 +20,6 @@ from array import array
 from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass
-from itertools import accumulate
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -105,21 +104,43 @@ def word_stem(word: str, lang: str) -> str:
 
 
 class Packed:
-    """A read-only list of strings kept as one string and offsets (compact)."""
+    """A read-only list of strings kept as UTF-8 bytes and offsets (compact).
 
-    __slots__ = ("data", "offsets")
+    Both are numpy arrays, so an index written to a file and mapped back
+    (glossary.search.persist) shares them between processes; the memoryviews
+    make one item's lookup as cheap as slicing a str.
+    """
+
+    __slots__ = ("data", "offsets", "_bytes", "_ends")
 
     def __init__(self, strings) -> None:
-        strings = list(strings)
-        self.data = "".join(strings)
-        self.offsets = array("i", [0])
-        self.offsets.extend(accumulate(map(len, strings)))
+        encoded = [s.encode("utf-8", "surrogatepass") for s in strings]
+        self.offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
+        if encoded:
+            np.cumsum(
+                np.fromiter(map(len, encoded), dtype=np.int64, count=len(encoded)),
+                out=self.offsets[1:],
+            )
+        self.data = np.frombuffer(b"".join(encoded), dtype=np.uint8)
+        self._views()
+
+    def _views(self) -> None:
+        self._bytes = memoryview(self.data)
+        self._ends = memoryview(self.offsets)
+
+    def __getstate__(self) -> dict:
+        return {"data": self.data, "offsets": self.offsets}
+
+    def __setstate__(self, state: dict) -> None:
+        self.data, self.offsets = state["data"], state["offsets"]
+        self._views()
 
     def __len__(self) -> int:
-        return len(self.offsets) - 1
+        return len(self._ends) - 1
 
     def __getitem__(self, i: int) -> str:
-        return self.data[self.offsets[i] : self.offsets[i + 1]]
+        ends = self._ends
+        return str(self._bytes[ends[i] : ends[i + 1]], "utf-8", "surrogatepass")
 
 
 class SortedKeys:
@@ -148,17 +169,23 @@ class SortedKeys:
 class KeyOf:
     """Entry number → its key, read from the sorted keys (no second copy)."""
 
-    __slots__ = ("keys", "rank")
+    __slots__ = ("keys", "rank", "_rank")
 
     def __init__(self, sorted_keys: SortedKeys) -> None:
         self.keys = sorted_keys.keys
-        rank = np.empty(len(sorted_keys.order), dtype=np.int32)
-        rank[sorted_keys.order] = np.arange(len(rank), dtype=np.int32)
-        self.rank = array("i")
-        self.rank.frombytes(rank.tobytes())
+        self.rank = np.empty(len(sorted_keys.order), dtype=np.int32)
+        self.rank[sorted_keys.order] = np.arange(len(self.rank), dtype=np.int32)
+        self._rank = memoryview(self.rank)
+
+    def __getstate__(self) -> dict:
+        return {"keys": self.keys, "rank": self.rank}
+
+    def __setstate__(self, state: dict) -> None:
+        self.keys, self.rank = state["keys"], state["rank"]
+        self._rank = memoryview(self.rank)
 
     def __getitem__(self, i: int) -> str:
-        return self.keys[self.rank[i]]
+        return self.keys[self._rank[i]]
 
 
 class Postings:

@@ -7,6 +7,7 @@ from werkzeug.exceptions import HTTPException
 
 from .. import concepts
 from ..db import get_db
+from ..lookup import current_lookup
 from ..model import DOMAIN_KEYS, LANGS
 from .openapi import openapi_document
 
@@ -94,9 +95,8 @@ def search():
     domain = _choice("domain", DOMAIN_KEYS)
     limit = _int_arg("limit", 10, 1, MAX_LIMIT)
     offset = _int_arg("offset", 0, 0, 10_000)
-    results = concepts.search(
+    results = current_lookup().search(
         get_db(),
-        current_app.config["DATABASE"],
         q,
         lang=lang,
         domain=domain,
@@ -116,9 +116,7 @@ def suggest():
         raise ApiError(f"q is longer than {MAX_QUERY} characters")
     lang = _choice("lang", LANGS)
     limit = _int_arg("limit", 8, 1, 20)
-    suggestions = concepts.complete(
-        get_db(), current_app.config["DATABASE"], q, lang=lang, limit=limit
-    )
+    suggestions = current_lookup().complete(get_db(), q, lang=lang, limit=limit)
     return jsonify({"ok": True, "query": q, "suggestions": suggestions})
 
 

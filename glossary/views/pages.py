@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, render_template, request, url_for
+from flask import Blueprint, abort, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
 from .. import concepts
 from ..db import get_db
+from ..lookup import current_lookup
 from ..model import DOMAIN_KEYS, LANGS
 
 bp = Blueprint("pages", __name__)
@@ -74,10 +75,6 @@ def domain_name(domain: dict | None) -> str:
     return domain.get(f"name_{get_locale()}") or domain["name_en"]
 
 
-def _cache_key() -> str:
-    return current_app.config["DATABASE"]
-
-
 @bp.get("/")
 def home():
     """Show the search box, an introduction and the domains."""
@@ -100,9 +97,8 @@ def search():
     page = max(1, min(page or 1, 50))
     results, suggestions = [], []
     if q:
-        results = concepts.search(
+        results = current_lookup().search(
             db,
-            _cache_key(),
             q,
             lang=search_lang,
             domain=domain_key,
@@ -110,7 +106,7 @@ def search():
             offset=(page - 1) * PAGE_SIZE,
         )
         if not results:
-            suggestions = concepts.suggestions(db, _cache_key(), q)
+            suggestions = current_lookup().suggestions(db, q)
         elif page == 1 and all(r["match"]["how"] == "fuzzy" for r in results):
             # nothing matched as typed: say so, and offer the closest spellings
             close = {r["match"]["text"]: r["match"]["lang"] for r in results[:3]}

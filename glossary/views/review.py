@@ -8,7 +8,6 @@ import re
 from flask import (
     Blueprint,
     abort,
-    current_app,
     flash,
     g,
     redirect,
@@ -23,6 +22,7 @@ from markupsafe import Markup, escape
 from .. import concepts, proposals, ratelimit, term_requests
 from ..auth import login_required, reviewer_required
 from ..db import get_db
+from ..lookup import current_lookup
 from ..model import DOMAIN_KEYS, LANGS, PARTS_OF_SPEECH, STATUSES
 from .auth import client_ip
 from .pages import POS_LABELS, STATUS_LABELS, domain_name
@@ -108,10 +108,6 @@ def init_app(app) -> None:
             "PARTS_OF_SPEECH": PARTS_OF_SPEECH,
             "DOMAIN_KEYS": DOMAIN_KEYS,
         }
-
-
-def _cache_key() -> str:
-    return current_app.config["DATABASE"]
 
 
 def _lines(text: str) -> list[str]:
@@ -200,7 +196,7 @@ def propose_concept():
             errors = exc.problems
         else:
             texts = [t for lang in LANGS for t in _lines(form.get(f"terms_{lang}"))]
-            similar = proposals.similar(db, _cache_key(), texts)
+            similar = proposals.similar(db, current_lookup(), texts)
             if not similar or form.get("confirm") == "1":
                 proposal = proposals.submit(db, data, g.user)
                 flash(_("Proposal %(id)d was sent for review.", id=proposal["id"]))
@@ -325,7 +321,7 @@ def _render_proposal(proposal: dict, errors=(), status: int = 200, form=None):
             for item in items
             if isinstance(item, dict | str)
         ]
-        similar = proposals.similar(db, _cache_key(), texts)
+        similar = proposals.similar(db, current_lookup(), texts)
     data = proposal["applied"] or proposal["submitted"]
     return (
         render_template(
