@@ -48,12 +48,13 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.json.ensure_ascii = False
     app.json.sort_keys = False
 
-    from . import auth, cli, db, i18n, lookup, views
+    from . import auth, cli, db, httpcache, i18n, lookup, views
 
     db.init_app(app)
     lookup.init_app(app)
     i18n.init_app(app)
     auth.init_app(app)
+    httpcache.init_app(app)
     views.init_app(app)
     cli.init_app(app)
     return app
