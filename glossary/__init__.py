@@ -48,11 +48,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.json.ensure_ascii = False
     app.json.sort_keys = False
 
-    from . import auth, cli, db, httpcache, i18n, lookup, views
+    from . import auth, cli, db, httpcache, i18n, lookup, replica, views
 
     db.init_app(app)
     lookup.init_app(app)
     i18n.init_app(app)
+    replica.init_app(app)
     auth.init_app(app)
     httpcache.init_app(app)
     views.init_app(app)

@@ -17,8 +17,21 @@ from .lookup import current_lookup
 from .model import DOMAIN_KEYS, LANGS, STATUSES
 
 
-def _db():
-    return connect(current_app.config["DATABASE"])
+def _db(*, write: bool = True):
+    """Open the app's database; on a read replica, refuse a command that writes."""
+    read_only = bool(current_app.config.get("READ_ONLY"))
+    if write:
+        _refuse_on_replica()
+    return connect(current_app.config["DATABASE"], read_only=read_only)
+
+
+def _refuse_on_replica() -> None:
+    if current_app.config.get("READ_ONLY"):
+        primary = current_app.config.get("PRIMARY_URL") or "the primary"
+        raise click.ClickException(
+            "this is a read-only replica (GLOSSARY_READ_ONLY): run this command "
+            f"on the primary ({primary})"
+        )
 
 
 @click.command("init-db")
@@ -28,6 +41,7 @@ def _db():
 @with_appcontext
 def init_db_command(seed: bool) -> None:
     """Create the database and apply migrations; seed it when empty."""
+    _refuse_on_replica()
     path = current_app.config["DATABASE"]
     seeded = prepare_database(path, current_app.config["SEED_PATH"] if seed else None)
     db = connect(path)
@@ -111,7 +125,7 @@ def import_command(path: str, dry_run: bool, replace: bool, author: str) -> None
 
 
 def _write_index() -> None:
-    db = _db()
+    db = _db(write=False)
     try:
         done = current_lookup().write_version(db)
     except ValueError:
@@ -169,7 +183,7 @@ def export_command(
     """Export the glossary (CSV, TBX v3, TBX v2 or JSON) to PATH or standard output."""
     if excel and fmt != "csv":
         raise click.ClickException("--excel applies to --format csv only")
-    db = _db()
+    db = _db(write=False)
     stats: dict = {}
     try:
         chunks = exchange.export_chunks(

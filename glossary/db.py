@@ -6,6 +6,7 @@ import contextlib
 import fcntl
 import functools
 import sqlite3
+import urllib.parse
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -320,8 +321,22 @@ def in_write_transaction(function):
     return wrapped
 
 
-def connect(path: str | Path) -> sqlite_utils.Database:
-    """Open the database at PATH with WAL, foreign keys and a busy timeout."""
+def connect(path: str | Path, *, read_only: bool = False) -> sqlite_utils.Database:
+    """Open the database at PATH with WAL, foreign keys and a busy timeout.
+
+    READ_ONLY opens it for reading only (a read replica's copy, which Litestream
+    writes): its journal mode is left as it is and any write fails.
+    """
+    if read_only:
+        conn = sqlite3.connect(
+            f"file:{urllib.parse.quote(str(path))}?mode=ro",
+            uri=True,
+            timeout=BUSY_TIMEOUT_MS / 1000,
+            check_same_thread=False,
+        )
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn.execute("PRAGMA query_only = ON")
+        return sqlite_utils.Database(conn)
     conn = sqlite3.connect(
         str(path), timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False
     )
@@ -383,7 +398,10 @@ def prepare_database(path: str | Path, seed_path: str | Path | None) -> bool:
 def get_db() -> sqlite_utils.Database:
     """Return this request's database connection, opening it on first use."""
     if "db" not in g:
-        g.db = connect(current_app.config["DATABASE"])
+        g.db = connect(
+            current_app.config["DATABASE"],
+            read_only=bool(current_app.config.get("READ_ONLY")),
+        )
     return g.db
 
 
@@ -397,4 +415,6 @@ def close_db(e: BaseException | None = None) -> None:
 def init_app(app) -> None:
     """Register teardown and prepare the database named in the app's config."""
     app.teardown_appcontext(close_db)
+    if app.config.get("READ_ONLY"):
+        return  # a read replica's copy: Litestream writes it, never this app
     prepare_database(app.config["DATABASE"], app.config.get("SEED_PATH"))

@@ -424,11 +424,7 @@ def test_search_sees_a_change_at_once(db):
 def test_search_sees_a_new_concept_at_once(db):
     lookup = Lookup()
     concepts.save_concept(db, CREATIVE_INDUSTRIES, author="ann")
-    assert not [
-        r
-        for r in lookup.search(db, "мұражай")
-        if r["match"]["how"] != "fuzzy"
-    ]
+    assert not [r for r in lookup.search(db, "мұражай") if r["match"]["how"] != "fuzzy"]
     import_(db, [record(term("en", "museum"), term("kk", "мұражай"))])
     results = lookup.search(db, "мұражай")
     assert results[0]["match"]["text"] == "мұражай"
