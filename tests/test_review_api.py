@@ -317,7 +317,7 @@ def test_history_of_missing_concept_is_404(site):
 def test_hostile_text_is_stored_as_text_and_returned_escaped_in_json(site):
     body = {
         "kind": "note",
-        "concept_id": 2,
+        "concept_id": 3,
         "text": "<script>alert(1)</script> '); DROP TABLE concepts; --",
     }
     pid = propose(site, body)
@@ -325,7 +325,7 @@ def test_hostile_text_is_stored_as_text_and_returned_escaped_in_json(site):
         site, "POST", f"/api/v1/proposals/{pid}/approve", {}, "reviewer"
     )
     assert status == 200
-    status, concept, _ = call(site, "GET", "/api/v1/concepts/2")
+    status, concept, _ = call(site, "GET", "/api/v1/concepts/3")
     assert concept["concept"]["notes"][-1]["text"] == body["text"]
     status, found, _ = call(site, "GET", "/api/v1/search?q=creative")
     assert found["results"]

@@ -158,11 +158,16 @@ def test_each_domain_has_at_least_five_entries(domain):
     assert sum(1 for r in _records() if r["domain"] == domain) >= 5
 
 
-def test_ids_are_unique_and_numbered_from_one():
+# Concepts merged into another one: their numbers are gone and never reused.
+MERGED_IDS = {2: 1}
+
+
+def test_ids_are_unique_positive_and_stable():
+    """Ids are permanent: a merged concept's id is simply gone, nothing renumbers."""
     ids = [r["id"] for r in _records()]
-    assert all(isinstance(i, int) for i in ids)
+    assert all(isinstance(i, int) and i > 0 for i in ids)
     assert len(ids) == len(set(ids))
-    assert sorted(ids) == list(range(1, len(ids) + 1))
+    assert sorted(set(range(1, max(ids) + 1)) - set(ids)) == sorted(MERGED_IDS)
 
 
 def test_concept_1_is_creative_industries():
@@ -171,11 +176,14 @@ def test_concept_1_is_creative_industries():
     terms = [(t["lang"], t["text"], t["status"]) for t in record["terms"]]
     assert terms == [
         ("en", "creative industries", "preferred"),
+        ("en", "creative industry", "admitted"),
         ("ru", "креативные индустрии", "preferred"),
         ("ru", "творческие индустрии", "admitted"),
+        ("ru", "креативная индустрия", "admitted"),
         ("kk", "креативті индустриялар", "preferred"),
         ("kk", "шығармашылық индустрия", "admitted"),
         ("kk", "креатив индустриясы", "admitted"),
+        ("kk", "креативті индустрия", "admitted"),
     ]
     history = [n for n in record["notes"] if "British Council" in n["text"]]
     assert len(history) == 1
@@ -381,3 +389,120 @@ def test_competing_kazakh_forms_have_statuses_and_a_note(cid, preferred, other):
     assert kk.get(preferred) == "preferred"
     assert kk.get(other) in ("admitted", "deprecated")
     assert _has_note_about(cid, preferred.split()[0], other.split()[0])
+
+
+# ---------------------------------------------------------------- issue #14 corrections
+
+
+def _record(cid: int) -> dict:
+    return next(r for r in _records() if r["id"] == cid)
+
+
+def _statuses(cid: int, lang: str) -> dict[str, str]:
+    return {t["text"]: t["status"] for t in _record(cid)["terms"] if t["lang"] == lang}
+
+
+def _first(cid: int, lang: str) -> str:
+    return next(t["text"] for t in _record(cid)["terms"] if t["lang"] == lang)
+
+
+def test_merged_concept_is_a_synonym_of_its_target():
+    """#2 creative industry is the same concept as #1: merged, nothing points at 2."""
+    ids = {r["id"] for r in _records()}
+    for gone, target in MERGED_IDS.items():
+        assert gone not in ids
+        assert any(f"Entry {gone} " in n["text"] for n in _record(target)["notes"])
+    assert _statuses(1, "en")["creative industry"] == "admitted"
+    assert _statuses(1, "ru")["креативная индустрия"] == "admitted"
+    assert _statuses(1, "kk")["креативті индустрия"] == "admitted"
+    assert {"ru", "kk"} <= set(_record(1)["definitions"])
+
+
+# (concept, language, the equivalent to use first, the form it replaces, its status)
+CORRECTIONS = [
+    (55, "kk", "кәсіби", "кәсіптік", "deprecated"),
+    (34, "ru", "аудитория", "публика", "admitted"),
+    (34, "kk", "аудитория", "көпшілік", "deprecated"),
+    (
+        9,
+        "ru",
+        "Фонд развития креативных индустрий",
+        "фонд поддержки креативных индустрий",
+        "superseded",
+    ),
+    (
+        9,
+        "kk",
+        "креативті индустрияны дамыту қоры",
+        "креативті индустрияны қолдау қоры",
+        "superseded",
+    ),
+    (30, "kk", "суретші", "кескіндеуші", "admitted"),
+    (35, "ru", "мероприятие", "событие", "deprecated"),
+    (35, "kk", "іс-шара", "оқиға", "deprecated"),
+    (57, "kk", "шеберлік сабағы", "семинар", "deprecated"),
+    (63, "ru", "творец", "творец", "admitted"),
+    (63, "kk", "креатор", "жасампаз", "deprecated"),
+    (74, "ru", "обучение", "подготовка", "deprecated"),
+    (74, "kk", "даярлау", "дайындық", "deprecated"),
+    (120, "en", "stage director", "director", "admitted"),
+    (120, "kk", "режиссер", "режиссёр", "deprecated"),
+    (134, "ru", "аплодисменты", "рукоплескание", "admitted"),
+    (296, "en", "guided tour", "excursion", "deprecated"),
+    (309, "ru", "контент", "содержание", "admitted"),
+    (309, "kk", "контент", "мазмұн", "admitted"),
+    (20, "kk", "зияткерлік меншік", "интеллектуалды жеке меншік", "deprecated"),
+    (191, "ru", "бренд", "марка", "admitted"),
+    (227, "ru", "фортепиано", "пианино", "admitted"),
+    (227, "kk", "фортепиано", "күйсандық", "admitted"),
+    (250, "en", "film distribution", "distribution", "admitted"),
+    (250, "ru", "прокат", "распространение", "deprecated"),
+    (250, "kk", "прокат", "тарату", "deprecated"),
+    (356, "kk", "жұмыспен қамту", "жұмысбастылық", "deprecated"),
+    (304, "kk", "веб-сайт", "веб сайт", "deprecated"),
+    (343, "kk", "тауар белгісі", "тауар таңбасы", "superseded"),
+]
+
+
+@pytest.mark.parametrize(
+    ("cid", "lang", "use", "old", "status"), CORRECTIONS, ids=lambda v: str(v)
+)
+def test_issue_14_corrections(cid, lang, use, old, status):
+    """The audited equivalent comes first; the replaced form stays, findable, with
+    its status and a usage note that says what to use."""
+    assert _first(cid, lang) == use
+    terms = {t["text"]: t for t in _record(cid)["terms"] if t["lang"] == lang}
+    assert terms[old]["status"] == status
+    if old != use:
+        assert terms[old]["usage"].strip(), f"{old!r} needs a usage note"
+
+
+def test_replaced_forms_say_what_to_use():
+    """Every deprecated or superseded term carries a usage note."""
+    silent = [
+        (r["id"], t["text"])
+        for r in _records()
+        for t in r["terms"]
+        if t["status"] in ("deprecated", "superseded") and not t["usage"].strip()
+    ]
+    assert silent == []
+
+
+def test_antiquity_has_its_heritage_sense():
+    """#287 antiquity (the period) points at the concept of ancient objects."""
+    targets = [_record(i) for i in _record(287)["related"]]
+    objects = [
+        r for r in targets if any(t["text"] == "antiquities" for t in r["terms"])
+    ]
+    assert objects and objects[0]["domain"] == "museums-heritage"
+    assert {t["lang"] for t in objects[0]["terms"]} == set(LANGUAGES)
+
+
+def test_no_kazakh_term_is_written_with_yo_unless_deprecated():
+    """Kazakh spelling writes режиссер, актер without ё."""
+    bad = [
+        (r["id"], t["text"])
+        for r, t in _terms("kk")
+        if "ё" in t["text"].lower() and t["status"] not in ("deprecated", "superseded")
+    ]
+    assert bad == []
