@@ -10,7 +10,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from . import accounts, concepts, exchange, translate
+from . import accounts, concepts, exchange, importer, translate
 from .db import connect, prepare_database
 from .interchange.formats import EXPORT_FORMATS
 from .lookup import current_lookup
@@ -67,10 +67,31 @@ def init_db_command(seed: bool) -> None:
     show_default=True,
     help="Name recorded in the history.",
 )
+@click.option(
+    "--yes",
+    is_flag=True,
+    help="Do not ask before --replace removes more than a tenth of the glossary.",
+)
 @with_appcontext
-def import_command(path: str, dry_run: bool, replace: bool, author: str) -> None:
+def import_command(
+    path: str, dry_run: bool, replace: bool, author: str, yes: bool
+) -> None:
     """Import concepts from a .csv, .tsv, .tbx or .json file (all or nothing)."""
     bar = None
+
+    def confirm_removal(n: int, total: int) -> bool:
+        if yes:
+            return True
+        if not click.get_text_stream("stdin").isatty():
+            raise click.ClickException(
+                f"--replace would remove {n} of the {total} concepts (more than "
+                f"{importer.REPLACE_CONFIRM_SHARE:.0%}); add --yes to do it; "
+                "nothing was imported"
+            )
+        return click.confirm(
+            f"--replace will remove {n} of the {total} concepts. Go on?",
+            default=False,
+        )
 
     def on_read(n: int) -> None:
         nonlocal bar
@@ -97,6 +118,7 @@ def import_command(path: str, dry_run: bool, replace: bool, author: str) -> None
             replace=replace,
             progress=progress,
             on_read=on_read,
+            confirm_removal=confirm_removal,
         )
     finally:
         if bar is not None:
@@ -110,8 +132,10 @@ def import_command(path: str, dry_run: bool, replace: bool, author: str) -> None
     if errors:
         for error in errors:
             click.echo(f"{path}: {error}", err=True)
+        count = report.get("error_count", len(errors))
+        listed = f" (the first {len(errors)} listed)" if count > len(errors) else ""
         raise click.ClickException(
-            f"{len(report['errors'])} problem(s) in {path}; nothing was imported"
+            f"{count} problem(s) in {path}{listed}; nothing was imported"
         )
     verb = "Would import" if dry_run else "Imported"
     removed = f", {report['removed']} removed" if replace else ""
