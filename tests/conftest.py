@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import sqlite3
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -14,6 +13,7 @@ from glossary import ROOT, create_app
 from glossary.db import connect, migrate
 from glossary.interchange.csvfile import read_concepts_csv
 from tests.browser_support import browser  # noqa: F401 (the browser fixture)
+from tests.review_support import copy_database, seeded_template
 
 SEED_PATH = ROOT / "terms.csv"
 
@@ -46,9 +46,9 @@ def make_app(tmp_path: Path, **config):
 
 
 @pytest.fixture(scope="session")
-def seeded_database(tmp_path_factory) -> Path:
+def seeded_database() -> Path:
     """A database seeded once from terms.csv by the app's own first start."""
-    return Path(make_app(tmp_path_factory.mktemp("seeded")).config["DATABASE"])
+    return seeded_template()
 
 
 @pytest.fixture
@@ -60,16 +60,6 @@ def app(tmp_path, seeded_database):
     """
     copy_database(seeded_database, tmp_path / "glossary.db")
     return make_app(tmp_path)
-
-
-def copy_database(source: Path, target: Path) -> None:
-    """Copy the SQLite database SOURCE to TARGET with the online backup API."""
-    src, dest = sqlite3.connect(source), sqlite3.connect(target)
-    try:
-        src.backup(dest)
-    finally:
-        dest.close()
-        src.close()
 
 
 @pytest.fixture
@@ -197,3 +187,21 @@ def parse_html(text: str) -> Element:
     builder.feed(text)
     builder.close()
     return builder.root
+
+
+def pytest_collection_modifyitems(config, items):
+    """Refuse a test that drives Chromium without the `browser` marker.
+
+    The fast loop (-m "not browser and not slow") must never start a browser.
+    """
+    unmarked = [
+        item.nodeid
+        for item in items
+        if "browser" in getattr(item, "fixturenames", ())
+        and item.get_closest_marker("browser") is None
+    ]
+    if unmarked:
+        raise pytest.UsageError(
+            "tests that use the browser fixture must be marked browser: "
+            + ", ".join(unmarked)
+        )

@@ -6,7 +6,11 @@ clashing with it.
 
 from __future__ import annotations
 
+import atexit
 import re
+import shutil
+import sqlite3
+import tempfile
 import threading
 from contextlib import contextmanager
 from pathlib import Path
@@ -20,14 +24,45 @@ PASSWORD = "correct horse battery"
 _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
+_TEMPLATE: list[Path] = []
+
+
+def seeded_template() -> Path:
+    """Return a database seeded once per test process by the app's own first start."""
+    if not _TEMPLATE:
+        folder = Path(tempfile.mkdtemp(prefix="glossary-seeded-"))
+        atexit.register(shutil.rmtree, folder, True)
+        path = folder / "glossary.db"
+        create_app({"TESTING": True, "SECRET_KEY": "test", "DATABASE": str(path)})
+        _TEMPLATE.append(path)
+    return _TEMPLATE[0]
+
+
+def copy_database(source: Path, target: Path) -> None:
+    """Copy the SQLite database SOURCE to TARGET with the online backup API."""
+    src, dest = sqlite3.connect(source), sqlite3.connect(target)
+    try:
+        src.backup(dest)
+    finally:
+        dest.close()
+        src.close()
+
+
 def make_app(tmp_path: Path, **config):
-    """Create the app on a seeded SQLite file of its own in TMP_PATH."""
+    """Create the app on a seeded SQLite file of its own in TMP_PATH.
+
+    A new file is a copy of one seeded database (seeding takes a while); the
+    first start itself is tested in test_db.py.
+    """
     settings = {
         "TESTING": True,
         "SECRET_KEY": "test",
         "DATABASE": str(tmp_path / "glossary.db"),
     }
     settings.update(config)
+    target = Path(settings["DATABASE"])
+    if "SEED_PATH" not in config and not target.exists():
+        copy_database(seeded_template(), target)
     return create_app(settings)
 
 

@@ -6,7 +6,11 @@ import re
 import threading
 
 import pytest
-from review_support import (
+
+from glossary import accounts
+from glossary.db import connect, migrate
+from glossary.views.auth import SIGNIN_PER_USER, SIGNIN_PER_USER_ANYWHERE
+from tests.review_support import (
     PASSWORD,
     add_user,
     csrf_from,
@@ -15,10 +19,6 @@ from review_support import (
     post_form,
     sign_in,
 )
-
-from glossary import accounts
-from glossary.db import connect, migrate
-from glossary.views.auth import SIGNIN_PER_USER, SIGNIN_PER_USER_ANYWHERE
 
 
 @pytest.fixture
@@ -196,6 +196,7 @@ def test_wrong_password_and_unknown_user_look_the_same(shared_app):
     assert strip[0] == strip[1]
 
 
+@pytest.mark.slow
 def test_sign_in_is_rate_limited_per_username_across_workers(tmp_path):
     app = make_app(tmp_path)
     add_user(app, "victim")
@@ -212,6 +213,7 @@ def test_sign_in_is_rate_limited_per_username_across_workers(tmp_path):
     assert sign_in(app.test_client(), "ghost").status_code == 429
 
 
+@pytest.mark.slow
 def test_one_address_cannot_lock_a_user_out_everywhere(tmp_path):
     app = make_app(tmp_path)
     add_user(app, "reviewer1")
@@ -227,6 +229,7 @@ def test_one_address_cannot_lock_a_user_out_everywhere(tmp_path):
     assert sign_in(app.test_client(), "reviewer1").status_code == 302
 
 
+@pytest.mark.slow
 def test_a_username_is_limited_across_addresses_too(tmp_path):
     app = make_app(tmp_path)
     add_user(app, "target")
@@ -237,6 +240,7 @@ def test_a_username_is_limited_across_addresses_too(tmp_path):
     assert sign_in(app.test_client(), "target").status_code == 429
 
 
+@pytest.mark.slow
 def test_sign_in_is_rate_limited_per_address(tmp_path):
     app = make_app(tmp_path)
     add_user(app, "real")
@@ -481,6 +485,7 @@ def test_admin_sets_a_password(app):
     assert "at least 10 characters" in client.get("/admin/users").get_data(as_text=True)
 
 
+@pytest.mark.slow
 def test_rate_limits_count_the_forwarded_client_behind_a_proxy(tmp_path):
     app = make_app(tmp_path, PROXY_FIX=True)
     add_user(app, "proxied")
@@ -522,6 +527,7 @@ def test_parallel_guesses_cannot_slip_past_the_limit(tmp_path):
     assert statuses.count(429) == 20 - SIGNIN_PER_USER
 
 
+@pytest.mark.slow
 def test_successful_sign_ins_are_not_counted_against_the_address(tmp_path):
     app = make_app(tmp_path)
     add_user(app, "regular")

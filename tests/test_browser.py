@@ -14,6 +14,7 @@ from tests.browser_support import (  # noqa: E402, F401 (require_browser: autous
 )
 from tests.review_support import live_server as serve
 
+pytestmark = pytest.mark.browser
 skip_module_without_browser()
 if MISSING_BROWSER is None:
     from playwright.sync_api import expect

@@ -10,14 +10,15 @@ from __future__ import annotations
 import re
 
 import pytest
-from review_support import PASSWORD, add_user, live_server, make_app
 
 from tests.browser_support import (  # noqa: E402, F401 (require_browser: autouse)
     MISSING_BROWSER,
     require_browser,
     skip_module_without_browser,
 )
+from tests.review_support import PASSWORD, add_user, live_server, make_app
 
+pytestmark = pytest.mark.browser
 skip_module_without_browser()
 if MISSING_BROWSER is None:
     from playwright.sync_api import expect

@@ -627,6 +627,7 @@ def cli_env(tmp_path) -> dict:
     return env
 
 
+@pytest.mark.slow
 def test_flask_command_line_end_to_end(tmp_path, cli_env, seed_records):
     database = cli_env["GLOSSARY_DATABASE"]
 

@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import threading
 
+import pytest
+
 from glossary import accounts, concepts, proposals
 from glossary.db import connect
 from tests.review_support import make_app
+
+# Threads writing at once through their own connections.
+pytestmark = pytest.mark.slow
 
 
 def test_concurrent_notes_on_different_entries_all_land(tmp_path):

@@ -317,6 +317,7 @@ def record_lists(draw):
     ]
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None)
 @given(record_lists())
 def test_write_then_read_is_the_identity(records):
@@ -331,6 +332,7 @@ def test_write_then_read_is_the_identity(records):
     )
 
 
+@pytest.mark.slow
 @settings(max_examples=100, deadline=None)
 @given(record_lists())
 def test_no_written_cell_starts_like_a_formula(records):

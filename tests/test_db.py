@@ -185,6 +185,7 @@ def _start(path: str, barrier) -> None:
     create_app({"TESTING": True, "SECRET_KEY": "test", "DATABASE": path})
 
 
+@pytest.mark.slow
 def test_two_processes_starting_at_once_seed_once(tmp_path, seed_records):
     path = str(tmp_path / "glossary.db")
     context = multiprocessing.get_context("spawn")

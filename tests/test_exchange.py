@@ -137,6 +137,7 @@ def _pure(records, fmt) -> str:
     return "".join(iter_tbx(records, version=version, to_latin=to_kazakh_latin))
 
 
+@pytest.mark.slow
 @settings(
     max_examples=12,
     deadline=None,
@@ -435,6 +436,7 @@ def test_the_export_page_is_translated(server):
 LIBREOFFICE = shutil.which("libreoffice") or shutil.which("soffice")
 
 
+@pytest.mark.slow
 def test_excel_csv_opens_in_libreoffice_with_the_cyrillic_intact(app, tmp_path):
     if LIBREOFFICE is None:
         if REQUIRE_TOOLS:

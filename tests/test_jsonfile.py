@@ -33,6 +33,7 @@ def csv_text(records) -> str:
     return "".join(iter_concepts_csv(records, header=header, to_latin=to_kazakh_latin))
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(glossaries())
 def test_generated_glossaries_round_trip_in_json(records):
@@ -43,6 +44,7 @@ def test_generated_glossaries_round_trip_in_json(records):
     assert json_text(back.records) == text
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(glossaries())
 def test_generated_glossaries_round_trip_in_csv(records):

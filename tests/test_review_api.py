@@ -7,7 +7,8 @@ import urllib.error
 import urllib.request
 
 import pytest
-from review_support import NEW_CONCEPT, add_token, add_user, live_server, make_app
+
+from tests.review_support import NEW_CONCEPT, add_token, add_user, live_server, make_app
 
 
 @pytest.fixture(scope="module")

@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 
 import pytest
-from review_support import (
+
+from glossary import proposals, term_requests
+from tests.review_support import (
     NEW_CONCEPT,
     PASSWORD,
     add_token,
@@ -16,8 +18,6 @@ from review_support import (
     post_form,
     sign_in,
 )
-
-from glossary import proposals, term_requests
 
 # Who may use each endpoint. A new route must be added here: the walk below
 # fails on any endpoint it does not know.

@@ -18,6 +18,9 @@ from glossary import concepts, create_app, lookup
 from glossary.db import get_db
 from glossary.lookup import current_lookup
 
+# Two real processes share one database file.
+pytestmark = pytest.mark.slow
+
 CHILD = textwrap.dedent(
     """
     import json, sys

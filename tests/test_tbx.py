@@ -267,6 +267,7 @@ def test_translate_toolkit_reads_every_term_of_our_v2_file():
             assert statuses == (want_statuses if want else [])
 
 
+@pytest.mark.slow
 @settings(
     max_examples=60,
     deadline=None,
