@@ -70,6 +70,12 @@ ACCESS = {
     "exchange.export_file": "public",
     "exchange.import_page": "reviewer",
     "exchange.import_confirm": "reviewer",
+    "api.check": "public",
+    "api.qa": "public",
+    "check.check_form": "public",
+    "check.check_text": "public",
+    "check.check_translation": "public",
+    "check.job_glossary": "public",
 }
 LEVEL = {"public": 0, "user": 1, "reviewer": 2, "admin": 3}
 ROLE_LEVEL = {"anonymous": 0, "translator": 1, "reviewer": 2}

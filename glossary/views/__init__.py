@@ -19,14 +19,15 @@ SECURITY_HEADERS = {
 
 def init_app(app) -> None:
     """Register the blueprints, the error handlers and the security headers."""
-    from . import api, api_review, auth, exchange, pages, review
+    from . import api, api_check, api_review, auth, check, exchange, pages, review
 
-    del api_review  # its routes live on api.bp: importing registers them
+    del api_review, api_check  # their routes live on api.bp: importing registers them
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(review.bp)
     app.register_blueprint(exchange.bp)
+    app.register_blueprint(check.bp)
     pages.init_app(app)
     auth.init_app(app)
     review.init_app(app)

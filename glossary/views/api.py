@@ -19,8 +19,14 @@ MAX_QUERY = 200
 MAX_BODY = 1024 * 1024
 
 
+# Endpoints that take a whole text (up to 1 MB) check their own body size.
+TEXT_ENDPOINTS = frozenset({"api.check", "api.qa"})
+
+
 @bp.before_request
 def limit_body():
+    if request.endpoint in TEXT_ENDPOINTS:
+        return
     if (request.content_length or 0) > MAX_BODY:
         raise ApiError(f"the request body is larger than {MAX_BODY} bytes", 413)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..model import DOMAIN_KEYS, LANGS, STATUSES
 from ..search.engine import HOW_DESCRIPTIONS, TIERS
+from .openapi_check import check_paths, check_schemas
 from .openapi_review import review_paths, review_schemas
 
 HOW_DOC = "How the query met the term, best first: " + "; ".join(
@@ -188,6 +189,7 @@ def openapi_document() -> dict:
                 }
             },
             **review_paths(),
+            **check_paths(),
             "/openapi.json": {
                 "get": {
                     "summary": "This document",
@@ -205,6 +207,7 @@ def openapi_document() -> dict:
             },
             "schemas": {
                 **review_schemas(),
+                **check_schemas(),
                 "Error": {
                     "type": "object",
                     "required": ["ok", "error", "status"],

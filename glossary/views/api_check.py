@@ -1,0 +1,95 @@
+"""The text check in the JSON API: POST /api/v1/check and POST /api/v1/qa.
+
+Neither needs an account. Offsets are Python str indices into the text as sent.
+"""
+
+from __future__ import annotations
+
+from flask import current_app, jsonify, request
+
+from .. import textcheck
+from ..db import get_db
+from ..model import LANGS
+from .api import ApiError, bp
+
+# A body may carry 1 MB of text written as JSON escapes (\u0431 is 6 bytes):
+# larger bodies are refused unread, as a text over the limit.
+MAX_CHECK_BODY = 8 * 1024 * 1024
+
+
+def _body() -> dict:
+    if (request.content_length or 0) > MAX_CHECK_BODY:
+        raise ApiError(_too_long("text"))
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise ApiError(
+            "the body must be a JSON object (Content-Type: application/json)"
+        )
+    return body
+
+
+def _too_long(name: str) -> str:
+    return f"{name} is longer than {textcheck.MAX_TEXT_BYTES:,} bytes (1 MB)"
+
+
+def _text(body: dict, name: str) -> str:
+    value = body.get(name)
+    if value is None or (isinstance(value, str) and not value.strip()):
+        raise ApiError(f"{name} is required")
+    if not isinstance(value, str):
+        raise ApiError(f"{name} must be a string")
+    if textcheck.text_too_long(value):
+        raise ApiError(_too_long(name))
+    return value
+
+
+def _lang(body: dict, name: str) -> str | None:
+    value = body.get(name)
+    if value is None:
+        return None
+    if value not in LANGS:
+        raise ApiError(
+            f"{name} must be one of: {', '.join(LANGS)} (or null to detect it)"
+        )
+    return value
+
+
+@bp.post("/check")
+def check():
+    """Find the glossary's terms in a text."""
+    body = _body()
+    text = _text(body, "text")
+    lang = _lang(body, "lang")
+    db = get_db()
+    lang, matches = textcheck.find_terms(db, current_app.config["DATABASE"], text, lang)
+    return jsonify({"ok": True, "lang": lang, **textcheck.check_result(matches)})
+
+
+@bp.post("/qa")
+def qa():
+    """Check a translation's use of the glossary's terms."""
+    body = _body()
+    source = _text(body, "source")
+    source_lang = _lang(body, "source_lang")
+    target = _text(body, "target")
+    target_lang = _lang(body, "target_lang")
+    if source_lang and source_lang == target_lang:
+        raise ApiError("source_lang and target_lang must be different languages")
+    result = textcheck.translation_qa(
+        get_db(),
+        current_app.config["DATABASE"],
+        source,
+        source_lang,
+        target,
+        target_lang,
+    )
+    return jsonify(
+        {
+            "ok": True,
+            "findings": [f.to_dict() for f in result["findings"]],
+            "matches": {
+                "source": [m.to_dict() for m in result["source_matches"]],
+                "target": [m.to_dict() for m in result["target_matches"]],
+            },
+        }
+    )
