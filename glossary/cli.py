@@ -180,6 +180,11 @@ def index_command() -> None:
     help="csv, tbx (TBX v3 TBX-Basic), tbx2 (TBX v2 martif) or json.",
 )
 @click.option("--excel", is_flag=True, help="CSV for Excel: UTF-8 with a BOM.")
+@click.option(
+    "--semicolon",
+    is_flag=True,
+    help="CSV separated by ';' (spreadsheets in Russian or Kazakh locales).",
+)
 @click.option("--domain", type=click.Choice(DOMAIN_KEYS), help="Only this domain.")
 @click.option(
     "--lang",
@@ -200,6 +205,7 @@ def export_command(
     path: str | None,
     fmt: str,
     excel: bool,
+    semicolon: bool,
     domain: str | None,
     langs: tuple[str, ...],
     statuses: tuple[str, ...],
@@ -207,6 +213,8 @@ def export_command(
     """Export the glossary (CSV, TBX v3, TBX v2 or JSON) to PATH or standard output."""
     if excel and fmt != "csv":
         raise click.ClickException("--excel applies to --format csv only")
+    if semicolon and fmt != "csv":
+        raise click.ClickException("--semicolon applies to --format csv only")
     db = _db(write=False)
     stats: dict = {}
     try:
@@ -217,6 +225,7 @@ def export_command(
             langs=langs or None,
             statuses=statuses or None,
             excel=excel,
+            delimiter=";" if semicolon else ",",
             stats=stats,
         )
         if path is None:

@@ -137,6 +137,9 @@ def csv_header(
     ]
 
 
+CSV_DELIMITERS = (",", ";")
+
+
 def _counted(records: Iterator[dict], stats: dict) -> Iterator[dict]:
     for record in records:
         stats["concepts"] += 1
@@ -151,18 +154,23 @@ def export_chunks(
     langs: tuple[str, ...] | None = None,
     statuses: tuple[str, ...] | None = None,
     excel: bool = False,
+    delimiter: str = ",",
     stats: dict | None = None,
 ) -> Iterator[str]:
     """Yield an export file of format FMT (csv, tbx, tbx2, json) piece by piece.
 
     Memory stays constant: concepts are read a batch at a time. EXCEL puts a
-    UTF-8 byte order mark first so that spreadsheets open the CSV as UTF-8.
+    UTF-8 byte order mark first so that spreadsheets open the CSV as UTF-8;
+    DELIMITER ";" suits spreadsheets in Russian and Kazakh locales, whose list
+    separator is the semicolon (the comma is their decimal sign).
     STATS, when given, gets the number of concepts written under "concepts".
     """
     if fmt not in EXPORT_FORMATS:
         raise ValueError(
             f"unknown format {fmt!r} (allowed: {', '.join(EXPORT_FORMATS)})"
         )
+    if delimiter not in CSV_DELIMITERS:
+        raise ValueError(f"unknown CSV separator {delimiter!r} (allowed: , ;)")
     langs = tuple(lang for lang in LANGS if lang in langs) if langs else None
     records = export_records(db, domain=domain, langs=langs, statuses=statuses)
     if stats is not None:
@@ -172,7 +180,10 @@ def export_chunks(
         if excel:
             yield "\ufeff"
         yield from iter_concepts_csv(
-            records, header=csv_header(db, langs), to_latin=to_kazakh_latin
+            records,
+            header=csv_header(db, langs),
+            to_latin=to_kazakh_latin,
+            delimiter=delimiter,
         )
     elif fmt == "json":
         yield from iter_json(records, to_latin=to_kazakh_latin)

@@ -35,7 +35,8 @@ import sqlite_utils
 
 from .concepts import generation, headwords
 from .db import read_transaction
-from .search import LayeredIndex, SearchIndex, persist
+from .model import LANGS
+from .search import LayeredIndex, SearchIndex, persist, to_kazakh_latin
 
 EXTENSION = "glossary.lookup"
 # Past this many changed concepts a new version beats a patch.
@@ -317,17 +318,27 @@ class Lookup:
         lang: str | None = None,
         limit: int = 8,
     ) -> list[dict]:
-        """Return terms that complete QUERY as typed so far, for autocomplete."""
-        return [
-            {
+        """Return terms that complete QUERY as typed so far, for autocomplete.
+
+        Each carries the entry's terms in every language (its equivalents, as in
+        search results) and, for a Kazakh term, its Latin form.
+        """
+        hits = self.index(db).complete(query, lang=lang, limit=limit)
+        heads = headwords(db, [h.concept_id for h in hits]) if hits else {}
+        out = []
+        for h in hits:
+            item = {
                 "text": h.text,
                 "lang": h.lang,
                 "how": h.how,
                 "id": h.concept_id,
                 "url": f"/concepts/{h.concept_id}",
+                "terms": heads.get(h.concept_id, {lang: [] for lang in LANGS}),
             }
-            for h in self.index(db).complete(query, lang=lang, limit=limit)
-        ]
+            if h.lang == "kk":
+                item["latin"] = to_kazakh_latin(h.text)
+            out.append(item)
+        return out
 
     def suggestions(
         self, db: sqlite_utils.Database, query: str

@@ -72,16 +72,50 @@
         li.id = listId + "-" + i;
         li.setAttribute("role", "option");
         li.setAttribute("aria-selected", "false");
+        // First line: the term (and its Kazakh Latin form) and its language;
+        // second line: the entry's equivalents in the other languages.
+        var head = document.createElement("span");
+        head.className = "head";
         var text = document.createElement("span");
         text.className = "text";
         text.lang = s.lang;
         text.textContent = s.text;
+        head.appendChild(text);
+        if (s.latin) {
+          var latin = document.createElement("span");
+          latin.className = "latin";
+          latin.lang = "kk-Latn";
+          latin.textContent = s.latin;
+          head.appendChild(document.createTextNode(" "));
+          head.appendChild(latin);
+        }
         var lang = document.createElement("span");
         lang.className = "lang";
         lang.textContent = input.getAttribute("data-lang-" + s.lang) || s.lang;
-        li.appendChild(text);
-        li.appendChild(document.createTextNode(" "));
-        li.appendChild(lang);
+        head.appendChild(document.createTextNode(" "));
+        head.appendChild(lang);
+        li.appendChild(head);
+        var terms = s.terms || {};
+        var others = document.createElement("span");
+        others.className = "others";
+        ["en", "ru", "kk"].forEach(function (code) {
+          var found = terms[code] || [];
+          if (code === s.lang || !found.length) {
+            return;
+          }
+          var first = found[0];
+          var other = document.createElement("span");
+          other.lang = code;
+          other.textContent = first.text;
+          if (others.childNodes.length) {
+            others.appendChild(document.createTextNode(" · "));
+          }
+          others.appendChild(other);
+        });
+        if (others.childNodes.length) {
+          li.appendChild(document.createTextNode(" "));
+          li.appendChild(others);
+        }
         // mousedown, not click: it comes before the input loses focus
         li.addEventListener("mousedown", function (e) {
           e.preventDefault();

@@ -57,6 +57,14 @@ def person(browser, server):
     assert errors == []
 
 
+def account_menu(page):
+    """Open the signed-in account menu (a <details>) and return its navigation."""
+    nav = page.get_by_role("navigation", name="Account")
+    if nav.locator("details.account-menu").get_attribute("open") is None:
+        nav.locator("summary").click()
+    return nav
+
+
 def sign_up(page, name: str) -> None:
     page.goto("/")
     page.get_by_role("link", name="Sign up").click()
@@ -77,13 +85,13 @@ def sign_in(page, name: str) -> None:
     page.get_by_label("Username").fill(name)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("button", name=f"Sign out {name}")).to_be_visible()
+    expect(
+        account_menu(page).get_by_role("button", name=f"Sign out {name}")
+    ).to_be_visible()
 
 
 def open_pending(reviewer, proposal_id: str) -> None:
-    reviewer.get_by_role("navigation", name="Account").get_by_role(
-        "link", name="Review"
-    ).click()
+    account_menu(reviewer).get_by_role("link", name="Review").click()
     reviewer.wait_for_url("**/review")
     reviewer.get_by_role("link", name=f"Proposal {proposal_id}", exact=True).click()
     reviewer.wait_for_url(f"**/proposals/{proposal_id}")
@@ -94,7 +102,7 @@ def test_propose_review_publish_and_reject_with_reason(person):
     sign_up(translator, "tatiana")
 
     # Propose a new concept; the page first asks "Is it one of these?".
-    translator.get_by_role("link", name="Propose", exact=True).click()
+    account_menu(translator).get_by_role("link", name="Propose", exact=True).click()
     translator.wait_for_url("**/propose")
     translator.get_by_label("English").first.fill("risograph printing")
     translator.get_by_label("Russian").first.fill("ризографическая печать")
@@ -158,7 +166,7 @@ def test_propose_review_publish_and_reject_with_reason(person):
     expect(first).to_contain_text("ризографическая печать")
 
     # The translator sees both outcomes and the reviewer's reason.
-    translator.get_by_role("link", name="My proposals").click()
+    account_menu(translator).get_by_role("link", name="My proposals").click()
     items = translator.locator(".proposal-item")
     approved = items.filter(has_text=f"Proposal {new_id}")
     expect(approved).to_contain_text("approved")

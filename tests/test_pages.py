@@ -345,11 +345,9 @@ def test_domain_page_is_sorted_in_the_chosen_language(client, seed_records, sort
         key=lambda k: sum(1 for r in seed_records if r["domain"] == k),
     )
     doc = page(client, f"/domains/{key}?sort={sort_lang}")
-    entries = [li for li in doc.find_all("li") if li.find(cls="entry-link")]
+    entries = doc.find_all("li", cls="entry")
     expected_ids = {r["id"] for r in seed_records if r["domain"] == key}
-    shown = [
-        int(li.find(cls="entry-link").attrs["href"].rsplit("/", 1)[1]) for li in entries
-    ]
+    shown = [int(li.find("a").attrs["href"].rsplit("/", 1)[1]) for li in entries]
     assert sorted(shown) == sorted(expected_ids)
     heads = []
     for li in entries:

@@ -51,6 +51,12 @@ def test_suggest_completes_a_prefix(base):
         "how": "prefix",
         "id": 268,
         "url": "/concepts/268",
+        "latin": "kıtaphana",
+        "terms": {
+            "en": [{"text": "library", "status": "preferred"}],
+            "ru": [{"text": "библиотека", "status": "preferred"}],
+            "kk": [{"text": "кітапхана", "status": "preferred", "latin": "kıtaphana"}],
+        },
     }
     ids = [s["id"] for s in body["suggestions"]]
     assert len(ids) == len(set(ids))  # one per concept

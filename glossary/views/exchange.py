@@ -54,7 +54,7 @@ def _filters() -> dict:
     return {"domain": domain, "langs": langs or None, "statuses": statuses or None}
 
 
-def _download(fmt: str, excel: bool) -> Response:
+def _download(fmt: str, excel: bool, delimiter: str = ",") -> Response:
     filters = _filters()
     path = current_app.config["DATABASE"]
 
@@ -62,13 +62,17 @@ def _download(fmt: str, excel: bool) -> Response:
         # Its own connection: the request's one is closed before streaming ends.
         db = connect(path)
         try:
-            yield from exchange.export_chunks(db, fmt, excel=excel, **filters)
+            yield from exchange.export_chunks(
+                db, fmt, excel=excel, delimiter=delimiter, **filters
+            )
         finally:
             db.close()
 
     name = exchange.export_filename(fmt)
     if excel:
         name = name.replace(".csv", "-excel.csv")
+    if delimiter == ";":
+        name = name.replace(".csv", "-semicolon.csv")
     response = Response(generate(), mimetype=None)
     response.headers["Content-Type"] = exchange.MEDIA_TYPES[fmt]
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
@@ -81,6 +85,8 @@ def download():
     fmt = request.args.get("format", "csv")
     if fmt == "csv-excel":
         return _download("csv", True)
+    if fmt == "csv-excel-semicolon":
+        return _download("csv", True, ";")
     if fmt not in exchange.EXPORT_FORMATS:
         abort(400, gettext("Unknown filter value: %(value)s", value=fmt))
     return _download(fmt, False)
@@ -88,13 +94,21 @@ def download():
 
 @bp.get("/export.<ext>")
 def export_file(ext: str):
-    """Stream the glossary as /export.csv (?excel=1), /export.tbx, /export.json."""
+    """Stream the glossary as /export.csv (?excel=1, ?sep=semicolon), .tbx, .json."""
     if ext not in _EXTENSIONS:
         abort(404)
     fmt = ext
     if ext == "tbx" and request.args.get("version") == "2":
         fmt = "tbx2"
-    return _download(fmt, ext == "csv" and request.args.get("excel") == "1")
+    sep = request.args.get("sep", "comma")
+    if sep not in ("comma", "semicolon"):
+        abort(400, gettext("Unknown filter value: %(value)s", value=sep))
+    csv_ = ext == "csv"
+    return _download(
+        fmt,
+        csv_ and request.args.get("excel") == "1",
+        ";" if csv_ and sep == "semicolon" else ",",
+    )
 
 
 # --- import (reviewers) ------------------------------------------------------

@@ -228,13 +228,30 @@ def openapi_document() -> dict:
                             "type": "array",
                             "items": {
                                 "type": "object",
-                                "required": ["text", "lang", "how", "id", "url"],
+                                "required": [
+                                    "text",
+                                    "lang",
+                                    "how",
+                                    "id",
+                                    "url",
+                                    "terms",
+                                ],
                                 "properties": {
                                     "text": {"type": "string"},
                                     "lang": {"enum": list(LANGS)},
                                     "how": {"enum": list(TIERS)},
                                     "id": {"type": "integer"},
                                     "url": {"type": "string"},
+                                    "terms": {
+                                        **terms_by_lang,
+                                        "description": "the entry's terms per "
+                                        "language (its equivalents)",
+                                    },
+                                    "latin": {
+                                        "type": "string",
+                                        "description": "the Kazakh term in the "
+                                        "2021 Latin alphabet (Kazakh only)",
+                                    },
                                 },
                             },
                         },

@@ -5,11 +5,16 @@ from __future__ import annotations
 from flask import Blueprint, abort, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
+from rapidfuzz import fuzz
+from rapidfuzz.distance import Levenshtein
 
 from .. import concepts
 from ..db import get_db
 from ..lookup import current_lookup
 from ..model import DOMAIN_KEYS, LANGS
+from ..search import normalise
+from ..search.variants import skeleton
+from . import display
 
 bp = Blueprint("pages", __name__)
 
@@ -54,6 +59,10 @@ ACTION_LABELS = {
 
 def init_app(app) -> None:
     """Expose labels and the domain-name helper to every template."""
+    app.add_template_filter(display.author_name, "author_name")
+    app.add_template_filter(display.history_reason, "history_reason")
+    app.add_template_filter(display.iri_text, "iri_text")
+    app.add_template_filter(display.iri_href, "iri_href")
 
     @app.context_processor
     def labels() -> dict:
@@ -65,6 +74,8 @@ def init_app(app) -> None:
             "ACTION_LABELS": ACTION_LABELS,
             "TERM_LANGS": LANGS,
             "domain_name": domain_name,
+            "headword": display.headword,
+            "heading_order": display.heading_order,
         }
 
 
@@ -96,6 +107,7 @@ def search():
     page = request.args.get("page", 1, type=int)
     page = max(1, min(page or 1, 50))
     results, suggestions = [], []
+    elsewhere: dict | None = None
     if q:
         results = current_lookup().search(
             db,
@@ -107,10 +119,13 @@ def search():
         )
         if not results:
             suggestions = current_lookup().suggestions(db, q)
+            if search_lang or domain_key:
+                elsewhere = _found_elsewhere(db, q)
         elif page == 1 and all(r["match"]["how"] == "fuzzy" for r in results):
             # nothing matched as typed: say so, and offer the closest spellings
             close = {r["match"]["text"]: r["match"]["lang"] for r in results[:3]}
             suggestions = [{"text": t, "lang": lang} for t, lang in close.items()]
+        suggestions = close_suggestions(q, suggestions)
     domains = {d["key"]: d for d in concepts.list_domains(db)}
     filters = {k: v for k, v in (("in", search_lang), ("domain", domain_key)) if v}
 
@@ -128,7 +143,58 @@ def search():
         search_lang=search_lang,
         domain_key=domain_key,
         domains=domains,
+        elsewhere=elsewhere,
+        all_url=url_for("pages.search", q=q),
     )
+
+
+# "Did you mean" offers only spellings really close to the query, compared on
+# the script-neutral Latin skeleton (so kreativti meets креативті), as a whole
+# or word by word: at most two edits apart, or at least this similar (rapidfuzz
+# ratio, 0-100) with the same first three letters (typos keep the beginning).
+# So кітапхна finds кітапхана and креатиффф finds креативті, but куратор
+# never brings up бизнес-инкубатор (3 edits from инкубатор, no shared start).
+MIN_SIMILARITY = 65
+MAX_EDITS = 2
+SAME_START = 3
+
+
+def _close(a: str, b: str) -> bool:
+    if Levenshtein.distance(a, b) <= MAX_EDITS:
+        return True
+    return fuzz.ratio(a, b) >= MIN_SIMILARITY and a[:SAME_START] == b[:SAME_START]
+
+
+def close_suggestions(query: str, found: list[dict]) -> list[dict]:
+    """Keep the suggestions that differ from QUERY but are really close to it."""
+    key, skel = normalise(query), skeleton(query)
+    kept = []
+    for s in found:
+        if normalise(s["text"]) == key:
+            continue
+        other = skeleton(s["text"])
+        parts = [other] + (other.split() if " " not in skel else [])
+        if any(_close(skel, part) for part in parts):
+            kept.append(s)
+    return kept
+
+
+def _found_elsewhere(db, q: str) -> dict | None:
+    """Say where Q is found when the filters hide it: its languages and domains."""
+    hits = [
+        r
+        for r in current_lookup().search(db, q, limit=20)
+        if r["match"]["how"] != "fuzzy"
+    ]
+    if not hits:
+        return None
+    langs = [lang for lang in LANGS if any(r["match"]["lang"] == lang for r in hits)]
+    domains = sorted({r["domain"] for r in hits})
+    return {
+        "langs": langs,
+        "lang_names": ", ".join(str(LANG_LABELS[lang]) for lang in langs),
+        "domain_names": ", ".join(domain_name(concepts.domain(db, k)) for k in domains),
+    }
 
 
 @bp.get("/concepts/<int:concept_id>")
@@ -156,8 +222,11 @@ def domain(key: str):
     found = concepts.domain(db, key)
     if found is None:
         abort(404)
+    # By default the list follows the interface language's alphabet.
     sort_lang = request.args.get("sort")
-    sort_lang = sort_lang if sort_lang in LANGS else "en"
+    if sort_lang not in LANGS:
+        ui = str(get_locale())
+        sort_lang = ui if ui in LANGS else "en"
     return render_template(
         "pages/domain.html",
         domain=found,

@@ -3,6 +3,7 @@ decisions, notes, history with reverts, and requests for missing terms."""
 
 from __future__ import annotations
 
+import difflib
 import re
 
 from flask import (
@@ -24,6 +25,7 @@ from ..auth import login_required, reviewer_required
 from ..db import get_db
 from ..lookup import current_lookup
 from ..model import DOMAIN_KEYS, LANGS, PARTS_OF_SPEECH, STATUSES
+from . import display
 from .auth import client_ip
 from .pages import POS_LABELS, STATUS_LABELS, domain_name
 
@@ -64,38 +66,111 @@ def linkify(text: str) -> Markup:
     parts, last = [], 0
     for match in _URL.finditer(text or ""):
         parts.append(escape(text[last : match.start()]))
-        parts.append(
-            Markup('<a href="{0}" rel="nofollow noopener ugc">{0}</a>').format(
-                match.group()
-            )
-        )
+        parts.append(display.link_url(match.group()))
         last = match.end()
     parts.append(escape((text or "")[last:]))
     return Markup("").join(parts)
 
 
-def diff_value(value: str, what: str) -> str:
-    """Show one side of a diff row in the interface language (labels, not keys)."""
-    if what == "domain":
-        return domain_name(concepts.domain(get_db(), value)) or value
+def _tokens(value: str, what: str) -> list[str]:
+    """Split one side of a diff row into the pieces a reviewer compares."""
+    if what == "term":
+        return value.split(" · ")
+    text, source = value, ""
+    if what == "definition" and " · source: " in value:
+        text, _sep, source = value.rpartition(" · source: ")
+    author = ""
+    if what == "note" and " — " in value:
+        text, _sep, author = value.rpartition(" — ")
+    tokens = re.findall(r"\S+|\s+", text)
+    if source:
+        tokens += [" · ", "source: " + source]
+    if author:
+        tokens += [" — ", "author: " + author]
+    return tokens
+
+
+def _render_token(token: str, what: str) -> Markup:
+    """Show one diff piece in the interface language (labels, linked sources)."""
+    if token.startswith("source: "):
+        return Markup("{0} {1}").format(_("Source:"), linkify(token[len("source: ") :]))
+    if token.startswith("author: "):
+        author = token[len("author: ") :]
+        term = ""
+        if author.endswith(")") and " (" in author:
+            author, _sep, term = author.partition(" (")
+            term = " (" + term
+        return escape(display.author_name(author) + term)
+    if what == "term" and token in STATUS_LABELS:
+        return escape(STATUS_LABELS[token])
+    if what == "term" and token in POS_LABELS:
+        return escape(POS_LABELS[token])
     if what != "term":
-        return value
-    parts = []
-    for part in value.split(" · "):
-        if part in STATUS_LABELS:
-            part = str(STATUS_LABELS[part])
-        elif part in POS_LABELS:
-            part = str(POS_LABELS[part])
-        elif part.startswith("source: "):
-            part = f"{_('Source:')} {part[len('source: ') :]}"
-        parts.append(part)
-    return " · ".join(parts)
+        return (
+            linkify(token)
+            if token.startswith(("http://", "https://"))
+            else (escape(token))
+        )
+    return escape(token)
+
+
+def diff_value(value: str, what: str) -> Markup:
+    """Show one side of a diff row in the interface language (labels, not keys).
+
+    The rows are built by the data layer in English ("text · preferred ·
+    source: URL", "note — author"): known parts become translated labels, the
+    stored text is kept, and source addresses become links shown as IRIs.
+    """
+    if what == "domain":
+        return escape(domain_name(concepts.domain(get_db(), value)) or value)
+    joiner = Markup(" · ") if what == "term" else Markup("")
+    return joiner.join(_render_token(t, what) for t in _tokens(value, what))
+
+
+def diff_sides(row: dict) -> tuple[Markup, Markup]:
+    """Return both sides of a changed diff row with only the changed pieces marked.
+
+    Terms are compared part by part (text, status, part of speech, usage,
+    source), definitions and notes word by word: what stays is plain text,
+    what goes is in <del>, what comes is in <ins>.
+    """
+    what = row["what"]
+    if what == "domain" or not row["before"] or not row["after"]:
+        before = diff_value(row["before"], what) if row["before"] else Markup("")
+        after = diff_value(row["after"], what) if row["after"] else Markup("")
+        return (
+            Markup("<del>{0}</del>").format(before) if before else before,
+            Markup("<ins>{0}</ins>").format(after) if after else after,
+        )
+    old, new = _tokens(row["before"], what), _tokens(row["after"], what)
+    joiner = Markup(" · ") if what == "term" else Markup("")
+    left: list[Markup] = []
+    right: list[Markup] = []
+    matcher = difflib.SequenceMatcher(a=old, b=new, autojunk=False)
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        a = [_render_token(t, what) for t in old[i1:i2]]
+        b = [_render_token(t, what) for t in new[j1:j2]]
+        if op == "equal":
+            left += a
+            right += b
+            continue
+        if a:
+            left.append(Markup("<del>{0}</del>").format(joiner.join(a)))
+        if b:
+            right.append(Markup("<ins>{0}</ins>").format(joiner.join(b)))
+    return joiner.join(left), joiner.join(right)
+
+
+def _sources(text: str) -> Markup:
+    """Return source TEXT with its http(s) addresses linked and shown decoded."""
+    return linkify(text)
 
 
 def init_app(app) -> None:
     """Expose the workflow's labels and the linkify filter to templates."""
     app.add_template_filter(linkify, "linkify")
     app.add_template_filter(diff_value, "diff_value")
+    app.add_template_filter(diff_sides, "diff_sides")
 
     @app.context_processor
     def review_labels() -> dict:
