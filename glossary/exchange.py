@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+import tempfile
 from collections.abc import Callable, Iterator
 from typing import IO
 
@@ -249,7 +250,24 @@ def import_file(
     try:
         report["format"], items = item_reader(f, filename, max_bytes=max_bytes)
         unit = UNITS[report["format"]]
-        scanned = importer.scan(items(), unit, DUPLICATE_MESSAGES[report["format"]])
+        spool = tempfile.TemporaryFile()  # noqa: SIM115 (closed below)
+    except FileProblem as exc:
+        return fail([str(exc)])
+    with spool:
+        return _import(
+            db, items, spool, report, fail, unit,
+            author=author, filename=filename, dry_run=dry_run, replace=replace,
+            progress=progress, on_read=on_read, confirm_removal=confirm_removal,
+        )  # fmt: skip
+
+
+def _import(db, items, spool, report, fail, unit, *, author, filename, dry_run,
+            replace, progress, on_read, confirm_removal) -> dict:  # fmt: skip
+    """The two passes of import_file (SPOOL keeps pass 1's records for pass 2)."""
+    try:
+        scanned = importer.scan(
+            items(), unit, DUPLICATE_MESSAGES[report["format"]], spool=spool
+        )
     except FileProblem as exc:
         return fail([str(exc)])
     report["concepts"] = scanned.count
@@ -279,7 +297,7 @@ def import_file(
     try:
         outcome = importer.run(
             db,
-            items,
+            lambda: importer.spooled(spool),
             plan,
             author=author,
             reason=f"imported from {filename}" + (" (replace)" if replace else ""),

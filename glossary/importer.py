@@ -16,9 +16,11 @@ sees exactly what changed. A dry run is pass 2 without writing.
 from __future__ import annotations
 
 import json
+import marshal
 from array import array
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import IO
 
 import numpy as np
 import sqlite_utils
@@ -55,8 +57,17 @@ class Scan:
             self.errors.append(message)
 
 
-def scan(items: Iterable[Item], unit: str, twice: Callable[[int, int], str]) -> Scan:
-    """Pass 1: validate every concept of ITEMS, keeping numbers, not records."""
+def scan(
+    items: Iterable[Item],
+    unit: str,
+    twice: Callable[[int, int], str],
+    spool: IO[bytes] | None = None,
+) -> Scan:
+    """Pass 1: validate every concept of ITEMS, keeping numbers, not records.
+
+    SPOOL, when given, gets each valid record (marshal), so that pass 2 reads
+    them back instead of parsing and validating the file again.
+    """
     s = Scan(unit)
     for item in items:
         if item.problems:
@@ -76,6 +87,8 @@ def scan(items: Iterable[Item], unit: str, twice: Callable[[int, int], str]) -> 
         for r in record["related"]:
             s.rel_from.append(slot)
             s.rel_to.append(r)
+        if spool is not None and not s.errors:
+            marshal.dump(record, spool)
     _duplicates(s, twice)
     return s
 
@@ -174,6 +187,17 @@ def check_related(s: Scan, wanted: np.ndarray, known: np.ndarray, replace: bool)
             if stored[k]
             else f"{s.unit} {pos[slots[k]]}: related id {r} does not exist"
         )
+
+
+def spooled(spool: IO[bytes]) -> Iterator[Item]:
+    """Read back the records scan() wrote to SPOOL, in order."""
+    spool.seek(0)
+    while True:
+        try:
+            record = marshal.load(spool)
+        except EOFError:
+            return
+        yield Item(0, record, [])
 
 
 def _batches(items: Iterable[Item]) -> Iterator[list[dict]]:

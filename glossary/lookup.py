@@ -197,7 +197,14 @@ class Lookup:
             # Older versions and writers' leftovers (a killed build): processes
             # that still map an old file keep it until they switch.
             m = _FILE.match(old.name)
-            stale = old.name.endswith(".tmp") or (m and old != state.path)
+            stale = (
+                old.name.endswith(".tmp")
+                or (m and old != state.path)
+                or (
+                    old.name.endswith(".idx.ok")
+                    and old != persist.check_mark(state.path)
+                )
+            )
             if stale:
                 old.unlink(missing_ok=True)
         return state

@@ -222,6 +222,100 @@ def check_header(header: list[str]) -> list[str]:
     return problems
 
 
+class RowReader:
+    """Turns rows under one header into raw concept records (the header read once)."""
+
+    def __init__(self, header: list[str]) -> None:
+        self.id = header.index("id") if "id" in header else None
+        self.domain = header.index("domain") if "domain" in header else None
+        self.related = header.index("related") if "related" in header else None
+        slots: dict[tuple[str, int], dict[str, int]] = {}
+        notes: dict[int, dict[str, int]] = {}
+        self.definitions: list[tuple[str, str, int]] = []
+        for i, name in enumerate(header):
+            if m := _SLOT.match(name):
+                key = (m.group(2), int(m.group(3) or 1))
+                slots.setdefault(key, {})[m.group(1)] = i
+            elif m := _DEF.match(name):
+                self.definitions.append(
+                    (m.group(2), "source" if m.group(1) else "text", i)
+                )
+            elif m := _NOTE.match(name):
+                notes.setdefault(int(m.group(1)), {})[(m.group(2) or "_text")[1:]] = i
+        self.slots = [
+            (lang, slot, slots[(lang, slot)])
+            for lang, slot in sorted(slots, key=lambda k: (LANGS.index(k[0]), k[1]))
+        ]
+        self.notes = [notes[n] for n in sorted(notes)]
+
+    def read(self, cells: list[str]) -> dict:
+        """Return {"record", "problems"} for one row's CELLS (as row_to_concept)."""
+        cells = [unguard_cell(c) if c[:1] == "'" else c for c in cells]
+        terms, problems = [], []
+        for lang, slot, where in self.slots:
+            got = {f: cells[i] for f, i in where.items()}
+            if not got.get("term", "").strip():
+                extra = [f for f in TERM_FIELDS[1:] if got.get(f, "").strip()]
+                if extra:
+                    col = term_columns(lang, slot)[0]
+                    problems.append(f"{', '.join(extra)} given for an empty {col}")
+                continue
+            default_status = "preferred" if slot == 1 else "admitted"
+            terms.append(
+                {
+                    "lang": lang,
+                    "text": got["term"],
+                    "status": got.get("status", "").strip() or default_status,
+                    "pos": got.get("pos", ""),
+                    "usage": got.get("usage", ""),
+                    "source": got.get("source", ""),
+                }
+            )
+        definitions: dict[str, dict[str, str]] = {}
+        for lang, key, i in self.definitions:
+            definitions.setdefault(lang, {"text": "", "source": ""})[key] = cells[i]
+        note_list = []
+        for where in self.notes:
+            got = {k: cells[i] for k, i in where.items()}
+            if not any(v.strip() for v in got.values()):
+                continue
+            lang = got.get("lang", "").strip()
+            term = got.get("term", "").strip()
+            if not lang and ":" in term:
+                lang = term.split(":", 1)[0]
+            note_list.append(
+                {
+                    "text": got.get("text", ""),
+                    "lang": lang,
+                    "author": got.get("author", ""),
+                    "date": got.get("date", ""),
+                    "term": term,
+                }
+            )
+        related = []
+        raw = cells[self.related] if self.related is not None else ""
+        for r in raw.replace(",", " ").split():
+            if r.isascii() and r.isdigit():
+                related.append(int(r))
+            else:
+                problems.append(f"related id {r!r} is not a number")
+        raw_id = cells[self.id].strip() if self.id is not None else ""
+        numeric = raw_id.isascii() and raw_id.isdigit()
+        if numeric and len(raw_id.lstrip("0")) > MAX_ID_DIGITS:
+            problems.append(f"id {raw_id[:30]}… is too large")
+            numeric, raw_id = False, ""
+        domain = cells[self.domain] if self.domain is not None else ""
+        record = {
+            "id": int(raw_id) if numeric else raw_id or None,
+            "domain": domain or "general",
+            "terms": terms,
+            "definitions": definitions,
+            "notes": note_list,
+            "related": related,
+        }
+        return {"record": record, "problems": problems}
+
+
 def row_to_concept(row: dict[str, str]) -> dict:
     """Turn one CSV row (column → cell) into a raw concept record."""
     slots: dict[tuple[str, int], dict[str, str]] = {}
@@ -371,6 +465,7 @@ def iter_csv_items(f: IO[str]) -> Iterator[Item]:
             if problems:
                 yield Item(1, None, problems, True)
                 return
+            reader = RowReader(header)
             continue
         if not any(c.strip() for c in cells):
             continue  # blank line
@@ -388,9 +483,7 @@ def iter_csv_items(f: IO[str]) -> Iterator[Item]:
         if any(len(c) > MAX_CELL for c in cells):
             yield Item(line, None, [f"a cell is longer than {MAX_CELL} characters"])
             continue
-        parsed = row_to_concept(
-            dict(zip(header, map(unguard_cell, cells), strict=True))
-        )
+        parsed = reader.read(cells)
         record = normalise_concept_safely(parsed["record"], parsed["problems"])
         problems = parsed["problems"] + validate_concept(record)
         yield Item(line, None if problems else record, problems)

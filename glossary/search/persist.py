@@ -171,18 +171,21 @@ def load(path: str | Path) -> tuple[Any, dict]:
         raise CorruptIndex(f"cannot open index file: {exc.strerror}") from None
     with f:
         header, start = _header(f.read(_PREFIX.size), f)
-        size = os.fstat(f.fileno()).st_size
+        stat = os.fstat(f.fileno())
+        size = stat.st_size
         if size != start + header["body"]:
             raise CorruptIndex("index file has the wrong size")
         if header["body"] == 0:
             raise CorruptIndex("index file is empty")
         mapped = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
     body = memoryview(mapped)[start:]
-    crc = 0
-    for at in range(0, len(body), _CHUNK):
-        crc = zlib.crc32(body[at : at + _CHUNK], crc)
-    if crc != header["crc32"]:
-        raise CorruptIndex("index file fails its checksum")
+    if not _checked_before(path, stat, header["crc32"]):
+        crc = 0
+        for at in range(0, len(body), _CHUNK):
+            crc = zlib.crc32(body[at : at + _CHUNK], crc)
+        if crc != header["crc32"]:
+            raise CorruptIndex("index file fails its checksum")
+        _remember_check(path, stat, crc)
     buffers = []
     for offset, length in header["buffers"]:
         if offset < header["pickle"] or offset + length > len(body):
@@ -195,3 +198,46 @@ def load(path: str | Path) -> tuple[Any, dict]:
     except Exception as exc:  # any damage the checksum let through
         raise CorruptIndex(f"index file cannot be read: {exc}") from None
     return index, header["meta"]
+
+
+def _stamp(stat: os.stat_result, crc: int) -> str:
+    """What identifies one unchanged file: any write changes its times or size."""
+    return json.dumps(
+        [
+            stat.st_dev,
+            stat.st_ino,
+            stat.st_size,
+            stat.st_mtime_ns,
+            stat.st_ctime_ns,
+            crc,
+        ]
+    )
+
+
+def check_mark(path: str | Path) -> Path:
+    """Return where the note that PATH passed its checksum is kept."""
+    path = Path(path)
+    return path.with_name(path.name + ".ok")
+
+
+def _checked_before(path: str | Path, stat: os.stat_result, crc: int) -> bool:
+    """Tell whether this very file (same inode, size and times) passed its check.
+
+    Checking a large file reads all of it; a worker starting next to a file that
+    some process has already checked, and that no one has written since, skips
+    that read (the check runs again as soon as the file changes in any way).
+    """
+    try:
+        return check_mark(path).read_text() == _stamp(stat, crc)
+    except OSError:
+        return False
+
+
+def _remember_check(path: str | Path, stat: os.stat_result, crc: int) -> None:
+    mark = check_mark(path)
+    tmp = mark.with_name(f".{mark.name}.{os.getpid()}.tmp")
+    try:
+        tmp.write_text(_stamp(stat, crc))
+        os.replace(tmp, mark)
+    except OSError:
+        tmp.unlink(missing_ok=True)  # only a missed shortcut
