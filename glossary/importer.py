@@ -69,6 +69,7 @@ def scan(
     them back instead of parsing and validating the file again.
     """
     s = Scan(unit)
+    pending: list[dict] = []  # spooled a batch at a time (one marshal call each)
     for item in items:
         if item.problems:
             prefix = f"{unit} {item.pos}{item.where}: " if item.pos else ""
@@ -88,7 +89,12 @@ def scan(
             s.rel_from.append(slot)
             s.rel_to.append(r)
         if spool is not None and not s.errors:
-            marshal.dump(record, spool)
+            pending.append(record)
+            if len(pending) == BATCH:
+                marshal.dump(pending, spool)
+                pending.clear()
+    if spool is not None and pending and not s.errors:
+        marshal.dump(pending, spool)
     _duplicates(s, twice)
     return s
 
@@ -194,10 +200,11 @@ def spooled(spool: IO[bytes]) -> Iterator[Item]:
     spool.seek(0)
     while True:
         try:
-            record = marshal.load(spool)
+            batch = marshal.load(spool)
         except EOFError:
             return
-        yield Item(0, record, [])
+        for record in batch:
+            yield Item(0, record, [])
 
 
 def _batches(items: Iterable[Item]) -> Iterator[list[dict]]:

@@ -108,6 +108,16 @@ class Lookup:
         if self.directory is None:
             self._switch(self._build(db, None))
             return
+        try:
+            self._refresh_files(db, state)
+        except OSError as exc:
+            # A read-only or full disk: serve from memory rather than fail.
+            log.warning(
+                "index files in %s: %s; index kept in memory", self.directory, exc
+            )
+            self._switch(self._build(db, None))
+
+    def _refresh_files(self, db: sqlite_utils.Database, state: _State | None) -> None:
         with self._file_lock(blocking=state is None) as locked:
             if not locked:
                 # Another process is writing the new version: patch meanwhile.

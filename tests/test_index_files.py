@@ -213,3 +213,12 @@ def test_the_index_command_writes_a_version(database):
 def test_an_in_memory_database_keeps_its_index_in_memory(db):
     assert Lookup().search(db, "museum") == []
     assert index_directory(":memory:") is None
+
+
+def test_an_unwritable_index_directory_keeps_the_index_in_memory(database):
+    index_directory(database).write_text("not a directory")
+    fresh = Lookup(database)
+    db = connect(database)
+    assert fresh.search(db, "museum")[0]["match"]["how"] == "exact"
+    db.close()
+    assert fresh.events == ["built"] and fresh.version_path is None
