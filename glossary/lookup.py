@@ -28,7 +28,7 @@ import os
 import re
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import sqlite_utils
@@ -45,7 +45,6 @@ TERM_ROWS = (
     "select t.concept_id, c.domain, t.lang, t.text, t.status from terms t "
     "join concepts c on c.id = t.concept_id"
 )
-_FILE = re.compile(r"^search-(\d+)-(\d+)\.idx$")
 log = logging.getLogger(__name__)
 
 
@@ -74,8 +73,20 @@ class _State:
 class Lookup:
     """The search index of one database, kept fresh and shared between processes."""
 
-    def __init__(self, database: str | os.PathLike | None = None) -> None:
+    def __init__(
+        self,
+        database: str | os.PathLike | None = None,
+        *,
+        name: str = "search",
+        build: Callable = SearchIndex,
+        layer: Callable = LayeredIndex,
+        rows: str = TERM_ROWS,
+    ) -> None:
+        """An index of DATABASE's terms (ROWS) built by BUILD(rows), patched by
+        LAYER(base, rows, changed), in files named NAME-CHANGE-GENERATION.idx."""
         self.directory = index_directory(database)
+        self.name, self.build, self.layer, self.rows = name, build, layer, rows
+        self._file = re.compile(rf"^{re.escape(name)}-(\d+)-(\d+)\.idx$")
         self._lock = threading.Lock()
         self._state: _State | None = None
         # what this process did: "built" (and wrote), "opened", "patched"
@@ -170,13 +181,13 @@ class Lookup:
                 return False
             rows = list(
                 db.query(
-                    TERM_ROWS
+                    self.rows
                     + " where t.concept_id in (select value from json_each(?))",
                     [json.dumps(sorted(changed))],
                 )
             )
         state.generation, state.change_id, state.changed = current, last, changed
-        state.index = LayeredIndex(state.base, rows, changed) if changed else state.base
+        state.index = self.layer(state.base, rows, changed) if changed else state.base
         self.events.append("patched")
         return True
 
@@ -185,7 +196,7 @@ class Lookup:
         with read_transaction(db):
             current = generation(db)
             last = _log_range(db)[1]
-            base = SearchIndex(db.query(TERM_ROWS))  # streamed, not listed
+            base = self.build(db.query(self.rows))  # streamed, not listed
         self.events.append("built")
         if path is None:
             return _State(base, current, last, None)
@@ -201,17 +212,18 @@ class Lookup:
         assert self.directory is not None
         with read_transaction(db):
             current, last = generation(db), _log_range(db)[1]
-        path = self.directory / f"search-{last:012d}-{current}.idx"
+        path = self.directory / f"{self.name}-{last:012d}-{current}.idx"
         state = self._build(db, path)
         for old in self.directory.iterdir():
             # Older versions and writers' leftovers (a killed build): processes
             # that still map an old file keep it until they switch.
-            m = _FILE.match(old.name)
+            m = self._file.match(old.name)
             stale = (
                 old.name.endswith(".tmp")
                 or (m and old != state.path)
                 or (
-                    old.name.endswith(".idx.ok")
+                    old.name.startswith(f"{self.name}-")
+                    and old.name.endswith(".idx.ok")
                     and old != persist.check_mark(state.path)
                 )
             )
@@ -227,7 +239,7 @@ class Lookup:
             current, last = generation(db), _log_range(db)[1]
         versions = []
         for p in self.directory.iterdir():
-            m = _FILE.match(p.name)
+            m = self._file.match(p.name)
             if m:
                 versions.append((int(m.group(1)), int(m.group(2)), p))
         for change_id, gen, path in sorted(versions, reverse=True):
