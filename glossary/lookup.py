@@ -333,7 +333,7 @@ class Lookup:
                 "url": f"/concepts/{h.concept_id}",
                 "domain": domains.get(h.concept_id),
                 "score": h.score,
-                "match": {"lang": h.lang, "text": h.text, "how": h.how},
+                "match": _match(h),
                 "terms": heads[h.concept_id],
             }
             for h in hits
@@ -374,6 +374,14 @@ class Lookup:
     ) -> list[dict[str, str]]:
         """Return term texts close to QUERY, for a "did you mean" line."""
         return self.index(db).suggest(query)
+
+
+def _match(hit) -> dict:
+    """The API's `match`: how the query met the concept, and the edits of a typo."""
+    match = {"lang": hit.lang, "text": hit.text, "how": hit.how}
+    if hit.distance is not None:
+        match["distance"] = hit.distance
+    return match
 
 
 def _log_range(db: sqlite_utils.Database) -> tuple[int, int]:
