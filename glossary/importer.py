@@ -70,11 +70,26 @@ def scan(
     """
     s = Scan(unit)
     pending: list[dict] = []  # spooled a batch at a time (one marshal call each)
+    try:
+        _scan_items(s, items, pending, spool)
+    finally:
+        close = getattr(items, "close", None)
+        if close is not None:
+            close()  # a reader stopped early lets go of its file now
+    if spool is not None and pending and not s.errors:
+        marshal.dump(pending, spool)
+    _duplicates(s, twice)
+    return s
+
+
+def _scan_items(
+    s: Scan, items: Iterable[Item], pending: list[dict], spool: IO[bytes] | None
+) -> None:
     for item in items:
         if item.problems:
-            prefix = f"{unit} {item.pos}{item.where}: " if item.pos else ""
+            prefix = f"{s.unit} {item.pos}{item.where}: " if item.pos else ""
             for p in item.problems:
-                s.problem(prefix + p)
+                s.problem(f"{prefix}{p}")  # a Problem renders itself (English)
             if item.fatal:
                 break
             continue
@@ -93,10 +108,6 @@ def scan(
             if len(pending) == BATCH:
                 marshal.dump(pending, spool)
                 pending.clear()
-    if spool is not None and pending and not s.errors:
-        marshal.dump(pending, spool)
-    _duplicates(s, twice)
-    return s
 
 
 def _duplicates(s: Scan, twice: Callable[[int, int], str]) -> None:

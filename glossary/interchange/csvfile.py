@@ -79,7 +79,7 @@ def collect(
                 problems.append(twice(record["id"], seen[record["id"]]))
             seen[record["id"]] = item.pos
         if problems:
-            result.errors += [prefix + p for p in problems]
+            result.errors += [f"{prefix}{p}" for p in problems]
             if item.fatal:
                 return result
             continue

@@ -154,7 +154,10 @@ def item_reader(
                 "and try again"
             ) from None
         finally:
-            text.detach()
+            try:
+                text.detach()
+            except ValueError:
+                pass  # the file was closed first (the reading stopped early)
 
     return fmt, items
 
