@@ -52,13 +52,11 @@ def refuse_writes():
     primary = primary_url()
     where = primary + request.full_path.rstrip("?") if primary else ""
     if request.path.startswith("/api/"):
+        from .problems import Problem
         from .views.api import error_response
 
-        message = (
-            "this is a read-only replica of the glossary: send writes to the "
-            f"primary, GLOSSARY_PRIMARY_URL = {primary or '(not set)'}"
-        )
-        return error_response(503, message)
+        problem = Problem("read_only_replica", "", {"primary": primary or "(not set)"})
+        return error_response(503, problem)
     page = render_template("errors/read_only.html", primary=primary, where=where)
     return page, 503
 
