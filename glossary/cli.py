@@ -11,17 +11,23 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from . import accounts, concepts, exchange, importer, translate
-from .db import connect, prepare_database
+from .db import connect
 from .interchange.formats import EXPORT_FORMATS
 from .lookup import current_lookup
 from .model import DOMAIN_KEYS, LANGS, STATUSES
+from .startup import SeedError, ensure_ready, prepare_database
 
 
 def _db(*, write: bool = True):
-    """Open the app's database; on a read replica, refuse a command that writes."""
+    """Open the app's database, migrated (a new one is not seeded: see init-db).
+
+    On a read replica it is opened read-only, and a command that writes is refused.
+    """
     read_only = bool(current_app.config.get("READ_ONLY"))
     if write:
         _refuse_on_replica()
+    if not read_only:
+        ensure_ready(current_app._get_current_object(), seed=False)
     return connect(current_app.config["DATABASE"], read_only=read_only)
 
 
@@ -34,6 +40,15 @@ def _refuse_on_replica() -> None:
         )
 
 
+def _wrote() -> None:
+    """Say which database file a command wrote to.
+
+    On standard error, so that what a command prints on standard output (a
+    token, an export) stays clean.
+    """
+    click.echo(f"Database: {Path(current_app.config['DATABASE']).resolve()}", err=True)
+
+
 @click.command("init-db")
 @click.option(
     "--seed/--no-seed", default=True, help="Seed an empty database from terms.csv."
@@ -43,13 +58,17 @@ def init_db_command(seed: bool) -> None:
     """Create the database and apply migrations; seed it when empty."""
     _refuse_on_replica()
     path = current_app.config["DATABASE"]
-    seeded = prepare_database(path, current_app.config["SEED_PATH"] if seed else None)
+    seed_path = current_app.config["SEED_PATH"] if seed else None
+    try:
+        seeded = prepare_database(path, seed_path, initialise=True)
+    except SeedError as exc:
+        raise click.ClickException(str(exc)) from None
     db = connect(path)
     n = concepts.counts(db)["concepts"]
     db.close()
     click.echo(
-        f"Database ready at {path}: {n} concepts"
-        + (" (seeded from terms.csv)." if seeded else ".")
+        f"Database ready at {Path(path).resolve()}: {n} concepts"
+        + (f" (seeded from {Path(seed_path).name})." if seeded and seed_path else ".")
     )
 
 
@@ -137,6 +156,8 @@ def import_command(
         raise click.ClickException(
             f"{count} problem(s) in {path}{listed}; nothing was imported"
         )
+    if not dry_run:
+        _wrote()
     verb = "Would import" if dry_run else "Imported"
     removed = f", {report['removed']} removed" if replace else ""
     click.echo(
@@ -262,6 +283,7 @@ def backup_command(path: str) -> None:
     target = Path(path)
     if target.exists():
         raise click.ClickException(f"{path} already exists; choose a new file name")
+    _db().close()  # migrated, so that the copy is too
     source = sqlite3.connect(current_app.config["DATABASE"])
     tmp = Path(f"{path}.part")
     try:
@@ -316,6 +338,7 @@ def create_user_command(name: str, role: str, password: str | None, email: str):
         raise click.ClickException(str(exc)) from None
     finally:
         db.close()
+    _wrote()
     click.echo(f"Created {user['role']} {user['username']} (id {user['id']}).")
 
 
@@ -332,6 +355,7 @@ def create_token_command(name: str) -> None:
         token = accounts.create_token(db, user["id"])
     finally:
         db.close()
+    _wrote()
     click.echo(token)
 
 
@@ -348,6 +372,7 @@ def revoke_tokens_command(name: str) -> None:
         n = accounts.revoke_tokens(db, user["id"])
     finally:
         db.close()
+    _wrote()
     click.echo(f"Revoked {n} token(s) of {user['username']}.")
 
 

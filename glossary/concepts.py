@@ -7,12 +7,12 @@ the API and the CLI all go through them. Multi-step writes run in one
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime
 
 import sqlite_utils
 
+from . import history as change_history
+from .clock import now
 from .db import write_transaction
 from .model import LANGS, STATUS_RANK, normalise_concept, term_key, terms_signature
 from .search import initial, sort_key, to_kazakh_latin
@@ -20,11 +20,6 @@ from .search import initial, sort_key, to_kazakh_latin
 
 class NotFound(LookupError):
     """A concept that does not exist was asked for."""
-
-
-def now() -> str:
-    """Return the current UTC time as an ISO 8601 string with seconds."""
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 # --- reading ---------------------------------------------------------------
@@ -184,8 +179,8 @@ def concept_view(db: sqlite_utils.Database, concept_id: int) -> dict:
         "definitions": record["definitions"],
         "notes": [n for n in record["notes"] if not n["term"]],
         "related": [],
-        "history": history(db, concept_id, limit=5),
-        "changes": db["history"].count_where("concept_id = ?", [concept_id]),
+        "history": change_history.recent(db, concept_id, limit=5),
+        "changes": change_history.count(db, concept_id),
     }
     for t in record["terms"]:
         term = {**t, "notes": [n for n in record["notes"] if n["term"] == term_key(t)]}
@@ -268,14 +263,8 @@ def terms_by_letter(db: sqlite_utils.Database, lang: str, letter: str) -> list[d
 def history(
     db: sqlite_utils.Database, concept_id: int, limit: int | None = None
 ) -> list[dict]:
-    """Return the recorded changes of a concept, newest first."""
-    sql = (
-        "select id, at, author, action, reason, proposal_id from history "
-        "where concept_id = ? order by id desc"
-    )
-    if limit:
-        sql += f" limit {int(limit)}"
-    return list(db.query(sql, [concept_id]))
+    """Return the recorded changes of a concept, newest first (history.recent)."""
+    return change_history.recent(db, concept_id, limit)
 
 
 def counts(db: sqlite_utils.Database) -> dict[str, int]:
@@ -301,7 +290,8 @@ def generation(db: sqlite_utils.Database) -> int:
 # --- writing ---------------------------------------------------------------
 
 
-def _bump_generation(db: sqlite_utils.Database) -> None:
+def bump_generation(db: sqlite_utils.Database) -> None:
+    """Count a committed change, so every process's search index sees it is stale."""
     db.execute("update meta set value = value + 1 where key = 'generation'")
     # Keep the change log short; a process that saw less than what is left
     # rebuilds its index in full.
@@ -309,30 +299,6 @@ def _bump_generation(db: sqlite_utils.Database) -> None:
         "delete from search_changes where id <= "
         "(select max(id) from search_changes) - ?",
         [CHANGE_LOG_KEEP],
-    )
-
-
-def _write_history(
-    db: sqlite_utils.Database,
-    concept_id: int,
-    action: str,
-    author: str,
-    reason: str,
-    before: dict | None,
-    after: dict | None,
-    proposal_id: int | None = None,
-) -> None:
-    db["history"].insert(
-        {
-            "concept_id": concept_id,
-            "at": now(),
-            "author": author,
-            "action": action,
-            "reason": reason,
-            "proposal_id": proposal_id,
-            "before": json.dumps(before, ensure_ascii=False) if before else None,
-            "after": json.dumps(after, ensure_ascii=False) if after else None,
-        }
     )
 
 
@@ -479,7 +445,7 @@ def save_concept(
             )
             outcome = "changed"
         _replace_content(db, concept_id, record)
-        _write_history(
+        change_history.record(
             db,
             concept_id,
             action or ("create" if current is None else "update"),
@@ -489,7 +455,7 @@ def save_concept(
             record,
             proposal_id,
         )
-        _bump_generation(db)
+        bump_generation(db)
     return concept_id, outcome
 
 
@@ -584,7 +550,7 @@ def _remove_concept(
     )
     db.execute("delete from terms where concept_id = ?", [concept_id])
     db.execute("delete from concepts where id = ?", [concept_id])
-    _write_history(db, concept_id, "import", author, reason, before, None)
+    change_history.record(db, concept_id, "import", author, reason, before, None)
 
 
 def import_records(
@@ -627,7 +593,7 @@ def import_records(
         for concept_id in report["removed"]:
             _remove_concept(db, concept_id, author=author, reason=reason)
         if report["removed"]:
-            _bump_generation(db)
+            bump_generation(db)
     return report
 
 

@@ -26,7 +26,9 @@ import numpy as np
 import sqlite_utils
 
 from . import concepts
-from .concepts import _fill_note_defaults, now
+from . import history as change_history
+from .clock import now
+from .concepts import _fill_note_defaults
 from .db import read_transaction, write_transaction
 from .interchange.csvfile import Item
 from .model import LANGS, term_key, terms_signature
@@ -327,7 +329,7 @@ class _Writer:
             [record["domain"], self.stamp, record["id"]],
         )
         concepts._replace_content(self.db, record["id"], record)
-        concepts._write_history(
+        change_history.record(
             self.db,
             record["id"],
             "import",
@@ -489,5 +491,5 @@ def run(
         for _name, sql in triggers:
             db.execute(sql)
         if out.new or out.changed or out.removed:
-            concepts._bump_generation(db)
+            concepts.bump_generation(db)
     return out

@@ -240,6 +240,7 @@ MESSAGES: dict[str, str] = {
         "%(unit)s %(line)s: related id %(id)s is not in the file (replace removes it)"
     ),
     "related_missing": N_("%(unit)s %(line)s: related id %(id)s does not exist"),
+    "seed_invalid": N_("%(path)s: %(count)s invalid rows, first: %(first)s"),
     "at_line": N_("line %(line)s: %(problem)s"),
     "at_concept": N_("concept %(n)s: %(problem)s"),
     "at_concept_id": N_("concept %(n)s (id %(id)s): %(problem)s"),
