@@ -19,7 +19,11 @@ from .search import initial, sort_key, to_kazakh_latin
 
 
 class NotFound(LookupError):
-    """A concept that does not exist was asked for."""
+    """Something that does not exist was asked for (a concept, unless WHAT says)."""
+
+    def __init__(self, ident: object, what: str = "concept") -> None:
+        super().__init__(ident)
+        self.ident, self.what = ident, what
 
 
 # --- reading ---------------------------------------------------------------
