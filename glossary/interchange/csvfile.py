@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import IO, NamedTuple
 
-from ..model import LANGS, normalise_concept, validate_concept
+from ..model import LANGS, id_problem, normalise_concept, parse_id, validate_concept
 
 TERM_FIELDS = ("term", "status", "pos", "usage", "source")
 NOTE_FIELDS = ("", "_lang", "_term", "_author", "_date")
@@ -27,7 +27,6 @@ MAX_CELL = 20_000
 # it can fill memory: the csv module stops a field at FIELD_LIMIT characters.
 MAX_LINE = 16 * 1024 * 1024
 FIELD_LIMIT = 4 * MAX_CELL
-MAX_ID_DIGITS = 18
 
 # A spreadsheet runs a cell that starts with one of these as a formula
 # (OWASP "CSV injection"); export prefixes such a cell with an apostrophe and
@@ -295,18 +294,16 @@ class RowReader:
         related = []
         raw = cells[self.related] if self.related is not None else ""
         for r in raw.replace(",", " ").split():
-            if r.isascii() and r.isdigit():
-                related.append(int(r))
+            value = parse_id(r)
+            if value is not None:
+                related.append(value)
             else:
-                problems.append(f"related id {r!r} is not a number")
+                problems.append(id_problem("related", r))
         raw_id = cells[self.id].strip() if self.id is not None else ""
-        numeric = raw_id.isascii() and raw_id.isdigit()
-        if numeric and len(raw_id.lstrip("0")) > MAX_ID_DIGITS:
-            problems.append(f"id {raw_id[:30]}… is too large")
-            numeric, raw_id = False, ""
         domain = cells[self.domain] if self.domain is not None else ""
         record = {
-            "id": int(raw_id) if numeric else raw_id or None,
+            # An id out of range stays text, for validate_concept to report.
+            "id": parse_id(raw_id) or raw_id or None,
             "domain": domain or "general",
             "terms": terms,
             "definitions": definitions,
@@ -371,17 +368,14 @@ def row_to_concept(row: dict[str, str]) -> dict:
         )
     related, raw_related = [], (row.get("related") or "").replace(",", " ").split()
     for r in raw_related:
-        if r.isascii() and r.isdigit():
-            related.append(int(r))
+        if parse_id(r) is not None:
+            related.append(parse_id(r))
         else:
-            problems.append(f"related id {r!r} is not a number")
+            problems.append(id_problem("related", r))
     raw_id = (row.get("id") or "").strip()
-    numeric = raw_id.isascii() and raw_id.isdigit()
-    if numeric and len(raw_id.lstrip("0")) > MAX_ID_DIGITS:
-        problems.append(f"id {raw_id[:30]}… is too large")
-        numeric, raw_id = False, ""
     record = {
-        "id": int(raw_id) if numeric else raw_id or None,
+        # An id out of range stays text, for validate_concept to report.
+        "id": parse_id(raw_id) or raw_id or None,
         "domain": row.get("domain") or "general",
         "terms": terms,
         "definitions": definitions,
@@ -504,6 +498,6 @@ def duplicate_id_message(concept_id: int, line: int) -> str:
 def normalise_concept_safely(record: dict, problems: list[str]) -> dict:
     """Normalise RECORD, turning a non-numeric id into a problem instead of a crash."""
     if record["id"] is not None and not isinstance(record["id"], int):
-        problems.append(f"id {record['id']!r} is not a positive whole number")
+        problems.append(id_problem("id", record["id"]))
         record = {**record, "id": None}
     return normalise_concept(record)
