@@ -97,6 +97,7 @@ def serve(code: Path, db: Path, workers: int, queries: list[str], seconds: float
          f"127.0.0.1:{port}", "--timeout", "600", "--chdir", str(code),
          "glossary:create_app()"],
         env=env,
+        cwd=code,  # python -m puts the working directory first on sys.path
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )  # fmt: skip
@@ -245,6 +246,7 @@ def main() -> None:
     ap.add_argument("--today-import-concepts", type=int, default=0)
     ap.add_argument("--formats", default="csv,tbx,json")
     ap.add_argument("--skip-search", action="store_true")
+    ap.add_argument("--codes", default="new,today", help="which codes to serve")
     args = ap.parse_args()
     print(f"cpus: {os.cpu_count()}, load average at start: {os.getloadavg()}")
     if not args.skip_search:
@@ -253,6 +255,7 @@ def main() -> None:
         db_path, q_path = search_bench.prepare(args.size, 1000)
         queries = [q["q"] for q in json.loads(q_path.read_text())]
         codes = [("new", ROOT)] + ([("today", args.today)] if args.today else [])
+        codes = [c for c in codes if c[0] in args.codes.split(",")]
         rows = []
         for name, code in codes:
             db = WORK / f"scale-{name}" / "glossary.db"
