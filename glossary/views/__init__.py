@@ -95,6 +95,7 @@ def init_app(app) -> None:
         labels,
         messages,
         pages,
+        quality,
         review,
     )
 
@@ -107,6 +108,7 @@ def init_app(app) -> None:
     app.register_blueprint(review.bp)
     app.register_blueprint(exchange.bp)
     app.register_blueprint(check.bp)
+    app.register_blueprint(quality.bp)
     messages.init_app(app)
     pages.init_app(app)
     labels.init_app(app)

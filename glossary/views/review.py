@@ -9,7 +9,6 @@ import re
 from flask import (
     Blueprint,
     abort,
-    current_app,
     flash,
     g,
     redirect,
@@ -23,6 +22,7 @@ from markupsafe import Markup, escape
 from .. import concepts, proposals, ratelimit, term_requests
 from ..auth import login_required, reviewer_required
 from ..db import get_db
+from ..lookup import current_lookup
 from ..model import DOMAIN_KEYS, LANGS
 from ..problems import Problem
 from . import diffs, display
@@ -152,10 +152,6 @@ def init_app(app) -> None:
     app.add_template_filter(diff_sides, "diff_sides")
 
 
-def _cache_key() -> str:
-    return current_app.config["DATABASE"]
-
-
 def _lines(text: str) -> list[str]:
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
@@ -233,7 +229,7 @@ def propose_concept():
             errors = list(exc.problems)
         else:
             texts = [t for lang in LANGS for t in _lines(form.get(f"terms_{lang}"))]
-            similar = proposals.similar(db, _cache_key(), texts)
+            similar = proposals.similar(db, current_lookup(), texts)
             if not similar or form.get("confirm") == "1":
                 proposal = proposals.submit(db, data, g.user)
                 flash(_("Proposal %(id)d was sent for review.", id=proposal["id"]))
@@ -354,7 +350,7 @@ def _render_proposal(
             for item in items
             if isinstance(item, dict | str)
         ]
-        similar = proposals.similar(db, _cache_key(), texts)
+        similar = proposals.similar(db, current_lookup(), texts)
     data = proposal["applied"] or proposal["submitted"]
     return (
         render_template(
