@@ -32,8 +32,16 @@ from xml.sax.saxutils import escape, quoteattr
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import iterparse
 
-from ..model import DOMAINS, LANGS, STATUSES, normalise_concept, validate_concept
-from .csvfile import ReadResult
+from ..model import (
+    DOMAINS,
+    LANGS,
+    STATUSES,
+    id_problem,
+    normalise_concept,
+    parse_id,
+    validate_concept,
+)
+from .csvfile import Item, ReadResult, collect
 
 TBX3_NS = "urn:iso:std:iso:30042:ed-2"
 GENERATOR = "glossary"
@@ -47,7 +55,7 @@ _STATUS_BACK.update({f"{s}term": s for s in STATUSES})
 _V3_POS = {"noun", "verb", "adjective", "adverb", "other"}
 _DOMAIN_BACK = {d[0]: d[0] for d in DOMAINS} | {d[1].casefold(): d[0] for d in DOMAINS}
 _OUR_ID = re.compile(r"^c([1-9]\d*)$")
-_NOTE_ID = re.compile(r"^(?:c|new)\d+-n([1-9]\d*)$")
+_NOTE_ID = re.compile(r"^(?:c|new)\d+-n([1-9]\d{0,8})$")
 _XSD_DATE = re.compile(
     r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?$"
 )
@@ -417,8 +425,10 @@ def entry_to_record(el, ours: bool) -> tuple[dict, list[str]]:
     acc = _Entry()
     raw_id = el.get("id") or ""
     m = _OUR_ID.match(raw_id)
+    if ours and m and parse_id(m.group(1)) is None:
+        acc.problems.append(id_problem("id", m.group(1)))
     record = {
-        "id": int(m.group(1)) if (ours and m) else None,
+        "id": parse_id(m.group(1)) if (ours and m) else None,
         "domain": "",
         "terms": [],
         "definitions": {},
@@ -450,7 +460,8 @@ def entry_to_record(el, ours: bool) -> tuple[dict, list[str]]:
         elif name == "ref" and kind == "crossReference" and ours:
             target = _OUR_ID.match(child.get("target") or "")
             if target:
-                record["related"].append(int(target.group(1)))
+                # Kept as text when out of range: validate_concept reports it.
+                record["related"].append(target.group(1))
         elif name in ("langSec", "langSet"):
             lang = _base_lang(child.get(_XML_LANG))
             for part in child:
@@ -480,14 +491,12 @@ def entry_to_record(el, ours: bool) -> tuple[dict, list[str]]:
     return record, acc.problems
 
 
-def read_tbx(f: IO[bytes], *, max_entries: int = MAX_ENTRIES) -> ReadResult:
-    """Read and validate every concept of a TBX file (v3 or v2; binary file F)."""
-    result = ReadResult()
+def iter_tbx_items(f: IO[bytes], *, max_entries: int = MAX_ENTRIES) -> Iterator[Item]:
+    """Read and validate the concepts of a TBX file (v3 or v2) one entry at a time."""
     ours = False
     root_seen = None
     body = None
     position = 0
-    seen_ids: dict[int, int] = {}
     try:
         for event, el in iterparse(f, events=("start", "end"), forbid_dtd=True):
             name = _local(el.tag)
@@ -495,11 +504,16 @@ def read_tbx(f: IO[bytes], *, max_entries: int = MAX_ENTRIES) -> ReadResult:
                 if root_seen is None:
                     root_seen = name
                     if name not in ("tbx", "martif"):
-                        result.errors.append(
-                            f"the root element is <{name}>, not <tbx> or <martif>: "
-                            "not a TBX file"
+                        yield Item(
+                            0,
+                            None,
+                            [
+                                f"the root element is <{name}>, not <tbx> or "
+                                "<martif>: not a TBX file"
+                            ],
+                            True,
                         )
-                        return result
+                        return
                 if name == "body":
                     body = el
                 continue
@@ -509,11 +523,9 @@ def read_tbx(f: IO[bytes], *, max_entries: int = MAX_ENTRIES) -> ReadResult:
                 continue
             position += 1
             if position > max_entries:
-                result.errors.append(f"more than {max_entries} concept entries")
-                return result
-            where = f"entry {position}" + (
-                f" (id {el.get('id')})" if el.get("id") else ""
-            )
+                yield Item(0, None, [f"more than {max_entries} concept entries"], True)
+                return
+            where = f" (id {el.get('id')})" if el.get("id") else ""
             raw, problems = entry_to_record(el, ours)
             el.clear()
             if body is not None:
@@ -523,27 +535,31 @@ def read_tbx(f: IO[bytes], *, max_entries: int = MAX_ENTRIES) -> ReadResult:
                     pass
             record = normalise_concept(raw)
             problems += validate_concept(record)
-            if isinstance(record["id"], int):
-                if record["id"] in seen_ids:
-                    problems.append(
-                        f"id c{record['id']} is also entry {seen_ids[record['id']]}"
-                    )
-                seen_ids[record["id"]] = position
-            if problems:
-                result.errors += [f"{where}: {p}" for p in problems]
-                continue
-            result.records.append(record)
-            result.lines.append(position)
+            yield Item(position, None if problems else record, problems, where=where)
     except DefusedXmlException:
-        result.errors.append(
-            "the file declares a DTD or entities, which are refused for safety"
+        yield Item(
+            0,
+            None,
+            ["the file declares a DTD or entities, which are refused for safety"],
+            True,
         )
-        return result
+        return
     except SyntaxError as exc:  # xml.etree.ElementTree.ParseError
-        result.errors.append(f"malformed XML: {exc}")
-        return result
+        yield Item(0, None, [f"malformed XML: {exc}"], True)
+        return
     if root_seen is None:
-        result.errors.append("the file is empty")
-    elif position == 0 and not result.errors:
-        result.errors.append("the file has no concept entries")
-    return result
+        yield Item(0, None, ["the file is empty"], True)
+    elif position == 0:
+        yield Item(0, None, ["the file has no concept entries"], True)
+
+
+def read_tbx(f: IO[bytes], *, max_entries: int = MAX_ENTRIES) -> ReadResult:
+    """Read and validate every concept of a TBX file (v3 or v2; binary file F)."""
+    return collect(
+        iter_tbx_items(f, max_entries=max_entries), "entry", duplicate_entry_message
+    )
+
+
+def duplicate_entry_message(concept_id: int, position: int) -> str:
+    """Say that CONCEPT_ID is also entry POSITION (TBX)."""
+    return f"id c{concept_id} is also entry {position}"

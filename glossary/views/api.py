@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
+
 from flask import Blueprint, current_app, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from .. import concepts
 from ..db import get_db
-from ..model import DOMAIN_KEYS, LANGS
+from ..lookup import current_lookup
+from ..model import DOMAIN_KEYS, LANGS, MAX_JSON_DEPTH, json_problem
 from ..problems import Problem, not_found
 from .messages import api_problems
 from .openapi import openapi_document
@@ -85,8 +88,41 @@ def handle_http_error(error: HTTPException):
 
 @bp.errorhandler(Exception)
 def handle_unexpected(error: Exception):
+    from . import fault_response  # a busy or full database is no internal error
+
+    answer = fault_response(error)
+    if answer is not None:
+        return answer
     current_app.logger.exception("API error")
     return error_response(500, Problem("internal_error"))
+
+
+def json_body(required: bool = True) -> dict:
+    """Return the request's JSON object, or raise ApiError (400) saying why not.
+
+    json.loads, not request.get_json: a RecursionError from a deeply nested
+    body must be a 400 like any other malformed JSON; lone surrogates and more
+    than MAX_JSON_DEPTH levels are refused before any field is looked at.
+    """
+    raw = request.get_data(cache=True)
+    if not raw and not required:
+        return {}
+    if not request.is_json:
+        raise ApiError(Problem("body_content_type"))
+    try:
+        data = json.loads(raw)
+    except RecursionError:
+        raise ApiError(
+            Problem("json_too_deep", "", {"limit": MAX_JSON_DEPTH})
+        ) from None
+    except ValueError:
+        raise ApiError(Problem("body_not_json")) from None
+    problem = json_problem(data)
+    if problem:
+        raise ApiError(problem)
+    if not isinstance(data, dict):
+        raise ApiError(Problem("body_not_object"))
+    return data
 
 
 def _choice(name: str, allowed: tuple[str, ...]) -> str | None:
@@ -136,9 +172,8 @@ def search():
     domain = _choice("domain", DOMAIN_KEYS)
     limit = _int_arg(SEARCH_LIMIT)
     offset = _int_arg(SEARCH_OFFSET)
-    results = concepts.search(
+    results = current_lookup().search(
         get_db(),
-        current_app.config["DATABASE"],
         q,
         lang=lang,
         domain=domain,
@@ -154,9 +189,7 @@ def suggest():
     q = _query()
     lang = _choice("lang", LANGS)
     limit = _int_arg(SUGGEST_LIMIT)
-    suggestions = concepts.complete(
-        get_db(), current_app.config["DATABASE"], q, lang=lang, limit=limit
-    )
+    suggestions = current_lookup().complete(get_db(), q, lang=lang, limit=limit)
     return jsonify({"ok": True, "query": q, "suggestions": suggestions})
 
 
