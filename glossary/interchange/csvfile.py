@@ -269,7 +269,10 @@ def iter_rows(f: IO[str]) -> Iterator[tuple[int, list[str] | None, str | None]]:
 
     def lines() -> Iterator[str]:
         yield first
-        yield from f
+        # Not `yield from f`: closing this generator early (an error row ends
+        # the read) would close F too, under its caller's feet.
+        for text in f:  # noqa: UP028
+            yield text
 
     reader = csv.reader(lines(), delimiter=delimiter, strict=True)
     line = 1
@@ -279,7 +282,11 @@ def iter_rows(f: IO[str]) -> Iterator[tuple[int, list[str] | None, str | None]]:
         except StopIteration:
             return
         except csv.Error as exc:
-            yield line, None, f"malformed CSV: {exc}"
+            if "field larger than field limit" in str(exc):
+                # The csv module's own limit (131,072) is above ours.
+                yield line, None, f"a cell is longer than {MAX_CELL} characters"
+            else:
+                yield line, None, f"malformed CSV: {exc}"
             return
         yield line, cells, None
         line = reader.line_num + 1

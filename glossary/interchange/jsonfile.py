@@ -22,7 +22,9 @@ from typing import IO
 from ..model import (
     LANGS,
     MAX_ID,
+    MAX_JSON_DEPTH,
     id_problem,
+    json_problem,
     normalise_concept,
     parse_id,
     validate_concept,
@@ -131,6 +133,18 @@ def read_json(f: IO[str], *, max_concepts: int = MAX_CONCEPTS) -> ReadResult:
         doc = json.load(f)
     except json.JSONDecodeError as exc:
         result.errors.append(f"line {exc.lineno}: malformed JSON: {exc.msg}")
+        return result
+    except RecursionError:
+        result.errors.append(
+            f"malformed JSON: nested more than {MAX_JSON_DEPTH} levels deep"
+        )
+        return result
+    except ValueError as exc:  # e.g. a number of more than 4,300 digits
+        result.errors.append(f"malformed JSON: {str(exc).split(';')[0]}")
+        return result
+    problem = json_problem(doc, MAX_JSON_DEPTH)
+    if problem:
+        result.errors.append(f"malformed JSON: {problem}")
         return result
     if not isinstance(doc, dict) or doc.get("format") != FORMAT:
         result.errors.append(
