@@ -427,11 +427,19 @@ def search(
             "url": f"/concepts/{h.concept_id}",
             "domain": domains[h.concept_id],
             "score": h.score,
-            "match": {"lang": h.lang, "text": h.text, "how": h.how},
+            "match": _match(h),
             "terms": heads[h.concept_id],
         }
         for h in hits
     ]
+
+
+def _match(hit) -> dict:
+    """The API's `match`: how the query met the concept, and the edits of a typo."""
+    match = {"lang": hit.lang, "text": hit.text, "how": hit.how}
+    if hit.distance is not None:
+        match["distance"] = hit.distance
+    return match
 
 
 def complete(

@@ -2,7 +2,7 @@
 
 import pytest
 
-from glossary.search.engine import TIERS, Hit, SearchIndex
+from glossary.search.engine import TIER_SCORES, Hit, Rank, SearchIndex, Tier
 
 
 def row(concept_id, lang, text, status="preferred", domain="general"):
@@ -124,10 +124,10 @@ def top(index, query, **kwargs):
     ],
 )
 def test_each_tier(index, query, concept_id, how, text):
-    hit = top(index, query)
+    rank, hit = index.ranked(query, None, None, 10)[0]
     assert (hit.concept_id, hit.how, hit.text) == (concept_id, how, text)
     # The score stays within its tier's band (status and length lower it a little).
-    assert TIERS[how][1] - 2 < hit.score <= TIERS[how][1]
+    assert TIER_SCORES[rank.tier] - 2 < hit.score <= TIER_SCORES[rank.tier]
 
 
 @pytest.mark.parametrize(
@@ -153,7 +153,8 @@ def test_fuzzy_catches_typos(index, query, concept_id):
     hit = top(index, query)
     assert hit.concept_id == concept_id
     assert hit.how == "fuzzy"
-    assert 0 < hit.score < TIERS["word"][1]
+    assert hit.distance in (1, 2)
+    assert 0 < hit.score < TIER_SCORES[Tier.WORD]
 
 
 def test_tiers_rank_in_order():
@@ -174,9 +175,9 @@ def test_tiers_rank_in_order():
     assert [(h.concept_id, h.how) for h in hits] == [
         (16, "exact"),
         (15, "normalised"),
+        (14, "folded"),  # the whole term, typed another way
         (11, "prefix"),
         (13, "word"),
-        (14, "folded"),
     ]
     scores = [h.score for h in hits]
     assert scores == sorted(scores, reverse=True)
@@ -185,7 +186,7 @@ def test_tiers_rank_in_order():
     assert 12 not in [h.concept_id for h in hits]
 
 
-def test_latin_ranks_after_prefix_and_word():
+def test_a_whole_term_in_latin_ranks_before_prefix_and_word():
     rows = [
         row(21, "en", "qalamger"),  # prefix
         row(22, "kk", "қала"),  # latin
@@ -197,9 +198,9 @@ def test_latin_ranks_after_prefix_and_word():
     assert [(h.concept_id, h.how) for h in hits[:5]] == [
         (25, "exact"),
         (23, "normalised"),
+        (22, "latin"),
         (21, "prefix"),
         (24, "word"),
-        (22, "latin"),
     ]
 
 
@@ -334,6 +335,10 @@ def test_empty_index():
 def test_hit_shape(index):
     hit = top(index, "design")
     assert hit == Hit(concept_id=3, score=100.0, lang="en", text="design", how="exact")
+    assert hit.distance is None
+    rank, hit = index.ranked("desing", None, None, 10)[0]
+    assert (hit.text, hit.how, hit.distance) == ("design", "fuzzy", 1)
+    assert rank == Rank(0, Tier.FUZZY, 1, 0, 6, 3)
 
 
 @pytest.mark.parametrize(

@@ -12,7 +12,7 @@ import pytest
 from werkzeug.serving import make_server
 
 from glossary import create_app
-from glossary.search.engine import HOW_DESCRIPTIONS, TIERS
+from glossary.search.engine import HOW_DESCRIPTIONS, HOWS
 
 
 @pytest.fixture(scope="module")
@@ -123,6 +123,6 @@ def test_openapi_documents_suggest_and_every_how(base):
     how = schema["properties"]["results"]["items"]["properties"]["match"]["properties"][
         "how"
     ]
-    assert how["enum"] == list(TIERS) == list(HOW_DESCRIPTIONS)
-    for value in TIERS:
+    assert how["enum"] == list(HOWS) == list(HOW_DESCRIPTIONS)
+    for value in HOWS:
         assert value in how["description"]

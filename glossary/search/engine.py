@@ -1,87 +1,141 @@
 """An in-memory term index with ranked lookup over the three languages (pure).
 
-Every term is indexed under several keys: its normalised form, the Kazakh
-look-alike fold, a loose Latin skeleton (Kazakh and Russian terms), the stems of
-its words; and every word under the same forms. A query is looked up as typed,
-then as its inflections, its other-script and wrong-layout readings; typos are
-found through word trigrams and re-ranked with rapidfuzz.
+How to read this module (top to bottom):
 
-Tiers, best first (``TIERS``): exact, normalised, prefix, word, lemma, then the
-variants (folded, latin, translit, layout), then fuzzy. Within a tier preferred
-terms come before admitted ones before deprecated, then shorter terms. Results
-are grouped by concept: each concept is listed once, with its best term.
+1. ``Tier`` and ``Rank``: what decides the order of results. A result's rank is a
+   named tuple compared field by field: its tier first (the whole term before a
+   term that begins with the query, before typos, …), then how far it is from the
+   query, its status, its length.
+2. ``Packed``, ``SortedKeys``, ``Postings``: the storage. Every piece of index
+   state is a numpy array (strings as UTF-8 bytes plus offsets), built from the
+   rows, so that it can be written to and mapped from files.
+3. ``KeySpace``: one way of writing terms (as typed; Kazakh folded to Russian
+   look-alike letters; Kazakh in Latin; Russian in Latin): the whole keys of the
+   terms, the posting lists of their words (with stems) and a word trigram index.
+4. ``SearchIndex``: built by ``IndexBuilder`` from (concept, lang, text, status)
+   rows; ``ranked()`` runs the lookups in order: as typed, other scripts and
+   layouts, typos, then the entries for the parts of a phrase.
+
+Every result carries ``how`` (the README's table) and, for typos, ``distance``:
+the number of edits (Damerau–Levenshtein: a swap of two letters is one edit).
 """
 
 from __future__ import annotations
 
-import re
 import unicodedata
-from array import array
 from bisect import bisect_left
-from collections.abc import Iterable
-from dataclasses import dataclass
-from itertools import accumulate
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field, replace
+from enum import IntEnum
+from hashlib import blake2b
+from typing import NamedTuple
 
 import numpy as np
-from rapidfuzz import fuzz, process
+from rapidfuzz import process
+from rapidfuzz.distance import DamerauLevenshtein
 
 from ..model import STATUS_RANK
 from .latin import turkic_lower
+from .morphology import (
+    folded_query_forms,
+    folded_term_stem,
+    kazakh_term_stem,
+    latin_query_forms,
+    latin_term_stem,
+    query_forms,
+)
 from .normalise import fold_kazakh, normalise
 from .variants import (
     english_stem,
     from_layout,
     is_latin,
-    kazakh_stem,
-    russian_forms,
     skeleton,
-    skeleton_stem,
-    skeleton_word,
+    skeleton_of_word,
 )
 
-# how → (tier, base score); a lower tier ranks first.
-TIERS: dict[str, tuple[int, float]] = {
-    "exact": (0, 100.0),
-    "normalised": (1, 98.0),
-    "prefix": (2, 95.0),
-    "lemma": (3, 92.0),
-    "word": (4, 90.0),
-    "folded": (5, 86.0),
-    "latin": (5, 86.0),
-    "translit": (5, 86.0),
-    "layout": (5, 86.0),
-    "fuzzy": (6, 0.0),
+# --- ranking --------------------------------------------------------------------------
+
+
+class Tier(IntEnum):
+    """How much of the query met the term; a lower tier ranks first."""
+
+    EXACT = 0  # the term as stored, ignoring case
+    NORMALISED = 1  # the term after normalisation (ё/е, hyphens, spaces)
+    FORM = 2  # another form of the whole term (inflection)
+    SCRIPT = 3  # the whole term in another script, fold or keyboard layout
+    PREFIX = 4  # the beginning of a longer term
+    WORD = 5  # the query's words inside a longer term
+    FUZZY = 6  # a similar spelling: typos, missing or extra spaces
+    PART = 7  # an entry for one part of a phrase that has no entry as a whole
+
+
+class Rank(NamedTuple):
+    """The sort key of a result: compared field by field, smaller first."""
+
+    group: int  # -1: a main entry completing the query (autocomplete only); else 0
+    tier: Tier
+    distance: int  # edits (typos) or letters of inflection; 0 for the term itself
+    status: int  # preferred 0, admitted 1, deprecated 2, superseded 3
+    length: int  # letters of the term: shorter first
+    concept_id: int  # last, so that equal ranks keep one stable order
+
+
+# Score shown in the API: the tier's base less a little for status and distance.
+TIER_SCORES = {
+    Tier.EXACT: 100.0,
+    Tier.NORMALISED: 98.0,
+    Tier.FORM: 95.0,
+    Tier.SCRIPT: 92.0,
+    Tier.PREFIX: 90.0,
+    Tier.WORD: 86.0,
+    Tier.FUZZY: 80.0,
+    Tier.PART: 70.0,
 }
 # What each `how` means (README and the OpenAPI document say the same).
 HOW_DESCRIPTIONS: dict[str, str] = {
     "exact": "the term as stored, ignoring case only",
     "normalised": "the term ignoring case, ё/е, hyphens, dashes, quotes and spaces",
+    "lemma": "an inflected form: Russian cases and numbers; Kazakh plural, "
+    "possessive, case and -дағы/-ғы endings; English plurals and verb forms",
     "prefix": "the beginning of the term (autocomplete, 3+ letters)",
-    "lemma": "an inflected form: Russian cases and numbers, Kazakh plural, "
-    "possessive and case endings, English plurals",
     "word": "one or more words of a longer term",
     "folded": "Kazakh typed with Russian look-alike letters (к for қ, у for ү …)",
     "latin": "Kazakh in Latin letters: 2021, 2018 or 2017 alphabet, "
     "Turkish-style or informal ASCII",
     "translit": "Russian typed in Latin transliteration",
     "layout": "typed with the wrong keyboard layout (en↔ru, the Kazakh digit row)",
-    "fuzzy": "a similar spelling (one or two typos)",
+    "fuzzy": "a similar spelling: one or two typos in a word, a missing or extra "
+    "space (match.distance: the number of edits)",
+    "part": "no entry for the whole phrase: an entry for one of its parts",
 }
-FUZZY_CUTOFF = 70.0
+HOWS = tuple(HOW_DESCRIPTIONS)
+
 PREFIX_MIN = 3  # letters before a prefix finds anything
-CAP = 400  # candidates taken from one posting list or prefix range
-FUZZY_POSTINGS = 60  # entries taken per similar word (the best ones: shortest first)
-FUZZY_RERANK = 1500  # entries re-ranked with rapidfuzz
-GOOD_FUZZY = 90.0  # a fuzzy score that ends the search for other readings
-SIMILAR_CANDIDATES = 200  # words re-ranked with rapidfuzz for one query word
-GRAM_BUDGET = 20_000  # trigram postings read for one query word
+# A concept with this many terms (synonyms in several languages) is one of the
+# glossary's main entries: autocomplete offers it first among the completions.
+MAIN_ENTRY_TERMS = 5
+CAP = 400  # entries taken from one prefix range or posting list
+PHRASE_CAP = 8000  # entries per word when intersecting the words of a phrase
+FUZZY_POSTINGS = 60  # entries per similar word of a one-word query (best first)
+FUZZY_RERANK = 2000  # entries re-ranked by edit distance
+SIMILAR_WORDS = 40  # similar words kept per query word
+SIMILAR_CANDIDATES = 300  # words checked by edit distance for one query word
+GRAM_BUDGET = 30_000  # trigram postings read for one query word
 STOP_WORDS = frozenset(
     "в во на о об обо с со к ко по из у за до от для при".split()
-    + "the a an of in on to for".split()
+    + "the a an of in on to for and".split()
+    + ["s"]  # the English possessive ("designer's" is normalised to "designer s")
+    + "және мен пен бен".split()
 )
-_CYRILLIC_LETTER = re.compile("[а-яәғқңөұүһі]")
 LANG_CODES = {"en": 0, "ru": 1, "kk": 2}
 LANG_NAMES = ["en", "ru", "kk"]
+
+
+def max_edits(word: str) -> int:
+    """Return how many typos a word of this length may hold and still be found."""
+    if len(word) <= 2:
+        return 0
+    return 1 if len(word) <= 4 else 2
 
 
 @dataclass(frozen=True)
@@ -93,87 +147,97 @@ class Hit:
     lang: str
     text: str
     how: str
+    distance: int | None = None  # edits, for `fuzzy` (and a typo in a `part`)
 
 
-def word_stem(word: str, lang: str) -> str:
-    """Return the dictionary-form stem of WORD in LANG (Russian: the word itself)."""
-    if lang == "kk":
-        return kazakh_stem(word)
-    if lang == "en":
-        return english_stem(word)
-    return word
+# --- storage: strings and posting lists in numpy arrays -------------------------------
 
 
 class Packed:
-    """A read-only list of strings kept as one string and offsets (compact)."""
+    """A read-only list of strings: UTF-8 bytes and offsets in two numpy arrays.
 
-    __slots__ = ("data", "offsets")
+    Lookups compare bytes (UTF-8 sorts as code points do), so sorted strings
+    can be searched without decoding them.
+    """
 
-    def __init__(self, strings) -> None:
-        strings = list(strings)
-        self.data = "".join(strings)
-        self.offsets = array("i", [0])
-        self.offsets.extend(accumulate(map(len, strings)))
+    __slots__ = ("_buf", "_at", "data", "offsets")
+
+    def __init__(self, strings: Iterable[str]) -> None:
+        encoded = [s.encode() for s in strings]
+        self._buf = b"".join(encoded)
+        self.data = np.frombuffer(self._buf, dtype=np.uint8)
+        self.offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
+        np.cumsum([len(b) for b in encoded], out=self.offsets[1:])
+        self._at = memoryview(self.offsets)  # fast int indexing
 
     def __len__(self) -> int:
         return len(self.offsets) - 1
 
     def __getitem__(self, i: int) -> str:
-        return self.data[self.offsets[i] : self.offsets[i + 1]]
+        return self.raw(i).decode()
+
+    def raw(self, i: int) -> bytes:
+        """Return string I as UTF-8 bytes."""
+        return self._buf[self._at[i] : self._at[i + 1]]
+
+    def bisect(self, key: str, lo: int = 0, hi: int | None = None) -> int:
+        """Return where KEY would go among these (sorted) strings."""
+        hi = len(self) if hi is None else hi
+        return bisect_left(_RawView(self), key.encode(), lo, hi)
+
+
+class _RawView:
+    """Packed strings seen as bytes, for bisect."""
+
+    __slots__ = ("raw", "n")
+
+    def __init__(self, packed: Packed) -> None:
+        self.raw, self.n = packed.raw, len(packed)
+
+    def __len__(self) -> int:
+        return self.n
+
+    def __getitem__(self, i: int) -> bytes:
+        return self.raw(i)
 
 
 class SortedKeys:
-    """Strings sorted for exact and prefix lookup; each maps to entry numbers."""
+    """Strings sorted for exact and prefix lookup; each maps to an entry number."""
 
-    def __init__(self, keys: list[str], ids: array) -> None:
+    def __init__(self, keys: list[str], entries: np.ndarray) -> None:
         order = sorted(range(len(keys)), key=keys.__getitem__)
         self.keys = Packed(keys[j] for j in order)
-        self.order = np.array(order, dtype=np.int32)
-        self.ids = np.frombuffer(ids, dtype=np.int32)[self.order]
+        self.entries = np.asarray(entries, dtype=np.int32)[order]
+        # Exact lookup by hash: a 64-bit hash collision among a few million keys
+        # is about as likely as a cosmic-ray bit flip, so keys are not compared.
+        hashes = word_hashes(keys)
+        by_hash = np.argsort(hashes, kind="stable")
+        self.hashes = hashes[by_hash]
+        self.hash_entries = np.asarray(entries, dtype=np.int32)[by_hash]
 
     def exact(self, key: str) -> np.ndarray:
-        lo = bisect_left(self.keys, key)
-        hi = lo
-        while hi < len(self.keys) and self.keys[hi] == key:
-            hi += 1
-        return self.ids[lo:hi]
+        """Return the entries whose key is KEY."""
+        h = word_hashes([key])
+        lo = int(np.searchsorted(self.hashes, h[0], side="left"))
+        hi = int(np.searchsorted(self.hashes, h[0], side="right"))
+        return self.hash_entries[lo:hi]
 
     def prefix(self, key: str, cap: int = CAP) -> np.ndarray:
-        lo = bisect_left(self.keys, key)
-        end = min(len(self.keys), lo + cap)
-        hi = bisect_left(self.keys, key + "\U0010ffff", lo, end)
-        return self.ids[lo:hi]
-
-
-class KeyOf:
-    """Entry number → its key, read from the sorted keys (no second copy)."""
-
-    __slots__ = ("keys", "rank")
-
-    def __init__(self, sorted_keys: SortedKeys) -> None:
-        self.keys = sorted_keys.keys
-        rank = np.empty(len(sorted_keys.order), dtype=np.int32)
-        rank[sorted_keys.order] = np.arange(len(rank), dtype=np.int32)
-        self.rank = array("i")
-        self.rank.frombytes(rank.tobytes())
-
-    def __getitem__(self, i: int) -> str:
-        return self.keys[self.rank[i]]
+        """Return up to CAP entries whose key begins with KEY (in key order)."""
+        lo = self.keys.bisect(key)
+        hi = self.keys.bisect(key + "\U0010ffff", lo, min(len(self.keys), lo + cap))
+        return self.entries[lo:hi]
 
 
 class Postings:
     """Word → entry numbers (better entries first), with word trigrams for typos.
 
-    Built with numpy from parallel arrays: VOCAB (the words), WORD_IDS and
-    ENTRY_IDS (one pair per occurrence); ORDER ranks entries (status, length).
+    WORDS are the distinct words in sorted order; the entries of word n are
+    ``entries[offsets[n]:offsets[n + 1]]``, ordered by ORDER (status, length).
     """
 
     def __init__(
-        self,
-        vocab: list[str],
-        word_ids: np.ndarray,
-        entry_ids: np.ndarray,
-        order: np.ndarray,
+        self, vocab: list[str], word_ids: np.ndarray, entry_ids: np.ndarray, order
     ) -> None:
         perm = sorted(range(len(vocab)), key=vocab.__getitem__)
         self.words = Packed(vocab[i] for i in perm)
@@ -181,116 +245,314 @@ class Postings:
         rank[np.array(perm, dtype=np.int64)] = np.arange(len(vocab), dtype=np.int32)
         wid = rank[word_ids] if len(word_ids) else word_ids.astype(np.int32)
         sort = np.lexsort((order[entry_ids], wid)) if len(wid) else wid
-        self.ids = entry_ids[sort].astype(np.int32)
-        counts = (
-            np.bincount(wid, minlength=len(vocab))
-            if len(wid)
-            else np.zeros(len(vocab), dtype=np.int64)
-        )
+        self.entries = entry_ids[sort].astype(np.int32)
+        counts = np.bincount(wid, minlength=len(vocab)) if len(wid) else []
         self.offsets = np.zeros(len(vocab) + 1, dtype=np.int64)
         np.cumsum(counts, out=self.offsets[1:])
-        self._build_grams()
+        self.grams = Trigrams(self.words)
+        # Word hashes, sorted, with each word's number: many words looked up at once.
+        hashes = word_hashes([vocab[i] for i in perm])
+        by_hash = np.argsort(hashes, kind="stable")
+        self.hashes = hashes[by_hash]
+        self.hash_words = by_hash.astype(np.int32)
 
-    def _index(self, word: str) -> int:
-        n = bisect_left(self.words, word)
-        return n if n < len(self.words) and self.words[n] == word else -1
+    def numbers(self, words: list[str]) -> np.ndarray:
+        """Return the number of each of WORDS (-1: not a word of this list)."""
+        if not words or not len(self.hashes):
+            return np.full(len(words), -1, dtype=np.int64)
+        h = word_hashes(words)
+        at = np.minimum(np.searchsorted(self.hashes, h), len(self.hashes) - 1)
+        return np.where(self.hashes[at] == h, self.hash_words[at], -1)
+
+    def known(self, candidates: Iterable[str]) -> list[str]:
+        """Return the CANDIDATES that are words of this list."""
+        cands = list(dict.fromkeys(candidates))
+        found = self.numbers(cands)
+        return [w for w, n in zip(cands, found.tolist(), strict=True) if n >= 0]
+
+    def __contains__(self, word: str) -> bool:
+        return self.numbers([word])[0] >= 0
 
     def get(self, word: str, cap: int = CAP) -> np.ndarray:
-        n = self._index(word)
-        if n < 0:
-            return self.ids[:0]
-        lo = int(self.offsets[n])
-        return self.ids[lo : min(int(self.offsets[n + 1]), lo + cap)]
+        """Return up to CAP entries containing WORD, best first."""
+        return self.get_many([word], cap)[0]
+
+    def get_many(self, words: list[str], cap: int = CAP) -> list[np.ndarray]:
+        """Return, for each of WORDS, up to CAP entries containing it, best first."""
+        out = []
+        for n in self.numbers(words).tolist():
+            if n < 0:
+                out.append(self.entries[:0])
+                continue
+            lo = int(self.offsets[n])
+            out.append(self.entries[lo : min(int(self.offsets[n + 1]), lo + cap)])
+        return out
 
     def prefix(self, key: str, cap: int = CAP) -> np.ndarray:
-        """Entries with a word that begins with KEY (words in order, up to CAP)."""
-        lo = bisect_left(self.words, key)
-        hi = bisect_left(self.words, key + "\U0010ffff", lo)
+        """Return up to CAP entries with a word that begins with KEY."""
+        lo = self.words.bisect(key)
+        hi = self.words.bisect(key + "\U0010ffff", lo)
         start = int(self.offsets[lo])
-        return self.ids[start : min(int(self.offsets[hi]), start + cap)]
+        return self.entries[start : min(int(self.offsets[hi]), start + cap)]
 
-    # typos: trigram candidates, re-ranked with rapidfuzz
+    def similar(self, word: str, loose: bool = False) -> dict[str, int]:
+        """Return the words within ``max_edits`` of WORD, each with its distance.
 
-    def _build_grams(self) -> None:
-        """Trigram → word postings, computed with numpy over all words at once."""
-        nwords = len(self.words)
-        if not nwords:
-            self.lut = np.full(1, -1, dtype=np.int64)
-            self.k = 1
-            self.gram_keys = np.zeros(0, dtype=np.int64)
-            self.gram_offsets = np.zeros(1, dtype=np.int64)
-            self.gram_words = np.zeros(0, dtype=np.int32)
-            return
-        text = "\x00".join(f" {self.words[n]} " for n in range(nwords))
-        codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
-        # Letters → dense numbers through a lookup table (0 is the separator).
-        alpha = sorted(set(text))
+        LOOSE allows a third of the word's letters (the last resort before
+        "nothing found").
+        """
+        limit = max_edits(word)
+        if loose:
+            limit = max(limit, len(word) // 3)
+        if not limit:
+            return {word: 0} if word in self else {}
+        cands = self.grams.candidates(word, limit)
+        if len(word) <= 5:
+            cands.update(self.known(one_edit(word, self.grams.alphabet_of(word))))
+        found = process.extract(
+            word,
+            list(cands),
+            scorer=DamerauLevenshtein.distance,
+            score_cutoff=limit,
+            limit=SIMILAR_WORDS,
+        )
+        return {w: int(d) for w, d, _ in found}
+
+
+def word_hashes(words: list[str]) -> np.ndarray:
+    """Return a stable 64-bit hash of each word (the same in every process)."""
+    return np.fromiter(
+        (
+            int.from_bytes(blake2b(w.encode(), digest_size=8).digest(), "little")
+            for w in words
+        ),
+        dtype=np.uint64,
+        count=len(words),
+    )
+
+
+def one_edit(word: str, alphabet: str) -> Iterator[str]:
+    """Yield the strings one edit away from WORD (a short word's typo neighbours)."""
+    for i in range(len(word) + 1):
+        for c in alphabet:
+            yield word[:i] + c + word[i:]
+        if i < len(word):
+            yield word[:i] + word[i + 1 :]
+            for c in alphabet:
+                yield word[:i] + c + word[i + 1 :]
+        if i < len(word) - 1:
+            yield word[:i] + word[i + 1] + word[i] + word[i + 2 :]
+
+
+class Trigrams:
+    """Trigram → word numbers, for finding the words close to a misspelt one."""
+
+    def __init__(self, words: Packed) -> None:
+        nwords = len(words)
+        text = "\x00".join(f" {words[n]} " for n in range(nwords))
+        alpha = sorted(set(text)) or ["\x00"]
+        # Letters of one script only: the neighbours of a short word are tried
+        # letter by letter (``one_edit``).
+        self.alphabet = "".join(c for c in alpha if c.isalpha())
+        self.latin_letters = "".join(c for c in self.alphabet if c.isascii())
+        self.other_letters = "".join(c for c in self.alphabet if not c.isascii())
         self.lut = np.full(ord(alpha[-1]) + 1, -1, dtype=np.int64)
         self.lut[[ord(c) for c in alpha]] = np.arange(len(alpha))
         self.k = k = len(alpha)
+        self.words = words
+        if not nwords:
+            self.keys = np.zeros(0, dtype=np.int64)
+            self.offsets = np.zeros(1, dtype=np.int64)
+            self.word_ids = np.zeros(0, dtype=np.int32)
+            return
+        codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
         inv = self.lut[codes]
         grams = inv[:-2] * k * k + inv[1:-1] * k + inv[2:]
         sep = codes == 0
         wid = np.cumsum(sep)[:-2]
         valid = ~(sep[:-2] | sep[1:-1] | sep[2:])
-        pairs = np.sort(grams[valid] * nwords + wid[valid])
-        pairs = pairs[_firsts(pairs)]
+        pairs = np.unique(grams[valid] * nwords + wid[valid])
         grams, wid = pairs // nwords, (pairs % nwords).astype(np.int32)
         starts = np.flatnonzero(_firsts(grams))
-        self.gram_keys = grams[starts]
-        self.gram_offsets = np.append(starts, len(grams)).astype(np.int64)
-        self.gram_words = wid
+        self.keys = grams[starts]
+        self.offsets = np.append(starts, len(grams)).astype(np.int64)
+        self.word_ids = wid
 
-    def _grams_of(self, word: str) -> tuple[np.ndarray, int]:
+    def alphabet_of(self, word: str) -> str:
+        """Return the letters a typo in WORD may bring: those of its own script."""
+        return self.latin_letters if word.isascii() else self.other_letters
+
+    def _grams_of(self, word: str) -> np.ndarray:
         codes = np.frombuffer(f" {word} ".encode("utf-32-le"), dtype=np.uint32)
         inside = codes < len(self.lut)
         inv = np.where(inside, self.lut[np.minimum(codes, len(self.lut) - 1)], -1)
         k = self.k
         grams = inv[:-2] * k * k + inv[1:-1] * k + inv[2:]
         ok = (inv[:-2] >= 0) & (inv[1:-1] >= 0) & (inv[2:] >= 0)
-        return np.unique(grams[ok]), len(codes) - 2
+        return np.unique(grams[ok])
 
-    def similar(self, word: str, limit: int = 8) -> list[tuple[str, float]]:
-        """Return words within about two edits of WORD, most similar first."""
-        grams, total_grams = self._grams_of(word)
-        if not len(grams) or not len(self.gram_keys):
-            return []
-        at = np.searchsorted(self.gram_keys, grams)
-        inside = at < len(self.gram_keys)
-        at, grams = at[inside], grams[inside]
-        at = at[self.gram_keys[at] == grams]
+    def candidates(self, word: str, edits: int) -> set[str]:
+        """Return words sharing enough trigrams with WORD to be EDITS edits away."""
+        grams = self._grams_of(word)
+        if not len(grams) or not len(self.keys):
+            return set()
+        at = np.searchsorted(self.keys, grams)
+        at = at[at < len(self.keys)]
+        at = at[np.isin(self.keys[at], grams)]
         if not len(at):
-            return []
-        offsets = self.gram_offsets
-        sizes = (offsets[at + 1] - offsets[at]).tolist()
+            return set()
+        sizes = (self.offsets[at + 1] - self.offsets[at]).tolist()
         # The rarest trigrams first; very common ones are left out while enough
         # is read (each one left out lowers the overlap asked for by one).
-        ranked = sorted(zip(sizes, at.tolist(), strict=True))
         lists, total, skipped = [], 0, 0
-        for n, (size, i) in enumerate(ranked):
+        for n, (size, i) in enumerate(sorted(zip(sizes, at.tolist(), strict=True))):
             if n >= 3 and total + size > GRAM_BUDGET:
                 skipped += 1
                 continue
-            lists.append(self.gram_words[offsets[i] : offsets[i + 1]])
+            lists.append(self.word_ids[self.offsets[i] : self.offsets[i + 1]])
             total += size
         found, counts = np.unique(np.concatenate(lists), return_counts=True)
-        # Two edits destroy at most six trigrams of the word.
-        need = max(1, total_grams - 6 - skipped)
-        good = counts >= need
-        keep, counts = found[good], counts[good]
+        # One edit destroys at most three trigrams of the word, a swap four.
+        need = max(1, len(word) + 2 - 2 - 4 * edits - skipped)
+        keep, counts = found[counts >= need], counts[counts >= need]
         if len(keep) > SIMILAR_CANDIDATES:
-            # the words sharing the most trigrams with the query word
             top = np.argpartition(-counts, SIMILAR_CANDIDATES)[:SIMILAR_CANDIDATES]
             keep = keep[top]
-        cands = [self.words[n] for n in keep.tolist()]
-        out = process.extract(
-            word,
-            cands,
-            scorer=fuzz.ratio,
-            limit=limit,
-            score_cutoff=max(FUZZY_CUTOFF, 100 - 250 / max(len(word), 1)),
+        return {self.words[n] for n in keep.tolist()}
+
+
+def _firsts(sorted_values: np.ndarray) -> np.ndarray:
+    """Mask of the first of each run of equal values in a sorted array."""
+    mask = np.ones(len(sorted_values), dtype=bool)
+    if len(sorted_values):
+        mask[1:] = sorted_values[1:] != sorted_values[:-1]
+    return mask
+
+
+def _intersect(sets: list[np.ndarray]) -> np.ndarray:
+    if not sets:
+        return np.zeros(0, np.int32)
+    out = np.unique(sets[0])
+    for s in sets[1:]:
+        out = np.intersect1d(out, s)
+        if not len(out):
+            break
+    return out
+
+
+# --- key spaces: one way of writing the terms -----------------------------------------
+
+
+@dataclass
+class KeySpace:
+    """The whole keys and the words of the terms, written one way.
+
+    NAME is the ``how`` of a match found here (None: as typed, the tier's own
+    name); TO_KEY turns a normalised term key into this space; FORMS gives the
+    dictionary forms a query word may come from, each with a cost.
+    """
+
+    name: str | None
+    keys: SortedKeys
+    words: Postings
+    to_key: Callable[[str], str]
+    forms: Callable[[str], dict[str, int]]
+
+
+@dataclass
+class _SpaceBuilder:
+    """The keys and word occurrences of one space while an index is built."""
+
+    keys: list[str] = field(default_factory=list)
+    key_entries: list[int] = field(default_factory=list)
+    vocab: dict[str, int] = field(default_factory=dict)
+    word_ids: list[int] = field(default_factory=list)
+    entry_ids: list[int] = field(default_factory=list)
+
+    def add(self, entry: int, words: list[str], stems: list[str]) -> None:
+        """Add ENTRY's key (its WORDS joined) and its words and their STEMS."""
+        self.keys.append(" ".join(words))
+        self.key_entries.append(entry)
+        for w in dict.fromkeys(words + stems):  # a word twice in one term counts once
+            n = self.vocab.setdefault(w, len(self.vocab))
+            self.word_ids.append(n)
+            self.entry_ids.append(entry)
+
+    def build(self, order: np.ndarray, name, to_key, forms) -> KeySpace:
+        keys = SortedKeys(self.keys, np.array(self.key_entries, dtype=np.int32))
+        words = Postings(
+            list(self.vocab),
+            np.array(self.word_ids, dtype=np.int32),
+            np.array(self.entry_ids, dtype=np.int32),
+            order,
         )
-        return [(w, s) for w, s, _ in out]
+        return KeySpace(name, keys, words, to_key, forms)
+
+
+def _identity(key: str) -> str:
+    return key
+
+
+def _latin_key(key: str) -> str:
+    return skeleton(key)
+
+
+def _no_forms(word: str) -> dict[str, int]:
+    return {word: 0}
+
+
+class IndexBuilder:
+    """Reads the rows once and fills the arrays and key spaces of a SearchIndex."""
+
+    def __init__(self) -> None:
+        self.texts: list[str] = []
+        self.typed_keys: list[str] = []
+        self.concepts: list[int] = []
+        self.langs: list[int] = []
+        self.statuses: list[int] = []
+        self.domains: list[int] = []
+        self.domain_codes: dict[str, int] = {}
+        self.spaces = {
+            "typed": _SpaceBuilder(),
+            "folded": _SpaceBuilder(),
+            "latin": _SpaceBuilder(),
+            "translit": _SpaceBuilder(),
+        }
+        # Each distinct word is analysed once per build.
+        self._memo: dict[tuple[str, str], str] = {}
+
+    def _once(self, fn: Callable[[str], str], word: str) -> str:
+        key = (fn.__name__, word)
+        out = self._memo.get(key)
+        if out is None:
+            out = self._memo[key] = fn(word)
+        return out
+
+    def add(self, row: dict) -> None:
+        """Index one (concept_id, domain, lang, text, status) row."""
+        entry, lang, key = len(self.texts), row["lang"], normalise(row["text"])
+        self.texts.append(row["text"])
+        self.typed_keys.append(key)
+        self.concepts.append(row["concept_id"])
+        self.langs.append(LANG_CODES[lang])
+        self.statuses.append(STATUS_RANK.get(row["status"], 3))
+        code = self.domain_codes.setdefault(row["domain"], len(self.domain_codes))
+        self.domains.append(code)
+        words = key.split()
+        stem = {"kk": kazakh_term_stem, "en": english_stem}.get(lang)
+        stems = [self._once(stem, w) for w in words] if stem else []
+        self.spaces["typed"].add(entry, words, stems)
+        if lang == "kk":
+            folded = [self._once(fold_kazakh, w) for w in words]
+            if folded != words:
+                stems = [self._once(folded_term_stem, w) for w in folded]
+                self.spaces["folded"].add(entry, folded, stems)
+        if lang in ("kk", "ru"):
+            latin = [s for w in words if (s := self._once(skeleton_of_word, w))]
+            if latin:
+                stems = [self._once(latin_term_stem, w) for w in latin]
+                space = "latin" if lang == "kk" else "translit"
+                self.spaces[space].add(entry, latin, stems if lang == "kk" else [])
 
 
 class SearchIndex:
@@ -298,119 +560,50 @@ class SearchIndex:
 
     def __init__(self, rows: Iterable[dict]) -> None:
         """Index ROWS (read once): dicts with concept_id, domain, lang, text, status."""
-        texts: list[str] = []
-        keys: list[str] = []
-        domains: dict[str, int] = {}
-        folded, skeletons, stems = _Keys(), _Keys(), _Keys()
-        # Each distinct word is analysed once; its forms are cached per language.
-        vocab = _Vocab()
-        fvocab = _Vocab()
-        svocab = _Vocab()
-        kk_stem: dict[str, str] = {}
-        en_stem: dict[str, str] = {}
-        skel: dict[str, str] = {}
-        sstem: dict[str, str] = {}
-        fold: dict[str, str] = {}
-        concept, lang_a, status_a, domain_a = (
-            array("q"),
-            array("b"),
-            array("b"),
-            array("h"),
+        build = IndexBuilder()
+        for row in rows:
+            build.add(row)
+        self._keep_arrays(build)
+        order = self.status.astype(np.int64) * 10_000 + np.minimum(self.length, 9999)
+        spaces = build.spaces
+        self.typed = spaces["typed"].build(order, None, _identity, query_forms)
+        self.folded = spaces["folded"].build(
+            order, "folded", fold_kazakh, folded_query_forms
         )
-        for i, r in enumerate(rows):
-            text, lang = r["text"], r["lang"]
-            key = normalise(text)
-            concept.append(r["concept_id"])
-            lang_a.append(LANG_CODES[lang])
-            status_a.append(STATUS_RANK.get(r["status"], 3))
-            d = domains.get(r["domain"])
-            if d is None:
-                d = domains[r["domain"]] = len(domains)
-            domain_a.append(d)
-            texts.append(text)
-            keys.append(key)
-            ws = key.split()
-            for w in ws:
-                vocab.add(w, i)
-            if lang == "en" or lang == "kk":
-                cache = kk_stem if lang == "kk" else en_stem
-                # the uncached functions: the build has its own caches
-                fn = (kazakh_stem if lang == "kk" else english_stem).__wrapped__
-                st = []
-                for w in ws:
-                    s = cache.get(w)
-                    if s is None:
-                        s = cache[w] = fn(w)
-                    if s != w:
-                        vocab.add(s, i)
-                    st.append(s)
-                stem_key = " ".join(st)
-                if stem_key != key:
-                    stems.add(stem_key, i)
-            if lang == "ru" or lang == "kk":
-                sk = []
-                for w in ws:
-                    s = skel.get(w)
-                    if s is None:
-                        s = skel[w] = skeleton_word.__wrapped__(w)
-                    if s:
-                        sk.append(s)
-                        svocab.add(s, i)
-                if sk:
-                    sk_key = " ".join(sk)
-                    skeletons.add(sk_key, i)
-                    if lang == "kk":
-                        ss = []
-                        for w in sk:
-                            t = sstem.get(w)
-                            if t is None:
-                                t = sstem[w] = skeleton_stem.__wrapped__(w)
-                            ss.append(t)
-                        ss_key = " ".join(ss)
-                        if ss_key != sk_key:
-                            skeletons.add(ss_key, i)
-            if lang == "kk":
-                fw = []
-                for w in ws:
-                    f = fold.get(w)
-                    if f is None:
-                        f = fold[w] = fold_kazakh(w)
-                    fw.append(f)
-                fk = " ".join(fw)
-                if fk != key:
-                    folded.add(fk, i)
-                    for f in fw:
-                        fvocab.add(f, i)
-                    fst = " ".join(
-                        kk_stem.get(f) or kazakh_stem.__wrapped__(f) for f in fw
-                    )
-                    if fst != fk:
-                        folded.add(fst, i)
-        self.concept = np.frombuffer(concept, dtype=np.int64)
-        self.lang = np.frombuffer(lang_a, dtype=np.int8)
-        self.status = np.frombuffer(status_a, dtype=np.int8)
-        self.domain = np.frombuffer(domain_a, dtype=np.int16)
-        self.domain_codes = domains
-        # Better entries first inside each posting list: status, then length.
-        n = len(keys)
-        lengths = np.fromiter(map(len, keys), dtype=np.int64, count=n)
-        self.order = self.status.astype(np.int64) * 10_000 + np.minimum(lengths, 9999)
-        self.keys = SortedKeys(keys, array("i", range(n)))
-        self.folded = folded.sorted()
-        self.skeletons = skeletons.sorted()
-        self.stems = stems.sorted()
-        del keys
-        self.text = Packed(texts)
-        del texts
-        self.key = KeyOf(self.keys)
-        self.words = vocab.postings(self.order)
-        self.fwords = fvocab.postings(self.order)
-        self.swords = svocab.postings(self.order)
+        self.latin = spaces["latin"].build(
+            order, "latin", _latin_key, latin_query_forms
+        )
+        self.translit = spaces["translit"].build(
+            order, "translit", _latin_key, _no_forms
+        )
+
+    def _keep_arrays(self, build: IndexBuilder) -> None:
+        """Per-entry arrays: concept, language, status, domain, length, word count."""
+        self.text = Packed(build.texts)
+        self.key = Packed(build.typed_keys)
+        self.concept = np.array(build.concepts, dtype=np.int64)
+        self.lang = np.array(build.langs, dtype=np.int8)
+        self.status = np.array(build.statuses, dtype=np.int8)
+        self.domain = np.array(build.domains, dtype=np.int16)
+        self.domain_codes = build.domain_codes
+        self.length = np.array([len(t) for t in build.texts], dtype=np.int32)
+        self.word_count = np.array(
+            [len(k.split()) for k in build.typed_keys], dtype=np.int16
+        )
+        # A concept's number of terms (synonyms, languages): the main entries of
+        # the glossary are the most fully documented ones (MAIN_ENTRY_TERMS).
+        if len(self.concept):
+            _, inverse, counts = np.unique(
+                self.concept, return_inverse=True, return_counts=True
+            )
+            self.terms_of_concept = counts[inverse].astype(np.int16)
+        else:
+            self.terms_of_concept = np.zeros(0, dtype=np.int16)
 
     def __len__(self) -> int:
         return len(self.text)
 
-    # --- lookup -------------------------------------------------------------------
+    # --- lookup -----------------------------------------------------------------------
 
     def search(
         self,
@@ -426,245 +619,226 @@ class SearchIndex:
         return [hit for _, hit in ranked[offset : offset + limit]]
 
     def ranked(
-        self, query: str, lang: str | None, domain: str | None, want: int
-    ) -> list[tuple[tuple, Hit]]:
+        self,
+        query: str,
+        lang: str | None,
+        domain: str | None,
+        want: int,
+        autocomplete: bool = False,
+    ) -> list[tuple[Rank, Hit]]:
         """Return (rank, hit) pairs, best first: at least WANT of them if there are."""
-        qkey = normalise(query)
-        if not qkey or not len(self):
+        q = Query.parse(query)
+        if not q.key or not len(self):
             return []
         lang_code = LANG_CODES.get(lang) if lang else None
         dom_code = self.domain_codes.get(domain, -1) if domain else None
         if dom_code == -1:
             return []
-        best: dict[int, tuple[tuple, Hit]] = {}
-        raw = unicodedata.normalize(
-            "NFC", turkic_lower(unicodedata.normalize("NFC", query))
-        ).replace("ё", "е")
+        found = Results(self, q, lang_code, dom_code, autocomplete=autocomplete)
+        self._as_typed(q, found)
+        self._other_readings(q, found, want)
+        if not found.has(Tier.PREFIX) and len(q.key.replace(" ", "")) >= 3:
+            self._typos(q, found)
+        if len(q.words) > 1 and not found.has(Tier.SCRIPT):
+            self._parts(q.words, found)
+        elif not found.count():  # words run together: "gamedesigner"
+            for words in spellings(q.words, self.typed.words):
+                if len(words) > len(q.words):
+                    self._parts(words, found)
+        if not found.count() and len(q.key.replace(" ", "")) >= 3:
+            self._typos(q, found, loose=True)  # the last resort
+        return found.ordered()
 
-        def add(
-            ids,
-            how: str,
-            sub: int = 0,
-            score: float | None = None,
-            tier: int | None = None,
-            near: str | None = None,
-        ) -> None:
-            for i in np.asarray(ids).tolist():
-                if lang_code is not None and self.lang[i] != lang_code:
-                    continue
-                if dom_code is not None and self.domain[i] != dom_code:
-                    continue
-                h = how
-                if how == "normalised" and self.text[i].casefold() == query.casefold():
-                    h = "exact"
-                elif how == "script":
-                    h = "latin" if self.lang[i] == 2 else "translit"
-                t, base = TIERS[h]
-                t = t if tier is None else tier
-                status = int(self.status[i])
-                text = self.text[i]
-                if score is None:
-                    extra = max(0, len(self.key[i]) - len(qkey))
-                    s = base - 0.5 * status - min(0.4, extra / 50) - 0.1 * sub
-                    close = -fuzz.ratio(near, self.key[i]) if near else 0.0
-                    rank = (t, sub, close, status, len(text), int(self.concept[i]))
-                else:
-                    s = score * 0.8
-                    rank = (t, 0, -score, status, len(text), int(self.concept[i]))
-                cid = int(self.concept[i])
-                current = best.get(cid)
-                if current is None or rank < current[0]:
-                    best[cid] = (
-                        rank,
-                        Hit(cid, round(s, 1), LANG_NAMES[self.lang[i]], text, h),
-                    )
+    def _as_typed(self, q: Query, found: Results) -> None:
+        """The query as typed: the whole term, its forms, prefixes, words."""
+        space = self.typed
+        found.add(space.keys.exact(q.key), "normalised", Tier.NORMALISED)
+        self._forms(space, q.content_words, found, "lemma", Tier.FORM)
+        self._beginnings(space, q.key, found, "prefix", "word")
 
-        def enough() -> bool:
-            return len(best) >= want
+    def _other_readings(self, q: Query, found: Results, want: int) -> None:
+        """Other scripts, Kazakh look-alike letters and wrong keyboard layouts."""
+        readings = [(self.folded, q.folded)]
+        if q.latin:
+            readings += [(self.latin, q.latin), (self.translit, q.latin)]
+        for space, key in readings:
+            found.add(space.keys.exact(key), space.name, Tier.SCRIPT)
+            self._forms(space, key.split(), found, space.name, Tier.SCRIPT)
+        if q.layout:
+            for space, key in ((self.typed, q.layout), (self.folded, q.layout_folded)):
+                found.add(space.keys.exact(key), "layout", Tier.SCRIPT)
+                self._forms(space, key.split(), found, "layout", Tier.SCRIPT)
+        if found.count(better_than=Tier.PREFIX) >= want:
+            return  # enough found above the tiers of the lookups below
+        for space, key in readings:
+            self._beginnings(space, key, found, space.name, space.name)
+        if q.layout:
+            self._beginnings(self.typed, q.layout, found, "layout", "layout")
 
-        # 1. as typed: exact / normalised, prefix, one word, inflections
-        add(self.keys.exact(qkey), "normalised")
-        self._lookups(qkey, "", add)
-        # 2. variants: other scripts, Kazakh look-alikes, wrong layout
-        if not enough():
-            self._variants(raw, qkey, add)
-        # 3. typos: not when the term itself was found (as typed, inflected, or
-        # whole in another script or layout), nor when terms begin with the query:
-        # a typo cannot rank above those
-        found_term = any(
-            r[0] <= TIERS["prefix"][0]
-            or (r[0] in (TIERS["lemma"][0], TIERS["latin"][0]) and r[1] == 0)
-            for r, _ in best.values()
-        )
-        if not enough() and not found_term and len(qkey.replace(" ", "")) >= 3:
-            self._fuzzy(qkey, raw, add)
-        return sorted(best.values(), key=lambda item: item[0])
+    def _beginnings(
+        self, space: KeySpace, key: str, found: Results, prefix_how: str, word_how: str
+    ) -> None:
+        """Terms that begin with KEY, then terms that contain its words."""
+        if len(key) < PREFIX_MIN:
+            return
+        # another reading of the query is one step further than the query as typed
+        step = 0 if prefix_how == "prefix" else 1
+        found.add(space.keys.prefix(key), prefix_how, Tier.PREFIX, step)
+        found.add(self._all_words(space, key.split()), word_how, Tier.WORD, step)
 
-    def _lookups(self, qkey: str, variant: str, add) -> None:
-        """Look QKEY up by prefix, word and inflection (how: VARIANT, or the tier)."""
-        words = qkey.split()
-        if len(qkey) >= PREFIX_MIN:
-            add(self.keys.prefix(qkey), variant or "prefix", 1 if variant else 0)
-        if len(words) == 1 and len(qkey) >= PREFIX_MIN:
-            add(self._word_prefix(qkey), variant or "word", 2 if variant else 0)
-        elif len(words) > 1:
-            add(
-                self._all_words(words, self.words),
-                variant or "word",
-                2 if variant else 0,
+    def _forms(
+        self, space: KeySpace, words: list[str], found: Results, how: str, tier: Tier
+    ) -> None:
+        """Terms made of dictionary forms of WORDS (whole: TIER; longer: WORD)."""
+        if not words:
+            return
+        entries, costs = self._entries_with_forms(space, words)
+        if not len(entries):
+            return
+        whole = self.word_count[entries] == len(words)
+        # one more than the letters of inflection: the key itself (looked up
+        # before) is closer than a term that shares only its stems
+        found.add(entries[whole], how, tier, costs[whole] + 1)
+        # an inflected word of a longer term (the words as typed: `_beginnings`)
+        longer = ~whole & (costs > 0)
+        found.add(entries[longer], how, Tier.WORD, costs[longer] + 1)
+
+    def _entries_with_forms(
+        self, space: KeySpace, words: list[str]
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Entries with a form of every word, and the letters of inflection summed."""
+        entries: np.ndarray | None = None
+        total: np.ndarray | None = None
+        for word in words:
+            forms = space.forms(word)
+            ids = space.words.get_many(list(forms), cap=PHRASE_CAP)
+            ids_a = np.concatenate(ids)
+            costs_a = np.repeat(
+                np.fromiter(forms.values(), dtype=np.int32, count=len(forms)),
+                [len(got) for got in ids],
             )
-        # inflections: Kazakh and English stems, Russian lexemes; prepositions and
-        # articles typed around the term ("в музее", "the museums") are left out
-        words = [w for w in words if w not in STOP_WORDS] or words
-        lkey = " ".join(words)
-        stemmed = [kazakh_stem(w) for w in words]
-        en = [english_stem(w) for w in words]
-        how = variant or "lemma"
-        sub = 3 if variant else 0
-        for cand in {" ".join(stemmed), " ".join(en), lkey} - {qkey}:
-            add(self.keys.exact(cand), how, sub, near=qkey)
-            add(self.stems.exact(cand), how, sub, near=qkey)
-        add(self.stems.exact(qkey), how, sub, near=qkey)
-        forms = []
-        for w, s, e in zip(words, stemmed, en, strict=True):
-            forms.append(set(russian_forms(w)) | {s, e, w})
-        if any(len(f) > 1 for f in forms):
-            full, partial = [], []
-            for i in self._all_forms(forms).tolist():
-                ws = self.key[i].split()
-                if len(ws) == len(words):
-                    full.append(i)
-                elif not set(words) <= set(ws):
-                    partial.append(i)
-            add(full, how, sub, near=qkey)
-            # an inflected word of a longer term: after the words found as typed
-            word_tier = None if variant else TIERS["word"][0]
-            add(partial, how, sub + 1, near=qkey, tier=word_tier)
+            order = np.lexsort((costs_a, ids_a))  # each entry's cheapest form first
+            ids_a, costs_a = ids_a[order], costs_a[order]
+            first = _firsts(ids_a)
+            ids_a, costs_a = ids_a[first], costs_a[first]
+            if entries is None:
+                entries, total = ids_a, costs_a
+            else:
+                entries, left, right = np.intersect1d(
+                    entries, ids_a, assume_unique=True, return_indices=True
+                )
+                total = total[left] + costs_a[right]
+            if not len(entries):
+                break
+        return entries, total
 
-    def _word_prefix(self, key: str) -> np.ndarray:
-        return self.words.prefix(key)
-
-    def _all_words(self, words: list[str], postings: Postings) -> np.ndarray:
+    def _all_words(self, space: KeySpace, words: list[str]) -> np.ndarray:
         """Entries that contain every word (the last may be a prefix)."""
         *whole, last = words
+        postings = space.words
         if not whole:
             return postings.prefix(last) if len(last) >= 2 else postings.get(last)
-        found = _intersect([postings.get(w, cap=20 * CAP) for w in whole])
+        found = _intersect(postings.get_many(whole, cap=PHRASE_CAP))
         if not len(found) or len(last) < 2:
-            return _intersect([found, postings.get(last, cap=20 * CAP)])
+            return _intersect([found, postings.get(last, cap=PHRASE_CAP)])
         # the last word, perhaps still being typed: checked on the few entries left
         found = found[:CAP].tolist()
-        if postings is self.words:
-            texts = [self.key[i] for i in found]
-        elif postings is self.swords:
-            texts = [skeleton(self.key[i]) for i in found]
-        else:
-            texts = [fold_kazakh(self.key[i]) for i in found]
         keep = [
             i
-            for i, t in zip(found, texts, strict=True)
-            if any(w.startswith(last) for w in t.split())
+            for i in found
+            if any(w.startswith(last) for w in space.to_key(self.key[i]).split())
         ]
         return np.array(keep, dtype=np.int32)
 
-    def _all_forms(self, forms: list[set[str]]) -> np.ndarray:
-        sets = []
-        for f in forms:
-            parts = [self.words.get(w, cap=20 * CAP) for w in f]
-            sets.append(np.concatenate(parts) if parts else np.zeros(0, np.int32))
-        return _intersect(sets)
+    # --- typos ------------------------------------------------------------------------
 
-    def _variants(self, raw: str, qkey: str, add) -> None:
-        # Kazakh typed with Russian look-alike letters (and their inflections)
-        fq = fold_kazakh(qkey)
-        add(self.folded.exact(fq), "folded")
-        fst = " ".join(kazakh_stem(w) for w in fq.split())
-        if fst != fq:
-            add(self.folded.exact(fst), "folded", 3)
-        if len(fq) >= PREFIX_MIN:
-            add(self.folded.prefix(fq), "folded", 1)
-            fw = fq.split()
-            add(self._all_words(fw, self.fwords), "folded", 2)
-        # Latin: Kazakh in any Latin alphabet, Russian transliterated
-        if is_latin(raw):
-            sk = skeleton(raw)
-            if sk:
-                add(self.skeletons.exact(sk), "script")
-                stem_sk = " ".join(skeleton_stem(w) for w in sk.split())
-                if stem_sk and stem_sk != sk:
-                    add(self.skeletons.exact(stem_sk), "script", 3)
-                if len(sk) >= PREFIX_MIN:
-                    add(self.skeletons.prefix(sk), "script", 1)
-                    add(self._all_words(sk.split(), self.swords), "script", 2)
-        # wrong keyboard layout
-        meant = from_layout(raw)
-        if meant:
-            mkey = normalise(meant)
-            if mkey and mkey != qkey:
-                add(self.keys.exact(mkey), "layout")
-                self._lookups(mkey, "layout", add)
-                mf = fold_kazakh(mkey)
-                if mf != mkey:
-                    add(self.folded.exact(mf), "layout", 1)
+    def _typos(self, q: Query, found: Results, loose: bool = False) -> None:
+        """Terms within a few edits of the query, in each space it may be read in.
 
-    def _fuzzy(self, qkey: str, raw: str, add) -> None:
-        """Typos: similar words' entries, re-ranked; further spaces only if needed."""
-        sk = skeleton(raw) if is_latin(raw) else ""
-        for postings, query, project in self._fuzzy_spaces(qkey, raw, sk):
-            cands = self._fuzzy_candidates(postings, query)
-            if not len(cands):
+        LOOSE allows more edits: the last resort before "nothing found".
+        """
+        readings = [(self.typed, q.key, "fuzzy")]
+        if q.latin:
+            readings.append((self.latin, q.latin, "fuzzy"))
+            readings.append((self.translit, q.latin, "fuzzy"))
+        if q.folded != q.key:
+            readings.append((self.folded, q.folded, "fuzzy"))
+        if q.layout:
+            readings.append((self.typed, q.layout, "fuzzy"))
+        for space, key, how in readings:
+            entries = self._typo_candidates(space, key, loose)
+            if not len(entries):
                 continue
-            cands_list = cands.tolist()
-            choices = [project(i) for i in cands_list]
-            best = 0.0
-            for _, score, n in process.extract(
-                query,
-                choices,
-                scorer=fuzz.WRatio,
-                limit=100,
-                score_cutoff=FUZZY_CUTOFF,
+            choices = [space.to_key(self.key[i]) for i in entries.tolist()]
+            for _, distance, n in process.extract(
+                key, choices, scorer=DamerauLevenshtein.distance, limit=100
             ):
-                # Whole-string similarity breaks ties among partial matches.
-                full = fuzz.ratio(query, choices[n])
-                score = round(0.7 * score + 0.3 * full, 1)
-                best = max(best, score)
-                add([cands_list[n]], "fuzzy", score=score)
-            if best >= GOOD_FUZZY:
-                return  # a close match: other readings of the query are not needed
+                found.add(entries[n : n + 1], how, Tier.FUZZY, int(distance))
 
-    def _fuzzy_candidates(self, postings: Postings, query: str) -> np.ndarray:
-        per_word = []
-        for w in query.split():
-            ids = [postings.get(w, cap=FUZZY_POSTINGS)]
-            if len(w) >= 3:
-                for sim, _score in postings.similar(w):
-                    if sim != w:
-                        ids.append(postings.get(sim, cap=FUZZY_POSTINGS))
-            per_word.append(np.unique(np.concatenate(ids)))
-        if not per_word:
+    def _typo_candidates(self, space: KeySpace, key: str, loose: bool) -> np.ndarray:
+        """Entries whose words are close to every word of KEY (space errors too)."""
+        postings = space.words
+        similar: dict[str, dict[str, int]] = {}
+        out = []
+        for words in spellings(key.split(), postings):
+            cap = FUZZY_POSTINGS if len(words) == 1 else PHRASE_CAP
+            per_word = []
+            for w in words:
+                if w not in similar:
+                    similar[w] = postings.similar(w, loose)
+                ids = postings.get_many(list(similar[w]), cap=cap)
+                per_word.append(np.unique(np.concatenate(ids)) if ids else None)
+            sets = [s for s in per_word if s is not None and len(s)]
+            if not sets:
+                continue
+            # every word of a short phrase; one may be missed in a longer one
+            need = len(words) - (1 if len(words) >= 3 else 0)
+            ids, counts = np.unique(np.concatenate(sets), return_counts=True)
+            out.append(ids[counts >= need])
+        if not out:
             return np.zeros(0, np.int32)
-        # Entries that match most query words: every word for short queries.
-        found, counts = np.unique(np.concatenate(per_word), return_counts=True)
-        need = max(1, len(per_word) - (len(per_word) // 3))
-        cands = found[counts >= need]
-        if len(cands) > FUZZY_RERANK:
-            cands = cands[np.argsort(self.order[cands], kind="stable")[:FUZZY_RERANK]]
-        return cands
+        entries = np.unique(np.concatenate(out))
+        if len(entries) > FUZZY_RERANK:
+            best = np.argsort(self.length[entries], kind="stable")[:FUZZY_RERANK]
+            entries = entries[best]
+        return entries
 
-    def _fuzzy_spaces(self, qkey: str, raw: str, sk: str):
-        """(postings, query, entry → comparable text) for each reading of a query."""
-        key = self.key.__getitem__
-        if sk:
-            lang = self.lang
-            yield self.swords, sk, lambda i: skeleton(key(i)) if lang[i] else key(i)
-        yield self.words, qkey, key
-        if _CYRILLIC_LETTER.search(qkey):
-            yield self.fwords, fold_kazakh(qkey), lambda i: fold_kazakh(key(i))
-        meant = from_layout(raw)
-        if meant:
-            yield self.words, normalise(meant), key
+    # --- phrases made of entries ------------------------------------------------------
 
-    # --- "did you mean" and autocomplete --------------------------------------------
+    def _parts(self, words: list[str], found: Results) -> None:
+        """Entries for the parts of a phrase (WORDS) that has no entry as a whole.
+
+        The phrase is cut, left to right, into the longest runs of words that
+        are a term (as typed, inflected or misspelt).
+        """
+        words = [w for w in words if w not in STOP_WORDS]
+        start = 0
+        while start < len(words):
+            for end in range(len(words), start, -1):
+                if self._add_part(" ".join(words[start:end]), found, end - start > 1):
+                    break
+            start = end
+
+    def _add_part(self, key: str, found: Results, several: bool) -> bool:
+        """Add the entries whose whole term is KEY (a part of the query)."""
+        space = self.typed
+        entries = space.keys.exact(key)
+        if len(entries):
+            found.add(entries, "part", Tier.PART)
+            return True
+        ids, costs = self._entries_with_forms(space, key.split())
+        whole = self.word_count[ids] == len(key.split()) if len(ids) else ids
+        if len(ids) and whole.any():
+            found.add(ids[whole], "part", Tier.PART, costs[whole])
+            return True
+        if several:
+            return False
+        similar = space.words.similar(key)
+        for word, distance in similar.items():
+            found.add(space.keys.exact(word), "part", Tier.PART, distance)
+        return bool(similar)
+
+    # --- "did you mean" and autocomplete ----------------------------------------------
 
     def suggest(
         self, query: str, limit: int = 3, exclude: frozenset[int] = frozenset()
@@ -673,93 +847,179 @@ class SearchIndex:
 
         Terms of the concepts in EXCLUDE are left out.
         """
-        qkey = normalise(query)
-        if not qkey or not len(self) or len(qkey.replace(" ", "")) < 3:
+        q = Query.parse(query)
+        if not q.key or not len(self) or len(q.key.replace(" ", "")) < 3:
             return []
-        raw = turkic_lower(unicodedata.normalize("NFC", query)).replace("ё", "е")
-        found: dict[str, tuple] = {}
-
-        def collect(ids, how, sub=0, score=None):
-            for i in np.asarray(ids).tolist():
-                if int(self.concept[i]) in exclude:
-                    continue
-                rank = (-(score or 0), int(self.status[i]), len(self.text[i]))
-                text = self.text[i]
-                if text not in found or rank < found[text][0]:
-                    found[text] = (rank, LANG_NAMES[self.lang[i]])
-
-        self._fuzzy(qkey, raw, collect)
-        ordered = sorted(found, key=lambda text: found[text][0])
-        return [{"text": t, "lang": found[t][1]} for t in ordered[:limit]]
+        found = Results(self, q, None, None, by_text=True)
+        self._typos(q, found)
+        if not found.count():
+            self._typos(q, found, loose=True)
+        out: list[dict[str, str]] = []
+        for _, hit in found.ordered():
+            if hit.concept_id in exclude or any(s["text"] == hit.text for s in out):
+                continue
+            out.append({"text": hit.text, "lang": hit.lang})
+        return out[:limit]
 
     def complete(
         self, query: str, *, lang: str | None = None, limit: int = 8
     ) -> list[Hit]:
-        """Return terms that complete QUERY as typed so far, best first."""
-        return self.search(query, lang=lang, limit=limit)
+        """Return terms that complete QUERY as typed so far, best first.
+
+        Ranked as ``search`` ranks, except that the main entries of the glossary
+        (``MAIN_ENTRY_TERMS``) come first among the terms the query completes.
+        """
+        return [hit for _, hit in self.ranked(query, lang, None, limit, True)[:limit]]
 
 
-class _Keys:
-    """Whole-term keys of some entries, while an index is built."""
-
-    def __init__(self) -> None:
-        self.keys: list[str] = []
-        self.ids = array("i")
-
-    def add(self, key: str, entry: int) -> None:
-        self.keys.append(key)
-        self.ids.append(entry)
-
-    def sorted(self) -> SortedKeys:
-        return SortedKeys(self.keys, self.ids)
-
-
-def _firsts(sorted_values: np.ndarray) -> np.ndarray:
-    """Mask of the first of each run of equal values in a sorted array."""
-    mask = np.ones(len(sorted_values), dtype=bool)
-    if len(sorted_values):
-        mask[1:] = sorted_values[1:] != sorted_values[:-1]
-    return mask
+def spellings(words: list[str], postings: Postings) -> Iterator[list[str]]:
+    """Yield WORDS, then with a missing space put back or an extra one taken out."""
+    yield words
+    for i in range(len(words) - 1):
+        joined = words[i] + words[i + 1]  # an extra space
+        if len(joined) >= 4:
+            yield words[:i] + [joined] + words[i + 2 :]
+    for i, w in enumerate(words):  # a missing space
+        cuts = range(2, len(w) - 1)
+        known = set(postings.known([w[:c] for c in cuts] + [w[c:] for c in cuts]))
+        for c in cuts:
+            if w[:c] in known and w[c:] in known:
+                yield words[:i] + [w[:c], w[c:]] + words[i + 1 :]
 
 
-class _Vocab:
-    """Distinct words and their (word, entry) occurrences, while an index is built."""
+@dataclass
+class Query:
+    """A query and its readings: normalised, folded, in Latin, in another layout."""
 
-    def __init__(self) -> None:
-        self.ids: dict[str, int] = {}
-        self.words: list[str] = []
-        self.word_ids = array("i")
-        self.entry_ids = array("i")
-        self.last: tuple[int, int] = (-1, -1)
+    typed: str  # as typed (NFC)
+    raw: str  # lower case (Turkic rules), NFC, ё as е
+    key: str  # normalised
+    words: list[str]
+    content_words: list[str]  # without prepositions and articles ("в музее")
+    folded: str  # Kazakh letters folded to their Russian look-alikes
+    latin: str  # the loose Latin skeleton, if the query is in Latin letters
+    layout: str  # as meant, if typed with the wrong keyboard layout
+    layout_folded: str
 
-    def add(self, word: str, entry: int) -> None:
-        n = self.ids.get(word)
-        if n is None:
-            n = self.ids[word] = len(self.words)
-            self.words.append(word)
-        if self.last != (n, entry):  # a word twice in one term counts once
-            self.last = (n, entry)
-            self.word_ids.append(n)
-            self.entry_ids.append(entry)
-
-    def postings(self, order: np.ndarray) -> Postings:
-        return Postings(
-            self.words,
-            np.frombuffer(self.word_ids, dtype=np.int32),
-            np.frombuffer(self.entry_ids, dtype=np.int32),
-            order,
+    @classmethod
+    def parse(cls, query: str) -> Query:
+        """Read QUERY every way it may have been meant."""
+        key = normalise(query)
+        raw = unicodedata.normalize(
+            "NFC", turkic_lower(unicodedata.normalize("NFC", query))
+        ).replace("ё", "е")
+        words = key.split()
+        latin = skeleton(raw) if is_latin(raw) else ""
+        meant = from_layout(raw)
+        layout = normalise(meant) if meant else ""
+        if layout == key:
+            layout = ""
+        return cls(
+            typed=unicodedata.normalize("NFC", query),
+            raw=raw,
+            key=key,
+            words=words,
+            content_words=[w for w in words if w not in STOP_WORDS] or words,
+            folded=fold_kazakh(key),
+            latin=latin,
+            layout=layout,
+            layout_folded=fold_kazakh(layout) if layout else "",
         )
 
 
-def _intersect(sets: list[np.ndarray]) -> np.ndarray:
-    if not sets:
-        return np.zeros(0, np.int32)
-    out = np.unique(sets[0])
-    for s in sets[1:]:
-        out = np.intersect1d(out, s)
-        if not len(out):
-            break
-    return out
+class Results:
+    """The best (rank, hit) of each concept found so far, with the query's filters."""
+
+    def __init__(
+        self,
+        index: SearchIndex,
+        q: Query,
+        lang_code: int | None,
+        dom_code: int | None,
+        by_text: bool = False,  # one result per term text instead of per concept
+        autocomplete: bool = False,
+    ) -> None:
+        self.index = index
+        self.by_text = by_text
+        self.autocomplete = autocomplete
+        self.query = q
+        self.lang_code = lang_code
+        self.dom_code = dom_code
+        self.best: dict[int | str, tuple[Rank, Hit]] = {}
+
+    def add(self, entries, how: str, tier: Tier, distance=0) -> None:
+        """Offer ENTRIES found by HOW at TIER (DISTANCE: one number or one each)."""
+        if not len(entries):
+            return
+        ix = self.index
+        entries = np.asarray(entries, dtype=np.int64)
+        if np.ndim(distance) == 0:
+            distance = np.full(len(entries), distance, dtype=np.int64)
+        if self.lang_code is not None or self.dom_code is not None:
+            keep = np.ones(len(entries), dtype=bool)
+            if self.lang_code is not None:
+                keep &= ix.lang[entries] == self.lang_code
+            if self.dom_code is not None:
+                keep &= ix.domain[entries] == self.dom_code
+            entries, distance = entries[keep], np.asarray(distance)[keep]
+        for i, d in zip(entries.tolist(), np.asarray(distance).tolist(), strict=True):
+            self._offer(i, how, tier, d)
+
+    def _offer(self, i: int, how: str, tier: Tier, distance: int) -> None:
+        ix = self.index
+        text = ix.text[i]
+        if tier == Tier.NORMALISED and text.casefold() == self.query.typed.casefold():
+            how, tier = "exact", Tier.EXACT
+        main = self.autocomplete and tier <= Tier.PREFIX
+        main = main and ix.terms_of_concept[i] >= MAIN_ENTRY_TERMS
+        rank = Rank(
+            -1 if main else 0,
+            tier,
+            distance,
+            int(ix.status[i]),
+            int(ix.length[i]),
+            int(ix.concept[i]),
+        )
+        slot = text if self.by_text else rank.concept_id
+        current = self.best.get(slot)
+        if current is None or rank < current[0]:
+            hit = Hit(
+                rank.concept_id,
+                score_of(rank),
+                LANG_NAMES[ix.lang[i]],
+                text,
+                how,
+                distance if tier == Tier.FUZZY else None,
+            )
+            self.best[slot] = (rank, hit)
+
+    def has(self, worst: Tier) -> bool:
+        """Was a concept found at WORST or a better tier?"""
+        return any(rank.tier <= worst for rank, _ in self.best.values())
+
+    def count(self, better_than: Tier | None = None) -> int:
+        """Return how many concepts were found (in a tier better than BETTER_THAN)."""
+        if better_than is None:
+            return len(self.best)
+        return sum(rank.tier < better_than for rank, _ in self.best.values())
+
+    def ordered(self) -> list[tuple[Rank, Hit]]:
+        """Return the (rank, hit) pairs best first, scores never rising."""
+        out, ceiling = [], 100.0
+        for rank, hit in sorted(self.best.values(), key=lambda pair: pair[0]):
+            if hit.score > ceiling:  # the rank's later fields are not in the score
+                hit = replace(hit, score=ceiling)
+            ceiling = hit.score
+            out.append((rank, hit))
+        return out
+
+
+def score_of(rank: Rank) -> float:
+    """Return the score shown for RANK: its tier's base, a little less for the rest."""
+    penalty = 0.5 * rank.status + min(1.0, 0.1 * rank.distance)
+    if rank.tier >= Tier.PREFIX:  # the longer the term, the less of it was typed
+        penalty += min(0.4, rank.length / 250)
+    return round(TIER_SCORES[rank.tier] - min(penalty, 1.9), 1)
 
 
 class LayeredIndex:
@@ -778,13 +1038,15 @@ class LayeredIndex:
     def __len__(self) -> int:
         return len(self.base) + len(self.patch)
 
-    def ranked(self, query, lang, domain, want):
+    def ranked(self, query, lang, domain, want, autocomplete=False):
+        more = want + len(self.changed)
         base = [
             pair
-            for pair in self.base.ranked(query, lang, domain, want + len(self.changed))
+            for pair in self.base.ranked(query, lang, domain, more, autocomplete)
             if pair[1].concept_id not in self.changed
         ]
-        return sorted(base + self.patch.ranked(query, lang, domain, want))
+        patch = self.patch.ranked(query, lang, domain, want, autocomplete)
+        return sorted(base + patch, key=lambda pair: pair[0])
 
     def search(self, query, *, lang=None, domain=None, limit=10, offset=0):
         ranked = self.ranked(query, lang, domain, offset + limit)
@@ -798,4 +1060,4 @@ class LayeredIndex:
         return out[:limit]
 
     def complete(self, query, *, lang=None, limit=8):
-        return self.search(query, lang=lang, limit=limit)
+        return [hit for _, hit in self.ranked(query, lang, None, limit, True)[:limit]]

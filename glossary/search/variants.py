@@ -6,8 +6,9 @@
   usual Russian transliterations ("kreativnye industrii").
 - from_layout(): text typed with the wrong keyboard layout active, as it was meant
   (English keys → ЙЦУКЕН or the Kazakh digit row; Russian keys → English).
+- kazakh_stem(), english_stem(), russian_forms(): one-ending-per-kind stems (the text
+  check); lookup's word forms are in ``morphology``.
 Pure: no Flask.
-- kazakh_stem(), english_stem(), russian_forms(): dictionary forms and inflections.
 """
 
 from __future__ import annotations
@@ -69,8 +70,7 @@ def _fold_latin(text: str) -> str:
 _CYRILLIC = re.compile(r"[а-яёәғқңөұүһі]")
 
 
-@lru_cache(maxsize=200_000)
-def skeleton_word(word: str) -> str:
+def skeleton_of_word(word: str) -> str:
     """Return the skeleton of one lower-case WORD (Cyrillic or Latin)."""
     if _CYRILLIC.search(word):
         return _fold_latin(word.translate(_CYR_TABLE))
@@ -82,6 +82,11 @@ def skeleton_word(word: str) -> str:
         c for c in unicodedata.normalize("NFD", word) if not unicodedata.combining(c)
     )
     return _fold_latin(word)
+
+
+# Cached, for queries and the text check; indexing a million terms calls
+# skeleton_of_word with its own per-build memo instead.
+skeleton_word = lru_cache(maxsize=200_000)(skeleton_of_word)
 
 
 def skeleton(text: str) -> str:
@@ -145,7 +150,9 @@ def from_layout(text: str) -> str | None:
     return None
 
 
-# --- morphology ---------------------------------------------------------------
+# --- greedy stems (the text check, glossary/check) ------------------------------
+# Lookup uses ``morphology`` (every suffix chain, per query word); the text check
+# stems both sides of a match with these one-ending-per-kind stemmers.
 
 # Kazakh inflection: case after possessive after plural, so stripped in that order,
 # each with every vowel-harmony and assimilation variant (longest first).

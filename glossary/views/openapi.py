@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..model import DOMAIN_KEYS, LANGS, STATUSES
-from ..search.engine import HOW_DESCRIPTIONS, TIERS
+from ..search.engine import HOW_DESCRIPTIONS, HOWS
 from .openapi_check import check_paths, check_schemas
 from .openapi_review import review_paths, review_schemas
 
@@ -239,7 +239,7 @@ def openapi_document() -> dict:
                                 "properties": {
                                     "text": {"type": "string"},
                                     "lang": {"enum": list(LANGS)},
-                                    "how": {"enum": list(TIERS)},
+                                    "how": {"enum": list(HOWS)},
                                     "id": {"type": "integer"},
                                     "url": {"type": "string"},
                                     "terms": {
@@ -278,8 +278,16 @@ def openapi_document() -> dict:
                                             "lang": {"enum": list(LANGS)},
                                             "text": {"type": "string"},
                                             "how": {
-                                                "enum": list(TIERS),
+                                                "enum": list(HOWS),
                                                 "description": HOW_DOC,
+                                            },
+                                            "distance": {
+                                                "type": "integer",
+                                                "description": (
+                                                    "for how=fuzzy: the number of "
+                                                    "edits (a swap of two letters "
+                                                    "is one)"
+                                                ),
                                             },
                                         },
                                     },

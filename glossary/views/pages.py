@@ -36,6 +36,7 @@ HOW_LABELS = {
     "translit": _l("Russian typed in Latin letters"),
     "layout": _l("typed with the wrong keyboard layout"),
     "fuzzy": _l("similar spelling"),
+    "part": _l("entry for a part of the phrase"),
 }
 LANG_LABELS = {"en": _l("English"), "ru": _l("Russian"), "kk": _l("Kazakh")}
 POS_LABELS = {
@@ -135,6 +136,8 @@ def search():
         suggestions = close_suggestions(q, suggestions)
     domains = {d["key"]: d for d in concepts.list_domains(db)}
     filters = {k: v for k, v in (("in", search_lang), ("domain", domain_key)) if v}
+    # entries for parts are offered only when the phrase has no entry as a whole
+    no_whole_phrase = any(r["match"]["how"] == "part" for r in results)
 
     def page_url(n: int) -> str:
         return url_for("pages.search", q=q, page=n, **filters)
@@ -150,6 +153,7 @@ def search():
         search_lang=search_lang,
         domain_key=domain_key,
         domains=domains,
+        no_whole_phrase=no_whole_phrase,
         elsewhere=elsewhere,
         all_url=url_for("pages.search", q=q),
     )
