@@ -17,6 +17,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from .concepts import now
 from .db import in_write_transaction, write_transaction
 from .model import script_problem
+from .problems import Problem, ProblemError
 
 ROLES: tuple[str, ...] = ("translator", "reviewer", "admin")
 REVIEWER_ROLES = frozenset({"reviewer", "admin"})
@@ -30,7 +31,7 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _DUMMY_HASH = generate_password_hash("not a real password, never matches")
 
 
-class AccountError(ValueError):
+class AccountError(ProblemError):
     """A username, password, e-mail or role that cannot be accepted."""
 
 
@@ -39,15 +40,12 @@ def username_key(username: str) -> str:
     return unicodedata.normalize("NFKC", username).casefold()
 
 
-def check_username(username: str) -> str | None:
+def check_username(username: str) -> Problem | None:
     """Say what is wrong with USERNAME, or None when it can be used."""
     if not _USERNAME.match(username):
-        return (
-            "a username has 3 to 40 letters, digits, dots, hyphens or underscores "
-            "and starts and ends with a letter or digit"
-        )
+        return Problem("username_form", "username")
     if script_problem("ru", username) and not username.isascii():
-        return "a username must not mix Latin and Cyrillic letters"
+        return Problem("username_mixed_script", "username")
     if unicodedata.normalize("NFKC", username) != username or any(
         not ("a" <= c.lower() <= "z" or "\u0400" <= c <= "\u04ff")
         for c in username
@@ -55,18 +53,18 @@ def check_username(username: str) -> str | None:
     ):
         # Fullwidth "ａｄｍｉｎ" and letters of other scripts would look like
         # someone else's name.
-        return "a username uses Latin or Cyrillic letters only"
+        return Problem("username_script", "username")
     return None
 
 
-def check_password(password: str, username: str = "") -> str | None:
+def check_password(password: str, username: str = "") -> Problem | None:
     """Say what is wrong with PASSWORD, or None when it is acceptable."""
     if len(password) < MIN_PASSWORD:
-        return f"a password needs at least {MIN_PASSWORD} characters"
+        return Problem("password_too_short", "password", {"n": MIN_PASSWORD})
     if len(password) > MAX_PASSWORD:
-        return f"a password has at most {MAX_PASSWORD} characters"
+        return Problem("password_too_long", "password", {"n": MAX_PASSWORD})
     if username and password.casefold() == username.casefold():
-        return "the password must not be the username"
+        return Problem("password_is_username", "password")
     return None
 
 
@@ -96,14 +94,16 @@ def create_user(
     if problem:
         raise AccountError(problem)
     if role not in ROLES:
-        raise AccountError(f"unknown role {role!r} (allowed: {', '.join(ROLES)})")
+        raise AccountError(
+            Problem("unknown_role", "role", {"value": role, "allowed": ROLES})
+        )
     if email and (
         len(email) > MAX_EMAIL or not _EMAIL.match(email) or not email.isprintable()
     ):
-        raise AccountError("that e-mail address does not look valid")
+        raise AccountError(Problem("email_invalid", "email"))
     with write_transaction(db):
         if db["users"].count_where("username_key = ?", [username_key(username)]):
-            raise AccountError("that username is taken")
+            raise AccountError(Problem("username_taken", "username"))
         user_id = (
             db["users"]
             .insert(
@@ -164,7 +164,7 @@ def set_password(db: sqlite_utils.Database, user_id: int, password: str) -> None
     """Give account USER_ID a new password (which signs out its sessions)."""
     user = get_user(db, user_id)
     if user is None:
-        raise AccountError(f"no user with id {user_id}")
+        raise AccountError(Problem("no_such_user", "", {"id": user_id}))
     problem = check_password(password, user["username"] if user else "")
     if problem:
         raise AccountError(problem)
@@ -186,11 +186,13 @@ def update_user(
 ) -> dict:
     """Change the role or the active flag of an account; keep at least one admin."""
     if role is not None and role not in ROLES:
-        raise AccountError(f"unknown role {role!r} (allowed: {', '.join(ROLES)})")
+        raise AccountError(
+            Problem("unknown_role", "role", {"value": role, "allowed": ROLES})
+        )
     with write_transaction(db):
         user = get_user(db, user_id)
         if user is None:
-            raise AccountError(f"no user with id {user_id}")
+            raise AccountError(Problem("no_such_user", "", {"id": user_id}))
         changes = {}
         if role is not None:
             changes["role"] = role
@@ -202,7 +204,7 @@ def update_user(
             "select count(*) from users where role = 'admin' and active = 1"
         ).fetchone()[0]
         if user["is_admin"] and user["active"] and admins == 0:
-            raise AccountError("the last active admin cannot be demoted or disabled")
+            raise AccountError(Problem("last_admin", "role"))
     return get_user(db, user_id)
 
 

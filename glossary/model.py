@@ -19,6 +19,8 @@ import re
 import unicodedata
 from datetime import datetime
 
+from .problems import Problem
+
 LANGS: tuple[str, ...] = ("en", "ru", "kk")
 STATUSES: tuple[str, ...] = ("preferred", "admitted", "deprecated", "superseded")
 STATUS_RANK = {s: i for i, s in enumerate(STATUSES)}
@@ -98,21 +100,30 @@ def clean_block(text: str | None) -> str:
     return text.strip()
 
 
-def script_problem(lang: str, text: str) -> str | None:
+def script_problem(lang: str, text: str, where: object = "") -> Problem | None:
     """Say what is wrong with the script of TEXT for LANG, or None when it is right.
 
     Catches homoglyphs: a Latin letter hidden inside a Cyrillic word (or the
-    reverse), and Cyrillic in an English term.
+    reverse), and Cyrillic in an English term. WHERE names the term in the message.
     """
     for word in _WORD.findall(text):
         latin, cyrillic = _LATIN.search(word), _CYRILLIC.search(word)
         if latin and cyrillic:
-            return f"the word {word!r} mixes Latin and Cyrillic letters"
+            return Problem("mixed_script", "terms", {"where": where, "word": word})
     if lang == "en" and _CYRILLIC.search(text):
-        return "an English term must not contain Cyrillic letters"
+        return Problem("cyrillic_in_english", "terms", {"where": where})
     if lang == "kk" and not _CYRILLIC.search(text):
-        return "a Kazakh term is stored in Cyrillic (its Latin form is derived)"
+        return Problem("kazakh_not_cyrillic", "terms", {"where": where})
     return None
+
+
+def has_control(text: str, inline: bool = True) -> bool:
+    """Tell whether TEXT holds control or invisible format characters.
+
+    INLINE text (a term, a source, a name) may not hold line breaks or tabs
+    either; a block (a note, a definition) may.
+    """
+    return bool((_CONTROL_INLINE if inline else _CONTROL).search(text))
 
 
 def term_key(term: dict) -> str:
@@ -120,13 +131,24 @@ def term_key(term: dict) -> str:
     return f"{term['lang']}:{term['text']}"
 
 
-def _check_text(
-    errors: list[str], what: str, value: str, limit: int, inline: bool
+def check_text(
+    errors: list[Problem],
+    what: object,
+    value: str,
+    limit: int,
+    *,
+    inline: bool,
+    field: str = "",
 ) -> None:
+    """Add a problem to ERRORS when VALUE is longer than LIMIT or holds controls."""
     if len(value) > limit:
-        errors.append(f"{what} is {len(value)} characters long (at most {limit})")
-    if (_CONTROL_INLINE if inline else _CONTROL).search(value):
-        errors.append(f"{what} contains control characters")
+        errors.append(
+            Problem(
+                "too_long", field, {"what": what, "length": len(value), "limit": limit}
+            )
+        )
+    if has_control(value, inline):
+        errors.append(Problem("control_characters", field, {"what": what}))
 
 
 def normalise_concept(record: dict) -> dict:
@@ -187,74 +209,114 @@ def _is_iso_date(value: str) -> bool:
     return True
 
 
-def validate_concept(record: dict) -> list[str]:
-    """Return every problem with a normalised concept RECORD (empty when valid)."""
-    errors: list[str] = []
-    if record.get("id") is not None and (
-        not isinstance(record["id"], int) or record["id"] < 1
-    ):
-        errors.append(f"id {record['id']!r} is not a positive whole number")
-    if record["domain"] not in DOMAIN_KEYS:
-        errors.append(
-            f"unknown domain {record['domain']!r} (allowed: {', '.join(DOMAIN_KEYS)})"
-        )
-    if not record["terms"]:
-        errors.append("a concept needs at least one term")
+def _term_where(t: dict) -> Problem:
+    if t["text"]:
+        return Problem("part_term", "terms", {"lang": t["lang"], "text": t["text"]})
+    return Problem("part_term_unnamed", "terms", {"lang": t["lang"]})
+
+
+def _validate_terms(record: dict, errors: list[Problem]) -> None:
     seen: set[str] = set()
     for t in record["terms"]:
-        where = f"{t['lang']} term {t['text']!r}" if t["text"] else f"{t['lang']} term"
+        where = _term_where(t)
         if t["lang"] not in LANGS:
-            errors.append(f"unknown language {t['lang']!r} (allowed: en, ru, kk)")
+            errors.append(Problem("unknown_language", "terms", {"value": t["lang"]}))
         if not t["text"]:
-            errors.append(f"{where} is empty")
+            errors.append(Problem("term_empty", "terms", {"where": where}))
             continue
         if t["status"] not in STATUSES:
             errors.append(
-                f"{where}: unknown status {t['status']!r} "
-                f"(allowed: {', '.join(STATUSES)})"
+                Problem(
+                    "unknown_status",
+                    "status",
+                    {"where": where, "value": t["status"], "allowed": STATUSES},
+                )
             )
         if t["pos"] and t["pos"] not in PARTS_OF_SPEECH:
             errors.append(
-                f"{where}: unknown part of speech {t['pos']!r} "
-                f"(allowed: {', '.join(PARTS_OF_SPEECH)})"
+                Problem(
+                    "unknown_pos",
+                    "pos",
+                    {"where": where, "value": t["pos"], "allowed": PARTS_OF_SPEECH},
+                )
             )
-        _check_text(errors, where, t["text"], MAX_TERM, inline=True)
-        _check_text(errors, f"{where}: usage note", t["usage"], MAX_TEXT, inline=False)
-        _check_text(errors, f"{where}: source", t["source"], MAX_SOURCE, inline=True)
-        problem = script_problem(t["lang"], t["text"]) if t["lang"] in LANGS else None
+        check_text(errors, where, t["text"], MAX_TERM, inline=True, field="terms")
+        usage = Problem("part_usage", "usage", {"where": where})
+        check_text(errors, usage, t["usage"], MAX_TEXT, inline=False, field="usage")
+        source = Problem("part_source", "source", {"where": where})
+        check_text(errors, source, t["source"], MAX_SOURCE, inline=True, field="source")
+        problem = (
+            script_problem(t["lang"], t["text"], where) if t["lang"] in LANGS else None
+        )
         if problem:
-            errors.append(f"{where}: {problem}")
+            errors.append(problem)
         key = term_key(t)
         if key.casefold() in seen:
-            errors.append(f"{where} appears twice in the same concept")
+            errors.append(Problem("term_twice", "terms", {"where": where}))
         seen.add(key.casefold())
+
+
+def _validate_definitions(record: dict, errors: list[Problem]) -> None:
     for lang, d in record["definitions"].items():
         if lang not in LANGS:
-            errors.append(f"definition in unknown language {lang!r}")
+            errors.append(
+                Problem("definition_unknown_language", "definition", {"value": lang})
+            )
         if not d["text"]:
-            errors.append(f"{lang} definition has a source but no text")
-        _check_text(errors, f"{lang} definition", d["text"], MAX_TEXT, inline=False)
-        _check_text(
-            errors, f"{lang} definition source", d["source"], MAX_SOURCE, inline=True
-        )
+            errors.append(
+                Problem("definition_without_text", "definition", {"lang": lang})
+            )
+        what = Problem("part_definition", "definition", {"lang": lang})
+        check_text(errors, what, d["text"], MAX_TEXT, inline=False, field="definition")
+        what = Problem("part_definition_source", "source", {"lang": lang})
+        check_text(errors, what, d["source"], MAX_SOURCE, inline=True, field="source")
+
+
+def _validate_notes(record: dict, errors: list[Problem]) -> None:
     keys = {term_key(t) for t in record["terms"]}
     for i, n in enumerate(record["notes"], 1):
         if not n["text"]:
-            errors.append(f"note {i} is empty")
+            errors.append(Problem("note_empty", "note", {"n": i}))
         if n["lang"] not in LANGS:
             errors.append(
-                f"note {i}: unknown language {n['lang']!r} (allowed: en, ru, kk)"
+                Problem("note_unknown_language", "note", {"n": i, "value": n["lang"]})
             )
         if n["term"] and n["term"] not in keys:
             errors.append(
-                f"note {i} refers to term {n['term']!r}, which this concept lacks"
+                Problem("note_unknown_term", "note", {"n": i, "value": n["term"]})
             )
         if n["date"] and not _is_iso_date(n["date"]):
-            errors.append(f"note {i}: date {n['date']!r} is not an ISO 8601 date")
-        _check_text(errors, f"note {i}", n["text"], MAX_TEXT, inline=False)
-        _check_text(errors, f"note {i} author", n["author"], MAX_AUTHOR, inline=True)
+            errors.append(
+                Problem("note_bad_date", "note", {"n": i, "value": n["date"]})
+            )
+        what = Problem("part_note", "note", {"n": i})
+        check_text(errors, what, n["text"], MAX_TEXT, inline=False, field="note")
+        what = Problem("part_note_author", "note", {"n": i})
+        check_text(errors, what, n["author"], MAX_AUTHOR, inline=True, field="note")
+
+
+def validate_concept(record: dict) -> list[Problem]:
+    """Return every problem with a normalised concept RECORD (empty when valid)."""
+    errors: list[Problem] = []
+    if record.get("id") is not None and (
+        not isinstance(record["id"], int) or record["id"] < 1
+    ):
+        errors.append(Problem("id_not_positive", "id", {"value": repr(record["id"])}))
+    if record["domain"] not in DOMAIN_KEYS:
+        errors.append(
+            Problem(
+                "unknown_domain",
+                "domain",
+                {"value": record["domain"], "allowed": DOMAIN_KEYS},
+            )
+        )
+    if not record["terms"]:
+        errors.append(Problem("no_terms", "terms"))
+    _validate_terms(record, errors)
+    _validate_definitions(record, errors)
+    _validate_notes(record, errors)
     if record.get("id") is not None and record["id"] in record["related"]:
-        errors.append("a concept cannot refer to itself")
+        errors.append(Problem("refers_to_itself", "related"))
     return errors
 
 
@@ -267,7 +329,7 @@ def _note_key(note: dict) -> tuple:
     return (note["text"], note["lang"], note["author"], note["term"])
 
 
-def undo_change(before: dict, after: dict, current: dict) -> tuple[dict, list[str]]:
+def undo_change(before: dict, after: dict, current: dict) -> tuple[dict, list[Problem]]:
     """Undo one change (BEFORE → AFTER) on CURRENT, keeping every later change.
 
     A three-way undo, part by part (domain, each term, each definition, each
@@ -275,7 +337,7 @@ def undo_change(before: dict, after: dict, current: dict) -> tuple[dict, list[st
     when it still is as the change left it. Return the new record and the parts
     that changed again since, which block the undo (then the record is CURRENT).
     """
-    conflicts: list[str] = []
+    conflicts: list[Problem] = []
     result = {
         **current,
         "terms": list(current["terms"]),
@@ -288,7 +350,7 @@ def undo_change(before: dict, after: dict, current: dict) -> tuple[dict, list[st
         if current["domain"] == after["domain"]:
             result["domain"] = before["domain"]
         else:
-            conflicts.append("the domain")
+            conflicts.append(Problem("part_domain", "domain"))
 
     b_terms = {term_key(t): t for t in before["terms"]}
     a_terms = {term_key(t): t for t in after["terms"]}
@@ -298,7 +360,7 @@ def undo_change(before: dict, after: dict, current: dict) -> tuple[dict, list[st
         if b == a:
             continue
         if c != a and c != b:
-            conflicts.append(f"the term {key}")
+            conflicts.append(Problem("part_the_term", "terms", {"key": key}))
         elif a is None and c is None:
             # Removed by the change and still absent: put it back in its place.
             others = [term_key(t) for t in before["terms"]]
@@ -323,7 +385,9 @@ def undo_change(before: dict, after: dict, current: dict) -> tuple[dict, list[st
         if b == a:
             continue
         if c != a and c != b:
-            conflicts.append(f"the {lang} definition")
+            conflicts.append(
+                Problem("part_the_definition", "definition", {"lang": lang})
+            )
         elif b is None:
             result["definitions"].pop(lang, None)
         else:

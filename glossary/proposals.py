@@ -22,6 +22,7 @@ from .model import (
     MAX_TEXT,
     PARTS_OF_SPEECH,
     STATUSES,
+    check_text,
     clean_block,
     clean_line,
     normalise_concept,
@@ -29,6 +30,7 @@ from .model import (
     undo_change,
     validate_concept,
 )
+from .problems import Problem, ProblemError, not_found, word
 
 KINDS: tuple[str, ...] = ("new_concept", "new_term", "change", "note")
 DECISIONS: tuple[str, ...] = ("pending", "approved", "rejected")
@@ -82,44 +84,46 @@ EDITABLE: dict[str, frozenset[str]] = {
 }
 
 
-class ProposalError(ValueError):
+class ProposalError(ProblemError):
     """A proposal or a reviewer's edit that cannot be accepted; lists each problem."""
 
-    def __init__(self, problems: list[str]) -> None:
-        super().__init__("; ".join(problems))
-        self.problems = problems
 
-
-class Conflict(Exception):
+class Conflict(ProblemError):
     """The proposal was decided already, or no longer applies to the entry."""
 
 
 # --- validating and applying ----------------------------------------------
 
 
-def _text(data: dict, key: str, problems: list[str], *, block: bool = False) -> str:
+def _text(data: dict, key: str, problems: list[Problem], *, block: bool = False) -> str:
     value = data.get(key)
     if value is None:
         return ""
     if not isinstance(value, str):
-        problems.append(f"{key} must be text")
+        problems.append(Problem("not_text", key, {"name": key}))
         return ""
     return clean_block(value) if block else clean_line(value)
 
 
-def _concept_id(data: dict, problems: list[str]) -> int | None:
+def _concept_id(data: dict, problems: list[Problem]) -> int | None:
     value = data.get("concept_id")
     if isinstance(value, str) and value.strip().isdigit():
         value = int(value)
     if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-        problems.append("concept_id must name an existing entry (a positive number)")
+        problems.append(Problem("concept_id_invalid", "concept_id"))
         return None
     return value
 
 
-def _check_limits(problems: list[str], what: str, value: str, limit: int) -> None:
+def _check_limits(
+    problems: list[Problem], field: str, what: Problem, value: str, limit: int
+) -> None:
     if len(value) > limit:
-        problems.append(f"{what} is {len(value)} characters long (at most {limit})")
+        problems.append(
+            Problem(
+                "too_long", field, {"what": what, "length": len(value), "limit": limit}
+            )
+        )
 
 
 def _guess_lang(text: str) -> str:
@@ -131,40 +135,54 @@ def _guess_lang(text: str) -> str:
     return "en"
 
 
-def _new_concept_record(data: dict, author: str, problems: list[str]) -> dict:
+def _new_concept_record(data: dict, author: str, problems: list[Problem]) -> dict:
     domain = _text(data, "domain", problems) or "general"
     if domain not in DOMAIN_KEYS:
         problems.append(
-            f"unknown domain {domain!r} (allowed: {', '.join(DOMAIN_KEYS)})"
+            Problem(
+                "unknown_domain", "domain", {"value": domain, "allowed": DOMAIN_KEYS}
+            )
         )
     source = _text(data, "source", problems)
     terms_in = data.get("terms")
     terms: list[dict] = []
     if not isinstance(terms_in, dict) or not terms_in:
-        problems.append('terms must be an object like {"en": ["…"], "ru": ["…"]}')
+        problems.append(Problem("terms_not_object", "terms"))
         terms_in = {}
     for lang, items in terms_in.items():
         if lang not in LANGS:
-            problems.append(f"unknown language {lang!r} (allowed: en, ru, kk)")
+            problems.append(Problem("unknown_language", "terms", {"value": lang}))
             continue
         if isinstance(items, str):
             items = [items]
         if not isinstance(items, list):
-            problems.append(f"terms.{lang} must be a list of terms")
+            problems.append(Problem("terms_not_list", "terms", {"lang": lang}))
             continue
         if len(items) > MAX_TERMS_PER_LANG:
-            problems.append(f"at most {MAX_TERMS_PER_LANG} {lang} terms")
+            problems.append(
+                Problem(
+                    "too_many_terms",
+                    "terms",
+                    {"limit": MAX_TERMS_PER_LANG, "lang": lang},
+                )
+            )
             continue
         for i, item in enumerate(items):
             if isinstance(item, str):
                 item = {"text": item}
             if not isinstance(item, dict) or not isinstance(item.get("text"), str):
-                problems.append(f"terms.{lang}[{i}] must be text")
+                problems.append(
+                    Problem("term_not_text", "terms", {"lang": lang, "i": i})
+                )
                 continue
             unknown = set(item) - {"text", "status", "pos", "usage"}
             if unknown:
                 problems.append(
-                    f"terms.{lang}[{i}]: unknown field(s) {sorted(unknown)}"
+                    Problem(
+                        "term_unknown_fields",
+                        "terms",
+                        {"lang": lang, "i": i, "fields": str(sorted(unknown))},
+                    )
                 )
             if not clean_line(item["text"]):
                 continue  # empty form rows are no terms
@@ -180,17 +198,19 @@ def _new_concept_record(data: dict, author: str, problems: list[str]) -> dict:
                 }
             )
     if not terms:
-        problems.append("a new concept needs at least one term")
+        problems.append(Problem("new_concept_without_terms", "terms"))
     if not source:
-        problems.append("a source is required for every new term")
+        problems.append(Problem("source_required", "source"))
     definitions = {}
     definition = data.get("definition") or {}
     if not isinstance(definition, dict):
-        problems.append('definition must be an object like {"en": "…"}')
+        problems.append(Problem("definition_not_object", "definition"))
         definition = {}
     for lang, text in definition.items():
         if lang not in LANGS or not isinstance(text, str):
-            problems.append(f"definition.{lang} is not a definition in en, ru or kk")
+            problems.append(
+                Problem("definition_bad_language", "definition", {"lang": lang})
+            )
             continue
         if clean_block(text):
             definitions[lang] = {"text": text, "source": source}
@@ -219,17 +239,17 @@ def _find_term(record: dict, key: str) -> dict | None:
 
 
 def _apply_to_concept(
-    current: dict, kind: str, data: dict, author: str, problems: list[str]
+    current: dict, kind: str, data: dict, author: str, problems: list[Problem]
 ) -> dict:
     record = json.loads(json.dumps(current))  # a deep copy
     if kind == "new_term":
         lang = _text(data, "lang", problems)
         if lang not in LANGS:
-            problems.append(f"unknown language {lang!r} (allowed: en, ru, kk)")
+            problems.append(Problem("unknown_language", "lang", {"value": lang}))
             return record
         source = _text(data, "source", problems)
         if not source:
-            problems.append("a source is required for every new term")
+            problems.append(Problem("source_required", "source"))
         has_lang = any(t["lang"] == lang for t in record["terms"])
         term = {
             "lang": lang,
@@ -241,7 +261,7 @@ def _apply_to_concept(
             "source": source,
         }
         if not term["text"]:
-            problems.append("the new term is empty")
+            problems.append(Problem("new_term_empty", "text"))
         record["terms"].append(term)
         note = _text(data, "note", problems, block=True)
         if note:
@@ -258,14 +278,12 @@ def _apply_to_concept(
         target = _text(data, "term", problems)
         definition = data.get("definition")
         if bool(target) == bool(definition):
-            problems.append(
-                'a change names either one term (term: "lang:text") or a definition'
-            )
+            problems.append(Problem("change_target", "term"))
             return record
         if target:
             term = _find_term(record, target)
             if term is None:
-                problems.append(f"the entry has no term {target!r}")
+                problems.append(Problem("no_such_term", "term", {"value": target}))
                 return record
             old_key = term_key(term)
             for field in ("text", "status", "pos", "source"):
@@ -280,17 +298,19 @@ def _apply_to_concept(
                     n["term"] = new_key
         else:
             if not isinstance(definition, dict) or not definition:
-                problems.append('definition must be an object like {"en": "…"}')
+                problems.append(Problem("definition_not_object", "definition"))
                 return record
             source = _text(data, "source", problems)
             for lang, text in definition.items():
                 if lang not in LANGS or not isinstance(text, str):
                     problems.append(
-                        f"definition.{lang} is not a definition in en, ru or kk"
+                        Problem("definition_bad_language", "definition", {"lang": lang})
                     )
                     continue
                 if not clean_block(text):
-                    problems.append(f"the new {lang} definition is empty")
+                    problems.append(
+                        Problem("new_definition_empty", "definition", {"lang": lang})
+                    )
                     continue
                 old = record["definitions"].get(lang, {})
                 record["definitions"][lang] = {
@@ -300,10 +320,10 @@ def _apply_to_concept(
     elif kind == "note":
         text = _text(data, "text", problems, block=True)
         if not text:
-            problems.append("the note is empty")
+            problems.append(Problem("note_text_empty", "text"))
         target = _text(data, "term", problems) or None
         if target and _find_term(record, target) is None:
-            problems.append(f"the entry has no term {target!r}")
+            problems.append(Problem("no_such_term", "term", {"value": target}))
         lang = _text(data, "lang", problems) or _guess_lang(text)
         record["notes"].append(
             {"text": text, "lang": lang, "author": author, "date": None, "term": target}
@@ -318,29 +338,30 @@ def build(
 
     Raises ProposalError listing every problem, NotFound for a missing entry.
     """
-    problems: list[str] = []
+    problems: list[Problem] = []
     if not isinstance(data, dict):
-        raise ProposalError(["a proposal is a JSON object"])
+        raise ProposalError(Problem("proposal_not_object"))
     kind = data.get("kind")
     if kind not in KINDS:
-        raise ProposalError([f"kind must be one of: {', '.join(KINDS)}"])
+        raise ProposalError(Problem("unknown_kind", "kind", {"allowed": KINDS}))
     unknown = set(data) - FIELDS[kind]
     if unknown:
-        problems.append(f"unknown field(s) for {kind}: {', '.join(sorted(unknown))}")
+        problems.append(
+            Problem("unknown_fields", "", {"kind": kind, "fields": sorted(unknown)})
+        )
     comment = _text(data, "comment", problems, block=True)
-    _check_limits(problems, "comment", comment, MAX_TEXT)
-    for key in ("source",):
-        _check_limits(problems, key, _text(data, key, problems), MAX_SOURCE)
-    for key in ("status",):
-        value = _text(data, key, problems)
-        if value and value not in STATUSES:
-            problems.append(
-                f"unknown status {value!r} (allowed: {', '.join(STATUSES)})"
-            )
+    _check_limits(problems, "comment", Problem("part_comment"), comment, MAX_TEXT)
+    source = _text(data, "source", problems)
+    _check_limits(problems, "source", Problem("part_source_field"), source, MAX_SOURCE)
+    value = _text(data, "status", problems)
+    if value and value not in STATUSES:
+        problems.append(
+            Problem("status_unknown", "status", {"value": value, "allowed": STATUSES})
+        )
     value = _text(data, "pos", problems)
     if value and value not in PARTS_OF_SPEECH:
         problems.append(
-            f"unknown part of speech {value!r} (allowed: {', '.join(PARTS_OF_SPEECH)})"
+            Problem("pos_unknown", "pos", {"value": value, "allowed": PARTS_OF_SPEECH})
         )
     if kind == "new_concept":
         before = None
@@ -354,9 +375,9 @@ def build(
     after = normalise_concept(after)
     problems += validate_concept(after)
     if not problems and before is not None and before == after:
-        problems.append("the proposal changes nothing in the entry")
+        problems.append(Problem("changes_nothing"))
     if problems:
-        raise ProposalError(list(dict.fromkeys(problems)))
+        raise ProposalError(problems)
     return before, after
 
 
@@ -491,8 +512,18 @@ def preview(db: sqlite_utils.Database, proposal: dict) -> dict:
                 current = load_record(db, proposal["concept_id"])
             except NotFound:
                 current = None
-        return {"before": current, "after": None, "error": str(exc) or "not found"}
-    return {"before": before, "after": after, "error": None}
+        problems = (
+            exc.problems
+            if isinstance(exc, ProposalError)
+            else [not_found("concept", proposal["concept_id"], "concept_id")]
+        )
+        return {
+            "before": current,
+            "after": None,
+            "error": "; ".join(str(p) for p in problems),
+            "problems": problems,
+        }
+    return {"before": before, "after": after, "error": None, "problems": []}
 
 
 # --- deciding --------------------------------------------------------------
@@ -519,8 +550,15 @@ def _claim(
     if not rows:
         raise NotFound(proposal_id)
     raise Conflict(
-        f"proposal {proposal_id} was already {rows[0]['status']} "
-        f"by {rows[0]['reviewer']}"
+        Problem(
+            "already_decided",
+            "",
+            {
+                "id": proposal_id,
+                "status": word(rows[0]["status"]),
+                "reviewer": rows[0]["reviewer"],
+            },
+        )
     )
 
 
@@ -529,14 +567,18 @@ def _merge_edits(proposal: dict, edits: dict | None) -> dict:
     if not edits:
         return data
     if not isinstance(edits, dict):
-        raise ProposalError(["edits must be a JSON object"])
+        raise ProposalError(Problem("edits_not_object"))
     allowed = EDITABLE[proposal["kind"]]
     unknown = set(edits) - allowed - {"kind", "concept_id", "term"}
     if unknown:
-        raise ProposalError([f"cannot edit field(s): {', '.join(sorted(unknown))}"])
+        raise ProposalError(
+            Problem("cannot_edit_fields", "", {"fields": sorted(unknown)})
+        )
     for key in ("kind", "concept_id", "term"):
         if key in edits and edits[key] != data.get(key):
-            raise ProposalError([f"{key} cannot be changed when approving"])
+            raise ProposalError(
+                Problem("cannot_change_when_approving", key, {"name": key})
+            )
     for key, value in edits.items():
         if key in allowed:
             if value in (None, "") and key in data:
@@ -565,8 +607,7 @@ def approve(
             _before, after = build(db, data, proposal["author"])
         except NotFound:
             raise Conflict(
-                f"entry {data.get('concept_id')} no longer exists: reject this "
-                "proposal with a reason instead"
+                Problem("entry_gone", "concept_id", {"id": data.get("concept_id")})
             ) from None
         # The history says why: the translator's comment, and whether and why
         # the reviewer edited the proposal before approving it.
@@ -607,12 +648,12 @@ def approve(
 def check_reason(reason: str | None) -> str:
     """Return the cleaned REASON, or raise ProposalError when it is empty or bad."""
     reason = clean_block(reason if isinstance(reason, str) else "")
-    problems: list[str] = []
+    problems: list[Problem] = []
     if not reason:
-        problems.append("a reason is required")
-    _check_limits(problems, "the reason", reason, MAX_TEXT)
-    if any(ord(c) < 32 and c not in "\n\t" for c in reason):
-        problems.append("the reason contains control characters")
+        problems.append(Problem("reason_required", "reason"))
+    check_text(
+        problems, Problem("part_reason"), reason, MAX_TEXT, inline=False, field="reason"
+    )
     if problems:
         raise ProposalError(problems)
     return reason
@@ -828,21 +869,17 @@ def revert(
         raise NotFound(history_id)
     row = rows[0]
     if not row["before"]:
-        raise Conflict("this change created the entry; there is no earlier version")
+        raise Conflict(Problem("revert_of_creation"))
     concept_id = row["concept_id"]
     if not row["after"]:
-        raise Conflict("this change removed the entry; import it again to restore it")
+        raise Conflict(Problem("revert_of_removal"))
     hidden = {(n["text"], n["lang"], n["author"]) for n in hidden_notes(db, concept_id)}
     before = normalise_concept(_strip_hidden(json.loads(row["before"]), hidden))
     after = normalise_concept(_strip_hidden(json.loads(row["after"]), hidden))
     # Undo this change only: later changes to other parts of the entry stay.
     record, changed_since = undo_change(before, after, load_record(db, concept_id))
     if changed_since:
-        raise Conflict(
-            "changed again since, so this change cannot be undone by itself: "
-            + ", ".join(changed_since)
-            + " (undo the later changes first)"
-        )
+        raise Conflict(Problem("changed_since", "", {"parts": changed_since}))
     record = normalise_concept({**record, "id": concept_id})
     problems = validate_concept(record)
     if problems:
@@ -863,7 +900,7 @@ def revert(
         action="revert",
     )
     if outcome == "unchanged":
-        raise Conflict("the entry is already as it was before this change")
+        raise Conflict(Problem("already_reverted"))
     return concept_id
 
 

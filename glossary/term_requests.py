@@ -5,18 +5,23 @@ from __future__ import annotations
 import sqlite_utils
 
 from .concepts import now
-from .model import DOMAIN_KEYS, LANGS, MAX_TERM, MAX_TEXT, clean_block, clean_line
+from .model import (
+    DOMAIN_KEYS,
+    LANGS,
+    MAX_TERM,
+    MAX_TEXT,
+    clean_block,
+    clean_line,
+    has_control,
+)
+from .problems import Problem, ProblemError
 
 REQUEST_STATES: tuple[str, ...] = ("open", "done", "declined")
 MAX_CONTACT = 200
 
 
-class RequestError(ValueError):
+class RequestError(ProblemError):
     """A term request that cannot be accepted."""
-
-
-def _control(text: str) -> bool:
-    return any(ord(c) < 32 and c not in "\n\t" for c in text)
 
 
 def create_request(
@@ -33,21 +38,25 @@ def create_request(
     context, contact = clean_block(context), clean_line(contact)
     problems = []
     if not text:
-        problems.append("say which term is missing")
+        problems.append(Problem("request_text_missing", "text"))
     if len(text) > MAX_TERM:
-        problems.append(f"the term is longer than {MAX_TERM} characters")
+        problems.append(Problem("request_text_too_long", "text", {"limit": MAX_TERM}))
     if lang not in LANGS:
-        problems.append("choose the language of the term: en, ru or kk")
+        problems.append(Problem("request_language", "lang"))
     if domain and domain not in DOMAIN_KEYS:
-        problems.append(f"unknown domain {domain!r}")
+        problems.append(Problem("request_domain", "domain", {"value": domain}))
     if len(context) > MAX_TEXT:
-        problems.append(f"the context is longer than {MAX_TEXT} characters")
+        problems.append(
+            Problem("request_context_too_long", "context", {"limit": MAX_TEXT})
+        )
     if len(contact) > MAX_CONTACT:
-        problems.append(f"the contact is longer than {MAX_CONTACT} characters")
-    if any(_control(v) for v in (text, context, contact)):
-        problems.append("the request contains control characters")
+        problems.append(
+            Problem("request_contact_too_long", "contact", {"limit": MAX_CONTACT})
+        )
+    if has_control(text) or has_control(contact) or has_control(context, False):
+        problems.append(Problem("request_control_characters"))
     if problems:
-        raise RequestError("; ".join(problems))
+        raise RequestError(problems)
     request_id = (
         db["term_requests"]
         .insert(
@@ -94,14 +103,14 @@ def close_request(
     """Mark an open request done or declined, with an optional ANSWER."""
     answer = clean_block(answer)
     if status not in ("done", "declined"):
-        raise RequestError("a request is closed as done or declined")
-    if len(answer) > MAX_TEXT or _control(answer):
-        raise RequestError("the answer is too long or contains control characters")
+        raise RequestError(Problem("request_close_status", "status"))
+    if len(answer) > MAX_TEXT or has_control(answer, inline=False):
+        raise RequestError(Problem("request_answer_invalid", "answer"))
     cursor = db.execute(
         "update term_requests set status = ?, handled_by = ?, handled_at = ?, "
         "answer = ? where id = ? and status = 'open'",
         [status, reviewer, now(), answer, request_id],
     )
     if cursor.rowcount != 1:
-        raise RequestError("this request is closed already or does not exist")
+        raise RequestError(Problem("request_closed"))
     return get_request(db, request_id)

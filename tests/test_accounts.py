@@ -537,7 +537,7 @@ def test_successful_sign_ins_are_not_counted_against_the_address(tmp_path):
 
 @pytest.mark.parametrize("name", ["ａｄｍｉｎ", "αdmin", "admin\u2126"])
 def test_look_alike_usernames_are_refused(name):
-    assert accounts.check_username(name) == (
-        "a username uses Latin or Cyrillic letters only"
-    )
+    problem = accounts.check_username(name)
+    assert problem.code == "username_script"
+    assert str(problem) == "a username uses Latin or Cyrillic letters only"
     assert accounts.check_username("Айгерим") is None

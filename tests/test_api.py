@@ -210,10 +210,14 @@ def assert_error(response, status: int) -> dict:
     assert response.status_code == status
     assert response.mimetype == "application/json"
     body = response.get_json()
-    assert list(body) == ["ok", "error", "status"]
+    assert list(body) == ["ok", "error", "status", "problems"]
     assert body["ok"] is False
     assert body["status"] == status
     assert isinstance(body["error"], str) and body["error"]
+    assert body["problems"] and all(
+        list(p) == ["code", "field", "message"] for p in body["problems"]
+    )
+    assert body["error"] == "; ".join(p["message"] for p in body["problems"])
     return body
 
 
@@ -515,10 +519,18 @@ def test_errors_over_http(server):
     status, headers, raw = fetch(f"{server}/api/v1/concepts/999999")
     assert status == 404
     assert headers["Content-Type"].startswith("application/json")
-    assert json.loads(raw) == {
+    body = json.loads(raw)
+    assert body == {
         "ok": False,
-        "error": json.loads(raw)["error"],
+        "error": "concept 999999 does not exist",
         "status": 404,
+        "problems": [
+            {
+                "code": "not_found",
+                "field": "",
+                "message": "concept 999999 does not exist",
+            }
+        ],
     }
     status, _, raw = fetch(f"{server}/api/v1/search?q=art&limit=x")
     assert status == 400
@@ -549,4 +561,11 @@ def test_an_oversized_body_is_refused_before_it_is_read(client):
         "ok": False,
         "error": "the request body is larger than 1048576 bytes",
         "status": 413,
+        "problems": [
+            {
+                "code": "body_too_large",
+                "field": "",
+                "message": "the request body is larger than 1048576 bytes",
+            }
+        ],
     }

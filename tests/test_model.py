@@ -14,8 +14,28 @@ from glossary.model import (
     normalise_concept,
     script_problem,
     terms_signature,
-    validate_concept,
 )
+from glossary.model import validate_concept as problems_of
+
+
+def validate_concept(record: dict) -> list[str]:
+    """The English messages of RECORD's problems (the default rendering)."""
+    return [str(p) for p in problems_of(record)]
+
+
+def test_problems_carry_codes_fields_and_parameters():
+    problems = problems_of(
+        normalise_concept(
+            {"domain": "cooking", "terms": [{"lang": "kk", "text": "dizain"}]}
+        )
+    )
+    assert [(p.code, p.field) for p in problems] == [
+        ("unknown_domain", "domain"),
+        ("kazakh_not_cyrillic", "terms"),
+    ]
+    assert problems[0].params["value"] == "cooking"
+    assert problems[1].params["where"].params == {"lang": "kk", "text": "dizain"}
+
 
 RAW = {
     "id": 17,

@@ -91,7 +91,18 @@ def test_a_translator_cannot_approve_or_reject(site):
             site, "POST", f"/api/v1/proposals/{pid}/{action}", body, "translator"
         )
         assert status == 403, answer
-        assert answer == {"ok": False, "error": answer["error"], "status": 403}
+        assert answer == {
+            "ok": False,
+            "error": "only reviewers can decide proposals",
+            "status": 403,
+            "problems": [
+                {
+                    "code": "reviewers_only",
+                    "field": "",
+                    "message": "only reviewers can decide proposals",
+                }
+            ],
+        }
     status, answer, _ = call(site, "GET", f"/api/v1/proposals/{pid}", None, "reviewer")
     assert answer["proposal"]["status"] == "pending"
 

@@ -226,7 +226,7 @@ def test_propose_errors_keep_what_was_typed(app):
     )
     page = response.get_data(as_text=True)
     assert response.status_code == 400
-    assert "a source is required for every new term" in page
+    assert "A source is required for every new term." in page
     assert "mixes Latin and Cyrillic letters" in page
     assert "kept text" in page and "диzайн" in page
 
@@ -371,7 +371,7 @@ def test_notes_escaped_linked_and_hidden(app):
     [
         ("x" * 100_000, "at most 5000"),
         ("bad \x07 bell", "control characters"),
-        ("", "the note is empty"),
+        ("", "The note is empty."),
     ],
 )
 def test_bad_notes_are_refused(app, text, message):
@@ -440,9 +440,9 @@ def test_requests_are_rate_limited_per_address(app):
 @pytest.mark.parametrize(
     "data, message",
     [
-        ({"text": "", "lang": "en"}, "say which term is missing"),
+        ({"text": "", "lang": "en"}, "Say which term is missing."),
         ({"text": "x" * 100_000, "lang": "en"}, "longer than 300"),
-        ({"text": "ok", "lang": "de"}, "choose the language"),
+        ({"text": "ok", "lang": "de"}, "Choose the language"),
         ({"text": "a\x00b", "lang": "en"}, "control characters"),
     ],
 )

@@ -19,7 +19,17 @@ SECURITY_HEADERS = {
 
 def init_app(app) -> None:
     """Register the blueprints, the error handlers and the security headers."""
-    from . import api, api_check, api_review, auth, check, exchange, pages, review
+    from . import (
+        api,
+        api_check,
+        api_review,
+        auth,
+        check,
+        exchange,
+        messages,
+        pages,
+        review,
+    )
 
     del api_review, api_check  # their routes live on api.bp: importing registers them
     app.register_blueprint(pages.bp)
@@ -28,6 +38,7 @@ def init_app(app) -> None:
     app.register_blueprint(review.bp)
     app.register_blueprint(exchange.bp)
     app.register_blueprint(check.bp)
+    messages.init_app(app)
     pages.init_app(app)
     auth.init_app(app)
     review.init_app(app)
@@ -38,7 +49,7 @@ def init_app(app) -> None:
         # handler: answer API paths in the API's error shape here.
         if request.path.startswith("/api/"):
             return api.error_response(
-                error.code or 500, error.description or error.name, error.get_headers()
+                error.code or 500, api.http_problem(error), error.get_headers()
             )
         if error.code == 404:
             return render_template("errors/404.html"), 404

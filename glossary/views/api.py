@@ -8,6 +8,8 @@ from werkzeug.exceptions import HTTPException
 from .. import concepts
 from ..db import get_db
 from ..model import DOMAIN_KEYS, LANGS
+from ..problems import Problem, not_found
+from .messages import api_problems
 from .openapi import openapi_document
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -27,12 +29,26 @@ def limit_body():
     if request.endpoint in TEXT_ENDPOINTS:
         return
     if (request.content_length or 0) > MAX_BODY:
-        raise ApiError(f"the request body is larger than {MAX_BODY} bytes", 413)
+        raise ApiError(Problem("body_too_large", "", {"limit": MAX_BODY}), 413)
 
 
-def error_response(status: int, message: str, headers=None):
-    """Return the one error shape: {"ok": false, "error": …, "status": N}."""
-    response = jsonify({"ok": False, "error": message, "status": status})
+def error_response(status: int, problems: list[Problem] | Problem, headers=None):
+    """Return the one error shape: {"ok": false, "error", "status", "problems"}.
+
+    Messages are English unless Accept-Language asks for Russian or Kazakh;
+    "error" joins the messages of "problems".
+    """
+    if isinstance(problems, Problem):
+        problems = [problems]
+    shown = api_problems(problems)
+    response = jsonify(
+        {
+            "ok": False,
+            "error": "; ".join(p["message"] for p in shown),
+            "status": status,
+            "problems": shown,
+        }
+    )
     response.status_code = status
     for name, value in headers or ():
         if name.lower() != "content-type":  # e.g. Allow on a 405
@@ -40,30 +56,38 @@ def error_response(status: int, message: str, headers=None):
     return response
 
 
+def http_problem(error: HTTPException) -> Problem:
+    """Return a werkzeug HTTP error as a problem (its description, in English)."""
+    return Problem("http_error", "", {"description": error.description or error.name})
+
+
 class ApiError(Exception):
     """A client error to report in the API's error shape."""
 
-    def __init__(self, message: str, status: int = 400) -> None:
-        super().__init__(message)
-        self.message, self.status = message, status
+    def __init__(
+        self, problems: list[Problem] | Problem | str, status: int = 400
+    ) -> None:
+        if isinstance(problems, str):  # a message without a code of its own
+            problems = Problem("message", "", {"text": problems})
+        self.problems = [problems] if isinstance(problems, Problem) else problems
+        super().__init__("; ".join(str(p) for p in self.problems))
+        self.status = status
 
 
 @bp.errorhandler(ApiError)
 def handle_api_error(error: ApiError):
-    return error_response(error.status, error.message)
+    return error_response(error.status, error.problems)
 
 
 @bp.errorhandler(HTTPException)
 def handle_http_error(error: HTTPException):
-    return error_response(
-        error.code or 500, error.description or error.name, error.get_headers()
-    )
+    return error_response(error.code or 500, http_problem(error), error.get_headers())
 
 
 @bp.errorhandler(Exception)
 def handle_unexpected(error: Exception):
     current_app.logger.exception("API error")
-    return error_response(500, "internal error")
+    return error_response(500, Problem("internal_error"))
 
 
 def _choice(name: str, allowed: tuple[str, ...]) -> str | None:
@@ -71,7 +95,9 @@ def _choice(name: str, allowed: tuple[str, ...]) -> str | None:
     if value in (None, ""):
         return None
     if value not in allowed:
-        raise ApiError(f"{name} must be one of: {', '.join(allowed)}")
+        raise ApiError(
+            Problem("param_choice", name, {"name": name, "allowed": allowed})
+        )
     return value
 
 
@@ -82,20 +108,30 @@ def _int_arg(name: str, default: int, low: int, high: int) -> int:
     try:
         value = int(raw)
     except ValueError:
-        raise ApiError(f"{name} must be a whole number") from None
+        raise ApiError(Problem("param_not_integer", name, {"name": name})) from None
     if not low <= value <= high:
-        raise ApiError(f"{name} must be between {low} and {high}")
+        raise ApiError(
+            Problem("param_range", name, {"name": name, "low": low, "high": high})
+        )
     return value
+
+
+def _query() -> str:
+    """Return the q parameter, required and at most MAX_QUERY characters."""
+    q = request.args.get("q", "").strip()
+    if not q:
+        raise ApiError(Problem("param_required", "q", {"name": "q"}))
+    if len(q) > MAX_QUERY:
+        raise ApiError(
+            Problem("param_too_long", "q", {"name": "q", "limit": MAX_QUERY})
+        )
+    return q
 
 
 @bp.get("/search")
 def search():
     """Search all three languages; best first."""
-    q = request.args.get("q", "").strip()
-    if not q:
-        raise ApiError("q is required")
-    if len(q) > MAX_QUERY:
-        raise ApiError(f"q is longer than {MAX_QUERY} characters")
+    q = _query()
     lang = _choice("lang", LANGS)
     domain = _choice("domain", DOMAIN_KEYS)
     limit = _int_arg("limit", 10, 1, MAX_LIMIT)
@@ -115,11 +151,7 @@ def search():
 @bp.get("/suggest")
 def suggest():
     """Autocomplete: terms for what has been typed so far."""
-    q = request.args.get("q", "").strip()
-    if not q:
-        raise ApiError("q is required")
-    if len(q) > MAX_QUERY:
-        raise ApiError(f"q is longer than {MAX_QUERY} characters")
+    q = _query()
     lang = _choice("lang", LANGS)
     limit = _int_arg("limit", 8, 1, 20)
     suggestions = concepts.complete(
@@ -134,7 +166,7 @@ def concept(concept_id: int):
     try:
         view = concepts.concept_view(get_db(), concept_id)
     except concepts.NotFound:
-        raise ApiError(f"concept {concept_id} does not exist", 404) from None
+        raise ApiError(not_found("concept", concept_id), 404) from None
     return jsonify({"ok": True, "concept": view})
 
 

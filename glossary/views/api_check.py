@@ -10,6 +10,7 @@ from flask import current_app, jsonify, request
 from .. import textcheck
 from ..db import get_db
 from ..model import LANGS
+from ..problems import Problem
 from .api import ApiError, bp
 
 # A body may carry 1 MB of text written as JSON escapes (\u0431 is 6 bytes):
@@ -22,22 +23,21 @@ def _body() -> dict:
         raise ApiError(_too_long("text"))
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
-        raise ApiError(
-            "the body must be a JSON object (Content-Type: application/json)"
-        )
+        raise ApiError(Problem("check_body_not_object"))
     return body
 
 
-def _too_long(name: str) -> str:
-    return f"{name} is longer than {textcheck.MAX_TEXT_BYTES:,} bytes (1 MB)"
+def _too_long(name: str) -> Problem:
+    limit = f"{textcheck.MAX_TEXT_BYTES:,}"
+    return Problem("text_too_long", name, {"name": name, "limit": limit})
 
 
 def _text(body: dict, name: str) -> str:
     value = body.get(name)
     if value is None or (isinstance(value, str) and not value.strip()):
-        raise ApiError(f"{name} is required")
+        raise ApiError(Problem("param_required", name, {"name": name}))
     if not isinstance(value, str):
-        raise ApiError(f"{name} must be a string")
+        raise ApiError(Problem("param_not_string", name, {"name": name}))
     if textcheck.text_too_long(value):
         raise ApiError(_too_long(name))
     return value
@@ -49,7 +49,7 @@ def _lang(body: dict, name: str) -> str | None:
         return None
     if value not in LANGS:
         raise ApiError(
-            f"{name} must be one of: {', '.join(LANGS)} (or null to detect it)"
+            Problem("param_lang_or_null", name, {"name": name, "allowed": LANGS})
         )
     return value
 
@@ -74,7 +74,7 @@ def qa():
     target = _text(body, "target")
     target_lang = _lang(body, "target_lang")
     if source_lang and source_lang == target_lang:
-        raise ApiError("source_lang and target_lang must be different languages")
+        raise ApiError(Problem("same_languages", "target_lang"))
     result = textcheck.translation_qa(
         get_db(),
         current_app.config["DATABASE"],

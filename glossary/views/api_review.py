@@ -12,22 +12,21 @@ from .. import concepts, proposals
 from ..auth import bearer_user
 from ..db import get_db
 from ..model import DOMAIN_KEYS, LANGS
+from ..problems import Problem, not_found
 from .api import ApiError, _choice, bp
 
 
 def _require_user() -> dict:
     user = bearer_user()
     if user is None:
-        raise ApiError(
-            "a valid API token is required (Authorization: Bearer TOKEN)", 401
-        )
+        raise ApiError(Problem("token_required"), 401)
     return user
 
 
 def _require_reviewer() -> dict:
     user = _require_user()
     if not user["is_reviewer"]:
-        raise ApiError("only reviewers can decide proposals", 403)
+        raise ApiError(Problem("reviewers_only"), 403)
     return user
 
 
@@ -36,7 +35,7 @@ def _json_body(required: bool = True) -> dict:
         return {}
     data = request.get_json(silent=True)
     if not isinstance(data, dict):
-        raise ApiError("the request body must be a JSON object")
+        raise ApiError(Problem("body_not_object"))
     return data
 
 
@@ -44,7 +43,7 @@ def _proposal(proposal_id: int) -> dict:
     try:
         return proposals.get_proposal(get_db(), proposal_id)
     except concepts.NotFound:
-        raise ApiError(f"proposal {proposal_id} does not exist", 404) from None
+        raise ApiError(not_found("proposal", proposal_id), 404) from None
 
 
 @bp.after_request
@@ -62,10 +61,10 @@ def create_proposal():
     try:
         proposal = proposals.submit(get_db(), data, user)
     except proposals.ProposalError as exc:
-        raise ApiError("; ".join(exc.problems), 400) from None
+        raise ApiError(exc.problems, 400) from None
     except concepts.NotFound:
         raise ApiError(
-            f"concept {data.get('concept_id')} does not exist", 404
+            not_found("concept", data.get("concept_id"), "concept_id"), 404
         ) from None
     response = jsonify(
         {"ok": True, "proposal": {"id": proposal["id"], "status": proposal["status"]}}
@@ -98,7 +97,7 @@ def get_proposal(proposal_id: int):
     user = _require_user()
     proposal = _proposal(proposal_id)
     if not user["is_reviewer"] and proposal["author_id"] != user["id"]:
-        raise ApiError("this proposal is not yours", 403)
+        raise ApiError(Problem("not_yours"), 403)
     return jsonify({"ok": True, "proposal": proposal})
 
 
@@ -110,15 +109,15 @@ def approve_proposal(proposal_id: int):
     _proposal(proposal_id)
     reason = body.pop("reason", "")
     if not isinstance(reason, str):
-        raise ApiError("reason must be text")
+        raise ApiError(Problem("not_text", "reason", {"name": "reason"}))
     try:
         decided = proposals.approve(get_db(), proposal_id, user, body or None, reason)
     except proposals.Conflict as exc:
-        raise ApiError(str(exc), 409) from None
+        raise ApiError(exc.problems, 409) from None
     except proposals.ProposalError as exc:
-        raise ApiError("; ".join(exc.problems), 400) from None
+        raise ApiError(exc.problems, 400) from None
     except concepts.NotFound:
-        raise ApiError("the entry of this proposal no longer exists", 409) from None
+        raise ApiError(Problem("entry_of_proposal_gone"), 409) from None
     return jsonify({"ok": True, "proposal": decided})
 
 
@@ -131,9 +130,9 @@ def reject_proposal(proposal_id: int):
     try:
         decided = proposals.reject(get_db(), proposal_id, user, body.get("reason"))
     except proposals.Conflict as exc:
-        raise ApiError(str(exc), 409) from None
+        raise ApiError(exc.problems, 409) from None
     except proposals.ProposalError as exc:
-        raise ApiError("; ".join(exc.problems), 400) from None
+        raise ApiError(exc.problems, 400) from None
     return jsonify({"ok": True, "proposal": decided})
 
 
@@ -144,7 +143,7 @@ def concept_history(concept_id: int):
     try:
         concepts.load_record(db, concept_id)
     except concepts.NotFound:
-        raise ApiError(f"concept {concept_id} does not exist", 404) from None
+        raise ApiError(not_found("concept", concept_id), 404) from None
     entries = [
         {k: v for k, v in e.items() if k != "diff"}
         for e in proposals.history_entries(db, concept_id)

@@ -21,6 +21,7 @@ from flask_babel import ngettext
 from .. import accounts, ratelimit
 from ..auth import admin_required, login_required, sign_in, sign_out
 from ..db import get_db
+from .messages import page_messages
 
 bp = Blueprint("auth", __name__)
 
@@ -96,7 +97,7 @@ def signup():
                     email=form.get("email", ""),
                 )
             except accounts.AccountError as exc:
-                error = _account_error(str(exc))
+                error = " ".join(page_messages(exc.problems))
             else:
                 sign_in(user)
                 flash(
@@ -115,34 +116,6 @@ def signup():
         ),
         status,
     )
-
-
-def _account_error(message: str) -> str:
-    """Translate the data layer's account messages for the interface."""
-    known = {
-        "that username is taken": _("That username is taken."),
-        "the password must not be the username": _(
-            "The password must not be the username."
-        ),
-        "that e-mail address does not look valid": _(
-            "That e-mail address does not look valid."
-        ),
-        "a username must not mix Latin and Cyrillic letters": _(
-            "A username must not mix Latin and Cyrillic letters."
-        ),
-    }
-    if message in known:
-        return known[message]
-    if message.startswith("a password needs"):
-        return _("A password needs at least %(n)d characters.", n=accounts.MIN_PASSWORD)
-    if message.startswith("a password has at most"):
-        return _("A password has at most %(n)d characters.", n=accounts.MAX_PASSWORD)
-    if message.startswith("a username has"):
-        return _(
-            "A username has 3 to 40 letters, digits, dots, hyphens or underscores, "
-            "and starts and ends with a letter or digit."
-        )
-    return message
 
 
 @bp.route("/signin", methods=["GET", "POST"])
@@ -225,7 +198,7 @@ def change_password():
         try:
             accounts.set_password(db, g.user["id"], form.get("password", ""))
         except accounts.AccountError as exc:
-            flash(_account_error(str(exc)), "error")
+            flash(" ".join(page_messages(exc.problems)), "error")
         else:
             # The new password ends other sessions; keep this one going.
             sign_in(accounts.get_user(db, g.user["id"]))
@@ -277,7 +250,7 @@ def create_user():
             email=form.get("email", ""),
         )
     except accounts.AccountError as exc:
-        flash(_account_error(str(exc)), "error")
+        flash(" ".join(page_messages(exc.problems)), "error")
         return redirect(url_for("auth.users"))
     flash(_("Account %(name)s created.", name=user["username"]))
     return redirect(url_for("auth.users"))
@@ -294,16 +267,16 @@ def update_user(user_id: int):
         try:
             accounts.set_password(get_db(), user_id, form["password"])
         except accounts.AccountError as exc:
-            if str(exc).startswith("no user"):
+            if exc.has("no_such_user"):
                 abort(404)
-            flash(_account_error(str(exc)), "error")
+            flash(" ".join(page_messages(exc.problems)), "error")
             return redirect(url_for("auth.users"))
     try:
         user = accounts.update_user(get_db(), user_id, role=role, active=active)
     except accounts.AccountError as exc:
-        if str(exc).startswith("no user"):
+        if exc.has("no_such_user"):
             abort(404)
-        flash(_("The last active admin cannot be demoted or disabled."), "error")
+        flash(" ".join(page_messages(exc.problems)), "error")
         return redirect(url_for("auth.users"))
     flash(_("Account %(name)s updated.", name=user["username"]))
     return redirect(url_for("auth.users"))

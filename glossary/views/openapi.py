@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..model import DOMAIN_KEYS, LANGS, STATUSES
+from ..problems import MESSAGES
 from ..search.engine import HOW_DESCRIPTIONS, HOWS
 from .openapi_check import check_paths, check_schemas
 from .openapi_review import review_paths, review_schemas
@@ -210,11 +211,32 @@ def openapi_document() -> dict:
                 **check_schemas(),
                 "Error": {
                     "type": "object",
-                    "required": ["ok", "error", "status"],
+                    "required": ["ok", "error", "status", "problems"],
+                    "description": (
+                        "Messages are in English unless Accept-Language asks for "
+                        "ru or kk; `error` joins the messages of `problems`."
+                    ),
                     "properties": {
                         "ok": {"const": False},
                         "error": {"type": "string"},
                         "status": {"type": "integer"},
+                        "problems": {
+                            "type": "array",
+                            "minItems": 1,
+                            "items": {"$ref": "#/components/schemas/Problem"},
+                        },
+                    },
+                },
+                "Problem": {
+                    "type": "object",
+                    "required": ["code", "field", "message"],
+                    "properties": {
+                        "code": {"enum": sorted(MESSAGES)},
+                        "field": {
+                            "type": "string",
+                            "description": "The input the problem is about, or empty",
+                        },
+                        "message": {"type": "string"},
                     },
                 },
                 "Term": term,

@@ -25,8 +25,10 @@ from .. import concepts, proposals, ratelimit, term_requests
 from ..auth import login_required, reviewer_required
 from ..db import get_db
 from ..model import DOMAIN_KEYS, LANGS, PARTS_OF_SPEECH, STATUSES
+from ..problems import Problem
 from . import display
 from .auth import client_ip
+from .messages import page_messages
 from .pages import POS_LABELS, STATUS_LABELS, domain_name
 
 bp = Blueprint("review", __name__)
@@ -389,7 +391,7 @@ def _render_proposal(proposal: dict, errors=(), status: int = 200, form=None):
     db = get_db()
     shown = proposals.preview(db, proposal) if proposal["status"] == "pending" else None
     if shown is None:
-        shown = {"before": None, "after": None, "error": None}
+        shown = {"before": None, "after": None, "error": None, "problems": []}
     similar = []
     if proposal["kind"] == "new_concept" and proposal["status"] == "pending":
         data = proposal["submitted"]
@@ -407,7 +409,7 @@ def _render_proposal(proposal: dict, errors=(), status: int = 200, form=None):
             "review/proposal.html",
             p=proposal,
             rows=proposals.diff(shown["before"], shown["after"]),
-            preview_error=shown["error"],
+            preview_error=shown["problems"],
             similar=similar,
             errors=list(errors),
             data=data,
@@ -449,9 +451,7 @@ def approve(proposal_id: int):
     except proposals.ProposalError as exc:
         return _render_proposal(proposal, exc.problems, 400, request.form)
     except concepts.NotFound:
-        return _render_proposal(
-            proposal, [_("The entry of this proposal no longer exists.")], 409
-        )
+        return _render_proposal(proposal, [Problem("entry_of_proposal_gone")], 409)
     flash(_("Proposal %(id)d approved and published.", id=proposal_id))
     target = decided["result_url"] or url_for("review.queue")
     return redirect(target)
@@ -510,7 +510,11 @@ def add_note(concept_id: int):
         )
     except proposals.ProposalError as exc:
         flash(
-            _("The note was not added: %(why)s", why="; ".join(exc.problems)), "error"
+            _(
+                "The note was not added: %(why)s",
+                why=" ".join(page_messages(exc.problems)),
+            ),
+            "error",
         )
         return redirect(url_for("pages.concept", concept_id=concept_id) + "#add-note")
     flash(_("Your note was added."))
@@ -575,7 +579,7 @@ def revert(history_id: int):
         flash(_("Say why the change is reverted: a reason is required."), "error")
         return redirect(request.referrer or url_for("pages.home"))
     except proposals.Conflict as exc:
-        flash(str(exc), "error")
+        flash(" ".join(page_messages(exc.problems)), "error")
         return redirect(request.referrer or url_for("pages.home"))
     flash(_("The change was reverted."))
     return redirect(url_for("review.history", concept_id=concept_id))
@@ -612,7 +616,7 @@ def request_term():
                     contact=request.form.get("contact", ""),
                 )
             except term_requests.RequestError as exc:
-                error = str(exc)
+                error = " ".join(page_messages(exc.problems))
                 status = 400
             else:
                 flash(_("Thank you: your request was received."))
@@ -653,5 +657,5 @@ def close_request(request_id: int):
             request.form.get("answer", ""),
         )
     except term_requests.RequestError as exc:
-        flash(str(exc), "error")
+        flash(" ".join(page_messages(exc.problems)), "error")
     return redirect(url_for("review.requests_worklist"))
