@@ -31,6 +31,7 @@ KEYWORDS = {
     "_l": None,
     "lazy_gettext": None,
     "lazy_ngettext": (1, 2),
+    "lazy_pgettext": ((1, "c"), 2),
 }
 UPDATE_HINT = "run `flask --app glossary translate update`, translate, then compile"
 
