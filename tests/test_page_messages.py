@@ -225,3 +225,43 @@ def test_api_names_languages_in_words_when_asked_for_russian(app):
     )
     # English stays as it was (the codes, as in the README's examples)
     assert english["problems"][0]["message"].startswith("kk term 'dizain'")
+
+
+def _flash_errors(page: str) -> str:
+    return " ".join(re.findall(r'class="flash flash-error"[^>]*>([^<]*)<', page))
+
+
+@pytest.mark.parametrize(
+    ("ui", "expected"),
+    [
+        ("ru", "Пароль должен содержать не менее 10 символов."),
+        ("kk", "Құпиясөз кемінде 10 таңбадан тұруы керек."),
+    ],
+)
+def test_account_and_admin_problems_in_the_ui_language(app, client, ui, expected):
+    add_user(app, "chief", role="admin")
+    client.get(f"/?lang={ui}")
+    sign_in(client, "chief")
+    from review_support import PASSWORD
+
+    response = post_form(
+        client,
+        "/account/password",
+        {"current": PASSWORD, "password": "short", "password2": "short"},
+        token_page="/account",
+    )
+    page = client.get(response.headers.get("Location", "/account")).get_data(
+        as_text=True
+    )
+    assert expected in _flash_errors(page)
+    response = post_form(
+        client,
+        "/admin/users",
+        {"username": "ab", "password": "short", "role": "reviewer"},
+        token_page="/admin/users",
+    )
+    page = client.get(response.headers.get("Location", "/admin/users")).get_data(
+        as_text=True
+    )
+    shown = _flash_errors(page)
+    assert shown and not re.search(r"\b(the|a|is|must)\b", shown), shown
