@@ -112,7 +112,8 @@ def make_file(fmt: str, n_terms: int, path: Path) -> None:
 def step(action: str, fmt: str, db_path: str, file_path: str) -> None:
     """Run one measured action in this process and print its numbers as JSON."""
     from glossary import exchange
-    from glossary.db import connect, prepare_database
+    from glossary.db import connect
+    from glossary.startup import prepare_database
 
     start = time.perf_counter()
     if action == "import":

@@ -16,7 +16,8 @@ import time
 from pathlib import Path
 
 from glossary import ROOT, accounts, proposals
-from glossary.db import connect, prepare_database
+from glossary.db import connect
+from glossary.startup import prepare_database
 
 PASSWORD = "correct horse battery"
 

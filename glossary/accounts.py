@@ -14,7 +14,7 @@ import unicodedata
 import sqlite_utils
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from .concepts import now
+from .clock import now
 from .db import in_write_transaction, write_transaction
 from .model import script_problem
 from .problems import Problem, ProblemError

@@ -11,13 +11,25 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from . import accounts, concepts, exchange, translate
-from .db import connect, prepare_database
+from .db import connect
 from .interchange.formats import EXPORT_FORMATS
 from .model import DOMAIN_KEYS, LANGS, STATUSES
+from .startup import SeedError, ensure_ready, prepare_database
 
 
 def _db():
+    """Open the app's database, migrated (a new one is not seeded: see init-db)."""
+    ensure_ready(current_app._get_current_object(), seed=False)
     return connect(current_app.config["DATABASE"])
+
+
+def _wrote() -> None:
+    """Say which database file a command wrote to.
+
+    On standard error, so that what a command prints on standard output (a
+    token, an export) stays clean.
+    """
+    click.echo(f"Database: {Path(current_app.config['DATABASE']).resolve()}", err=True)
 
 
 @click.command("init-db")
@@ -28,13 +40,17 @@ def _db():
 def init_db_command(seed: bool) -> None:
     """Create the database and apply migrations; seed it when empty."""
     path = current_app.config["DATABASE"]
-    seeded = prepare_database(path, current_app.config["SEED_PATH"] if seed else None)
+    seed_path = current_app.config["SEED_PATH"] if seed else None
+    try:
+        seeded = prepare_database(path, seed_path, initialise=True)
+    except SeedError as exc:
+        raise click.ClickException(str(exc)) from None
     db = connect(path)
     n = concepts.counts(db)["concepts"]
     db.close()
     click.echo(
-        f"Database ready at {path}: {n} concepts"
-        + (" (seeded from terms.csv)." if seeded else ".")
+        f"Database ready at {Path(path).resolve()}: {n} concepts"
+        + (f" (seeded from {Path(seed_path).name})." if seeded and seed_path else ".")
     )
 
 
@@ -98,6 +114,8 @@ def import_command(path: str, dry_run: bool, replace: bool, author: str) -> None
         raise click.ClickException(
             f"{len(report['errors'])} problem(s) in {path}; nothing was imported"
         )
+    if not dry_run:
+        _wrote()
     verb = "Would import" if dry_run else "Imported"
     removed = f", {report['removed']} removed" if replace else ""
     click.echo(
@@ -199,6 +217,7 @@ def backup_command(path: str) -> None:
     target = Path(path)
     if target.exists():
         raise click.ClickException(f"{path} already exists; choose a new file name")
+    _db().close()  # migrated, so that the copy is too
     source = sqlite3.connect(current_app.config["DATABASE"])
     tmp = Path(f"{path}.part")
     try:
@@ -253,6 +272,7 @@ def create_user_command(name: str, role: str, password: str | None, email: str):
         raise click.ClickException(str(exc)) from None
     finally:
         db.close()
+    _wrote()
     click.echo(f"Created {user['role']} {user['username']} (id {user['id']}).")
 
 
@@ -269,6 +289,7 @@ def create_token_command(name: str) -> None:
         token = accounts.create_token(db, user["id"])
     finally:
         db.close()
+    _wrote()
     click.echo(token)
 
 
@@ -285,6 +306,7 @@ def revoke_tokens_command(name: str) -> None:
         n = accounts.revoke_tokens(db, user["id"])
     finally:
         db.close()
+    _wrote()
     click.echo(f"Revoked {n} token(s) of {user['username']}.")
 
 

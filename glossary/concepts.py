@@ -12,10 +12,11 @@ import gc
 import json
 import threading
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime
 
 import sqlite_utils
 
+from . import history as change_history
+from .clock import now
 from .db import read_transaction, write_transaction
 from .model import LANGS, STATUS_RANK, normalise_concept, term_key, terms_signature
 from .search import LayeredIndex, SearchIndex, initial, sort_key, to_kazakh_latin
@@ -23,11 +24,6 @@ from .search import LayeredIndex, SearchIndex, initial, sort_key, to_kazakh_lati
 
 class NotFound(LookupError):
     """A concept that does not exist was asked for."""
-
-
-def now() -> str:
-    """Return the current UTC time as an ISO 8601 string with seconds."""
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 # --- reading ---------------------------------------------------------------
@@ -187,8 +183,8 @@ def concept_view(db: sqlite_utils.Database, concept_id: int) -> dict:
         "definitions": record["definitions"],
         "notes": [n for n in record["notes"] if not n["term"]],
         "related": [],
-        "history": history(db, concept_id, limit=5),
-        "changes": db["history"].count_where("concept_id = ?", [concept_id]),
+        "history": change_history.recent(db, concept_id, limit=5),
+        "changes": change_history.count(db, concept_id),
     }
     for t in record["terms"]:
         term = {**t, "notes": [n for n in record["notes"] if n["term"] == term_key(t)]}
@@ -271,14 +267,8 @@ def terms_by_letter(db: sqlite_utils.Database, lang: str, letter: str) -> list[d
 def history(
     db: sqlite_utils.Database, concept_id: int, limit: int | None = None
 ) -> list[dict]:
-    """Return the recorded changes of a concept, newest first."""
-    sql = (
-        "select id, at, author, action, reason, proposal_id from history "
-        "where concept_id = ? order by id desc"
-    )
-    if limit:
-        sql += f" limit {int(limit)}"
-    return list(db.query(sql, [concept_id]))
+    """Return the recorded changes of a concept, newest first (history.recent)."""
+    return change_history.recent(db, concept_id, limit)
 
 
 def counts(db: sqlite_utils.Database) -> dict[str, int]:
@@ -483,7 +473,8 @@ def suggestions(
 # --- writing ---------------------------------------------------------------
 
 
-def _bump_generation(db: sqlite_utils.Database) -> None:
+def bump_generation(db: sqlite_utils.Database) -> None:
+    """Count a committed change, so every process's search index sees it is stale."""
     db.execute("update meta set value = value + 1 where key = 'generation'")
     # Keep the change log short; a process that saw less than what is left
     # rebuilds its index in full.
@@ -491,30 +482,6 @@ def _bump_generation(db: sqlite_utils.Database) -> None:
         "delete from search_changes where id <= "
         "(select max(id) from search_changes) - ?",
         [10 * PATCH_LIMIT],
-    )
-
-
-def _write_history(
-    db: sqlite_utils.Database,
-    concept_id: int,
-    action: str,
-    author: str,
-    reason: str,
-    before: dict | None,
-    after: dict | None,
-    proposal_id: int | None = None,
-) -> None:
-    db["history"].insert(
-        {
-            "concept_id": concept_id,
-            "at": now(),
-            "author": author,
-            "action": action,
-            "reason": reason,
-            "proposal_id": proposal_id,
-            "before": json.dumps(before, ensure_ascii=False) if before else None,
-            "after": json.dumps(after, ensure_ascii=False) if after else None,
-        }
     )
 
 
@@ -661,7 +628,7 @@ def save_concept(
             )
             outcome = "changed"
         _replace_content(db, concept_id, record)
-        _write_history(
+        change_history.record(
             db,
             concept_id,
             action or ("create" if current is None else "update"),
@@ -671,7 +638,7 @@ def save_concept(
             record,
             proposal_id,
         )
-        _bump_generation(db)
+        bump_generation(db)
     return concept_id, outcome
 
 
@@ -766,7 +733,7 @@ def _remove_concept(
     )
     db.execute("delete from terms where concept_id = ?", [concept_id])
     db.execute("delete from concepts where id = ?", [concept_id])
-    _write_history(db, concept_id, "import", author, reason, before, None)
+    change_history.record(db, concept_id, "import", author, reason, before, None)
 
 
 def import_records(
@@ -809,7 +776,7 @@ def import_records(
         for concept_id in report["removed"]:
             _remove_concept(db, concept_id, author=author, reason=reason)
         if report["removed"]:
-            _bump_generation(db)
+            bump_generation(db)
     return report
 
 

@@ -329,29 +329,10 @@ def _note_key(note: dict) -> tuple:
     return (note["text"], note["lang"], note["author"], note["term"])
 
 
-def undo_change(before: dict, after: dict, current: dict) -> tuple[dict, list[Problem]]:
-    """Undo one change (BEFORE → AFTER) on CURRENT, keeping every later change.
-
-    A three-way undo, part by part (domain, each term, each definition, each
-    note, each cross-reference): a part the change touched goes back to BEFORE
-    when it still is as the change left it. Return the new record and the parts
-    that changed again since, which block the undo (then the record is CURRENT).
-    """
-    conflicts: list[Problem] = []
-    result = {
-        **current,
-        "terms": list(current["terms"]),
-        "definitions": dict(current["definitions"]),
-        "notes": list(current["notes"]),
-        "related": list(current["related"]),
-    }
-
-    if before["domain"] != after["domain"]:
-        if current["domain"] == after["domain"]:
-            result["domain"] = before["domain"]
-        else:
-            conflicts.append(Problem("part_domain", "domain"))
-
+def _undo_terms(
+    before: dict, after: dict, current: dict, result: dict, conflicts: list[Problem]
+) -> None:
+    """Undo, term by term, what one change did to the terms (see undo_change)."""
     b_terms = {term_key(t): t for t in before["terms"]}
     a_terms = {term_key(t): t for t in after["terms"]}
     c_terms = {term_key(t): t for t in current["terms"]}
@@ -377,6 +358,32 @@ def undo_change(before: dict, after: dict, current: dict) -> tuple[dict, list[Pr
             result["terms"] = [t for t in result["terms"] if term_key(t) != key]
         elif b is not None and c is not None:
             result["terms"] = [b if term_key(t) == key else t for t in result["terms"]]
+
+
+def undo_change(before: dict, after: dict, current: dict) -> tuple[dict, list[Problem]]:
+    """Undo one change (BEFORE → AFTER) on CURRENT, keeping every later change.
+
+    A three-way undo, part by part (domain, each term, each definition, each
+    note, each cross-reference): a part the change touched goes back to BEFORE
+    when it still is as the change left it. Return the new record and the parts
+    that changed again since, which block the undo (then the record is CURRENT).
+    """
+    conflicts: list[Problem] = []
+    result = {
+        **current,
+        "terms": list(current["terms"]),
+        "definitions": dict(current["definitions"]),
+        "notes": list(current["notes"]),
+        "related": list(current["related"]),
+    }
+
+    if before["domain"] != after["domain"]:
+        if current["domain"] == after["domain"]:
+            result["domain"] = before["domain"]
+        else:
+            conflicts.append(Problem("part_domain", "domain"))
+
+    _undo_terms(before, after, current, result, conflicts)
 
     for lang in sorted(set(before["definitions"]) | set(after["definitions"])):
         b = before["definitions"].get(lang)

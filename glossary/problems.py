@@ -302,6 +302,7 @@ MESSAGES: dict[str, str] = {
         "unknown administrativeStatus %(value)s (allowed: %(allowed)s)"
     ),
     "tbx_two_definitions": N_("two %(lang)s definitions"),
+    "seed_invalid": N_("%(path)s: %(count)s invalid rows, first: %(first)s"),
     "at_line": N_("line %(line)s: %(problem)s"),
     "at_concept": N_("concept %(n)s: %(problem)s"),
     "at_concept_id": N_("concept %(n)s (id %(id)s): %(problem)s"),

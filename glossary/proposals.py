@@ -12,8 +12,9 @@ import json
 
 import sqlite_utils
 
-from . import concepts
-from .concepts import NotFound, load_record, now, save_concept
+from . import concepts, history
+from .clock import now
+from .concepts import NotFound, load_record, save_concept
 from .db import in_write_transaction, write_transaction
 from .model import (
     DOMAIN_KEYS,
@@ -135,20 +136,13 @@ def _guess_lang(text: str) -> str:
     return "en"
 
 
-def _new_concept_record(data: dict, author: str, problems: list[Problem]) -> dict:
-    domain = _text(data, "domain", problems) or "general"
-    if domain not in DOMAIN_KEYS:
-        problems.append(
-            Problem(
-                "unknown_domain", "domain", {"value": domain, "allowed": DOMAIN_KEYS}
-            )
-        )
-    source = _text(data, "source", problems)
+def _new_terms(data: dict, source: str, problems: list[Problem]) -> list[dict]:
+    """Return the terms of a new-concept proposal ({lang: [text or {…}]})."""
     terms_in = data.get("terms")
-    terms: list[dict] = []
     if not isinstance(terms_in, dict) or not terms_in:
         problems.append(Problem("terms_not_object", "terms"))
-        terms_in = {}
+        return []
+    terms: list[dict] = []
     for lang, items in terms_in.items():
         if lang not in LANGS:
             problems.append(Problem("unknown_language", "terms", {"value": lang}))
@@ -168,39 +162,43 @@ def _new_concept_record(data: dict, author: str, problems: list[Problem]) -> dic
             )
             continue
         for i, item in enumerate(items):
-            if isinstance(item, str):
-                item = {"text": item}
-            if not isinstance(item, dict) or not isinstance(item.get("text"), str):
-                problems.append(
-                    Problem("term_not_text", "terms", {"lang": lang, "i": i})
-                )
-                continue
-            unknown = set(item) - {"text", "status", "pos", "usage"}
-            if unknown:
-                problems.append(
-                    Problem(
-                        "term_unknown_fields",
-                        "terms",
-                        {"lang": lang, "i": i, "fields": str(sorted(unknown))},
-                    )
-                )
-            if not clean_line(item["text"]):
-                continue  # empty form rows are no terms
-            terms.append(
-                {
-                    "lang": lang,
-                    "text": item["text"],
-                    "status": item.get("status")
-                    or ("preferred" if i == 0 else "admitted"),
-                    "pos": item.get("pos") or "",
-                    "usage": item.get("usage") or "",
-                    "source": source,
-                }
+            term = _new_term(lang, i, item, source, problems)
+            if term is not None:
+                terms.append(term)
+    return terms
+
+
+def _new_term(
+    lang: str, i: int, item: object, source: str, problems: list[Problem]
+) -> dict | None:
+    """Return the I-th LANG term of a new concept, or None (an empty row, a problem)."""
+    if isinstance(item, str):
+        item = {"text": item}
+    if not isinstance(item, dict) or not isinstance(item.get("text"), str):
+        problems.append(Problem("term_not_text", "terms", {"lang": lang, "i": i}))
+        return None
+    unknown = set(item) - {"text", "status", "pos", "usage"}
+    if unknown:
+        problems.append(
+            Problem(
+                "term_unknown_fields",
+                "terms",
+                {"lang": lang, "i": i, "fields": str(sorted(unknown))},
             )
-    if not terms:
-        problems.append(Problem("new_concept_without_terms", "terms"))
-    if not source:
-        problems.append(Problem("source_required", "source"))
+        )
+    if not clean_line(item["text"]):
+        return None  # empty form rows are no terms
+    return {
+        "lang": lang,
+        "text": item["text"],
+        "status": item.get("status") or ("preferred" if i == 0 else "admitted"),
+        "pos": item.get("pos") or "",
+        "usage": item.get("usage") or "",
+        "source": source,
+    }
+
+
+def _new_definitions(data: dict, source: str, problems: list[Problem]) -> dict:
     definitions = {}
     definition = data.get("definition") or {}
     if not isinstance(definition, dict):
@@ -214,6 +212,24 @@ def _new_concept_record(data: dict, author: str, problems: list[Problem]) -> dic
             continue
         if clean_block(text):
             definitions[lang] = {"text": text, "source": source}
+    return definitions
+
+
+def _new_concept_record(data: dict, author: str, problems: list[Problem]) -> dict:
+    domain = _text(data, "domain", problems) or "general"
+    if domain not in DOMAIN_KEYS:
+        problems.append(
+            Problem(
+                "unknown_domain", "domain", {"value": domain, "allowed": DOMAIN_KEYS}
+            )
+        )
+    source = _text(data, "source", problems)
+    terms = _new_terms(data, source, problems)
+    if not terms:
+        problems.append(Problem("new_concept_without_terms", "terms"))
+    if not source:
+        problems.append(Problem("source_required", "source"))
+    definitions = _new_definitions(data, source, problems)
     notes = []
     note = _text(data, "note", problems, block=True)
     if note:
@@ -238,96 +254,124 @@ def _find_term(record: dict, key: str) -> dict | None:
     return None
 
 
+def _add_term(record: dict, data: dict, author: str, problems: list[Problem]) -> None:
+    """Apply a new-term proposal to RECORD."""
+    lang = _text(data, "lang", problems)
+    if lang not in LANGS:
+        problems.append(Problem("unknown_language", "lang", {"value": lang}))
+        return
+    source = _text(data, "source", problems)
+    if not source:
+        problems.append(Problem("source_required", "source"))
+    has_lang = any(t["lang"] == lang for t in record["terms"])
+    term = {
+        "lang": lang,
+        "text": _text(data, "text", problems),
+        "status": _text(data, "status", problems)
+        or ("admitted" if has_lang else "preferred"),
+        "pos": _text(data, "pos", problems),
+        "usage": _text(data, "usage", problems, block=True),
+        "source": source,
+    }
+    if not term["text"]:
+        problems.append(Problem("new_term_empty", "text"))
+    record["terms"].append(term)
+    note = _text(data, "note", problems, block=True)
+    if note:
+        record["notes"].append(
+            {
+                "text": note,
+                "lang": lang,
+                "author": author,
+                "date": None,
+                "term": term_key(term),
+            }
+        )
+
+
+def _change_term(
+    record: dict, data: dict, target: str, problems: list[Problem]
+) -> None:
+    """Apply a change of the term TARGET ("lang:text") to RECORD."""
+    term = _find_term(record, target)
+    if term is None:
+        problems.append(Problem("no_such_term", "term", {"value": target}))
+        return
+    old_key = term_key(term)
+    for field in ("text", "status", "pos", "source"):
+        value = _text(data, field, problems)
+        if value:
+            term[field] = value
+    if "pos" in data and data["pos"] == "":
+        term["pos"] = ""
+    new_key = term_key(term)
+    for n in record["notes"]:
+        if n["term"] == old_key:
+            n["term"] = new_key
+
+
+def _change_definitions(
+    record: dict, data: dict, definition: object, problems: list[Problem]
+) -> None:
+    """Apply a change of one or more definitions to RECORD."""
+    if not isinstance(definition, dict) or not definition:
+        problems.append(Problem("definition_not_object", "definition"))
+        return
+    source = _text(data, "source", problems)
+    for lang, text in definition.items():
+        if lang not in LANGS or not isinstance(text, str):
+            problems.append(
+                Problem("definition_bad_language", "definition", {"lang": lang})
+            )
+            continue
+        if not clean_block(text):
+            problems.append(
+                Problem("new_definition_empty", "definition", {"lang": lang})
+            )
+            continue
+        old = record["definitions"].get(lang, {})
+        record["definitions"][lang] = {
+            "text": text,
+            "source": source or old.get("source", ""),
+        }
+
+
+def _change(record: dict, data: dict, problems: list[Problem]) -> None:
+    """Apply a change proposal (one term, or definitions) to RECORD."""
+    target = _text(data, "term", problems)
+    definition = data.get("definition")
+    if bool(target) == bool(definition):
+        problems.append(Problem("change_target", "term"))
+    elif target:
+        _change_term(record, data, target, problems)
+    else:
+        _change_definitions(record, data, definition, problems)
+
+
+def _add_note(record: dict, data: dict, author: str, problems: list[Problem]) -> None:
+    """Apply a note proposal to RECORD."""
+    text = _text(data, "text", problems, block=True)
+    if not text:
+        problems.append(Problem("note_text_empty", "text"))
+    target = _text(data, "term", problems) or None
+    if target and _find_term(record, target) is None:
+        problems.append(Problem("no_such_term", "term", {"value": target}))
+    lang = _text(data, "lang", problems) or _guess_lang(text)
+    record["notes"].append(
+        {"text": text, "lang": lang, "author": author, "date": None, "term": target}
+    )
+
+
 def _apply_to_concept(
     current: dict, kind: str, data: dict, author: str, problems: list[Problem]
 ) -> dict:
     record = json.loads(json.dumps(current))  # a deep copy
     if kind == "new_term":
-        lang = _text(data, "lang", problems)
-        if lang not in LANGS:
-            problems.append(Problem("unknown_language", "lang", {"value": lang}))
-            return record
-        source = _text(data, "source", problems)
-        if not source:
-            problems.append(Problem("source_required", "source"))
-        has_lang = any(t["lang"] == lang for t in record["terms"])
-        term = {
-            "lang": lang,
-            "text": _text(data, "text", problems),
-            "status": _text(data, "status", problems)
-            or ("admitted" if has_lang else "preferred"),
-            "pos": _text(data, "pos", problems),
-            "usage": _text(data, "usage", problems, block=True),
-            "source": source,
-        }
-        if not term["text"]:
-            problems.append(Problem("new_term_empty", "text"))
-        record["terms"].append(term)
-        note = _text(data, "note", problems, block=True)
-        if note:
-            record["notes"].append(
-                {
-                    "text": note,
-                    "lang": lang,
-                    "author": author,
-                    "date": None,
-                    "term": term_key(term),
-                }
-            )
+        _add_term(record, data, author, problems)
     elif kind == "change":
-        target = _text(data, "term", problems)
-        definition = data.get("definition")
-        if bool(target) == bool(definition):
-            problems.append(Problem("change_target", "term"))
-            return record
-        if target:
-            term = _find_term(record, target)
-            if term is None:
-                problems.append(Problem("no_such_term", "term", {"value": target}))
-                return record
-            old_key = term_key(term)
-            for field in ("text", "status", "pos", "source"):
-                value = _text(data, field, problems)
-                if value:
-                    term[field] = value
-            if "pos" in data and data["pos"] == "":
-                term["pos"] = ""
-            new_key = term_key(term)
-            for n in record["notes"]:
-                if n["term"] == old_key:
-                    n["term"] = new_key
-        else:
-            if not isinstance(definition, dict) or not definition:
-                problems.append(Problem("definition_not_object", "definition"))
-                return record
-            source = _text(data, "source", problems)
-            for lang, text in definition.items():
-                if lang not in LANGS or not isinstance(text, str):
-                    problems.append(
-                        Problem("definition_bad_language", "definition", {"lang": lang})
-                    )
-                    continue
-                if not clean_block(text):
-                    problems.append(
-                        Problem("new_definition_empty", "definition", {"lang": lang})
-                    )
-                    continue
-                old = record["definitions"].get(lang, {})
-                record["definitions"][lang] = {
-                    "text": text,
-                    "source": source or old.get("source", ""),
-                }
+        _change(record, data, problems)
     elif kind == "note":
-        text = _text(data, "text", problems, block=True)
-        if not text:
-            problems.append(Problem("note_text_empty", "text"))
-        target = _text(data, "term", problems) or None
-        if target and _find_term(record, target) is None:
-            problems.append(Problem("no_such_term", "term", {"value": target}))
-        lang = _text(data, "lang", problems) or _guess_lang(text)
-        record["notes"].append(
-            {"text": text, "lang": lang, "author": author, "date": None, "term": target}
-        )
+        _add_note(record, data, author, problems)
     return record
 
 
@@ -679,60 +723,6 @@ def reject(
     return get_proposal(db, proposal_id)
 
 
-# --- diffs -----------------------------------------------------------------
-
-
-def _term_line(t: dict) -> str:
-    parts = [t["text"], t["status"]]
-    parts += [t[k] for k in ("pos", "usage") if t.get(k)]
-    if t.get("source"):
-        parts.append(f"source: {t['source']}")
-    return " · ".join(parts)
-
-
-def _rows(record: dict | None) -> dict[tuple, str]:
-    rows: dict[tuple, str] = {}
-    if not record:
-        return rows
-    rows[("domain", "", 0)] = record["domain"]
-    counters = dict.fromkeys(LANGS, 0)
-    for t in record["terms"]:
-        counters[t["lang"]] += 1
-        rows[("term", t["lang"], counters[t["lang"]])] = _term_line(t)
-    for lang in LANGS:
-        d = record["definitions"].get(lang)
-        if d:
-            rows[("definition", lang, 0)] = d["text"] + (
-                f" · source: {d['source']}" if d.get("source") else ""
-            )
-    for n in record["notes"]:
-        line = (
-            n["text"] + f" — {n['author']}" + (f" ({n['term']})" if n["term"] else "")
-        )
-        rows[("note", n["lang"], line)] = line
-    if record["related"]:
-        rows[("related", "", 0)] = ", ".join(str(r) for r in record["related"])
-    return rows
-
-
-def diff(before: dict | None, after: dict | None) -> list[dict]:
-    """Return side-by-side rows (what, lang, before, after, changed) of two records."""
-    old, new = _rows(before), _rows(after)
-    out = []
-    for key in list(old) + [k for k in new if k not in old]:
-        a, b = old.get(key, ""), new.get(key, "")
-        out.append(
-            {
-                "what": key[0],
-                "lang": key[1],
-                "before": a,
-                "after": b,
-                "changed": a != b,
-            }
-        )
-    return out
-
-
 # --- notes by users --------------------------------------------------------
 
 
@@ -780,10 +770,10 @@ def hide_note(
             },
         )
         after = load_record(db, concept_id)
-        concepts._write_history(
+        history.record(
             db, concept_id, "hide_note", reviewer["username"], reason, before, after
         )
-        concepts._bump_generation(db)
+        concepts.bump_generation(db)
     return concept_id
 
 
@@ -815,47 +805,19 @@ def _strip_hidden(snapshot: dict | None, hidden: set[tuple]) -> dict | None:
 
 
 def history_entries(db: sqlite_utils.Database, concept_id: int) -> list[dict]:
-    """Return a concept's changes, newest first, with snapshots, diffs and proposals.
+    """Return a concept's changes, newest first, with snapshots and proposals.
 
     Hidden notes are left out of the snapshots: they are not public.
     """
     hidden = {(n["text"], n["lang"], n["author"]) for n in hidden_notes(db, concept_id)}
-    out = []
-    for row in db.query(
-        "select h.*, p.author as proposed_by, p.reviewer as reviewed_by, "
-        "p.kind as proposal_kind from history h "
-        "left join proposals p on p.id = h.proposal_id "
-        "where h.concept_id = ? order by h.id desc",
-        [concept_id],
-    ):
-        before = _strip_hidden(
-            json.loads(row["before"]) if row["before"] else None, hidden
-        )
-        after = _strip_hidden(
-            json.loads(row["after"]) if row["after"] else None, hidden
-        )
-        out.append(
-            {
-                "id": row["id"],
-                "at": row["at"],
-                "author": row["author"],
-                "action": row["action"],
-                "reason": row["reason"],
-                "proposal_id": row["proposal_id"],
-                "proposal": {
-                    "id": row["proposal_id"],
-                    "kind": row["proposal_kind"],
-                    "author": row["proposed_by"],
-                    "reviewer": row["reviewed_by"],
-                }
-                if row["proposal_id"]
-                else None,
-                "before": before,
-                "after": after,
-                "diff": diff(before, after),
-            }
-        )
-    return out
+    return [
+        {
+            **entry,
+            "before": _strip_hidden(entry["before"], hidden),
+            "after": _strip_hidden(entry["after"], hidden),
+        }
+        for entry in history.entries(db, concept_id)
+    ]
 
 
 @in_write_transaction
@@ -864,18 +826,17 @@ def revert(
 ) -> int:
     """Restore the entry as it was before change HISTORY_ID; recorded as a change."""
     reason = check_reason(reason)
-    rows = list(db.query("select * from history where id = ?", [history_id]))
-    if not rows:
+    row = history.snapshot(db, history_id)
+    if row is None:
         raise NotFound(history_id)
-    row = rows[0]
     if not row["before"]:
         raise Conflict(Problem("revert_of_creation"))
     concept_id = row["concept_id"]
     if not row["after"]:
         raise Conflict(Problem("revert_of_removal"))
     hidden = {(n["text"], n["lang"], n["author"]) for n in hidden_notes(db, concept_id)}
-    before = normalise_concept(_strip_hidden(json.loads(row["before"]), hidden))
-    after = normalise_concept(_strip_hidden(json.loads(row["after"]), hidden))
+    before = normalise_concept(_strip_hidden(row["before"], hidden))
+    after = normalise_concept(_strip_hidden(row["after"], hidden))
     # Undo this change only: later changes to other parts of the entry stay.
     record, changed_since = undo_change(before, after, load_record(db, concept_id))
     if changed_since:

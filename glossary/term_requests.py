@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite_utils
 
-from .concepts import now
+from .clock import now
 from .model import (
     DOMAIN_KEYS,
     LANGS,

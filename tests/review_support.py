@@ -19,6 +19,7 @@ from werkzeug.serving import make_server
 
 from glossary import accounts, create_app
 from glossary.db import connect
+from glossary.startup import ensure_ready
 
 PASSWORD = "correct horse battery"
 _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -33,7 +34,8 @@ def seeded_template() -> Path:
         folder = Path(tempfile.mkdtemp(prefix="glossary-seeded-"))
         atexit.register(shutil.rmtree, folder, True)
         path = folder / "glossary.db"
-        create_app({"TESTING": True, "SECRET_KEY": "test", "DATABASE": str(path)})
+        app = create_app({"TESTING": True, "SECRET_KEY": "test", "DATABASE": str(path)})
+        ensure_ready(app)
         _TEMPLATE.append(path)
     return _TEMPLATE[0]
 

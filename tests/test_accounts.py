@@ -395,7 +395,7 @@ def test_create_token_prints_a_working_token(shared_app):
     runner.invoke(args=["create-user", "tokenuser", "--password", PASSWORD])
     result = runner.invoke(args=["create-token", "TokenUser"])
     assert result.exit_code == 0, result.output
-    token = result.output.strip()
+    token = result.stdout.strip()  # the database line goes to stderr
     client = shared_app.test_client()
     response = client.get(
         "/api/v1/proposals", headers={"Authorization": f"Bearer {token}"}
@@ -407,7 +407,7 @@ def test_create_token_prints_a_working_token(shared_app):
 def test_revoke_tokens(shared_app):
     runner = shared_app.test_cli_runner()
     runner.invoke(args=["create-user", "revoker", "--password", PASSWORD])
-    token = runner.invoke(args=["create-token", "revoker"]).output.strip()
+    token = runner.invoke(args=["create-token", "revoker"]).stdout.strip()
     headers = {"Authorization": f"Bearer {token}"}
     client = shared_app.test_client()
     assert client.get("/api/v1/proposals", headers=headers).status_code == 200

@@ -12,7 +12,7 @@ import sys
 import pytest
 from conftest import SEED_PATH, make_app, write_csv
 
-from glossary import ROOT, concepts
+from glossary import ROOT, concepts, create_app
 from glossary.db import connect
 from glossary.model import MAX_TERM
 
@@ -686,6 +686,7 @@ def test_export_to_stdout_is_utf8_whatever_the_console_encoding(cli_env):
     # A Russian Windows console (cp1251) cannot encode Kazakh letters; the CSV
     # is UTF-8 by definition, so `flask export > file.csv` must still work.
     cli_env["PYTHONIOENCODING"] = "cp1251"
+    assert flask("init-db", env=cli_env).returncode == 0
     done = flask("export", env=cli_env)
     assert done.returncode == 0, done.stderr.decode("utf-8", "replace")[-500:]
     text = done.stdout.decode("utf-8")
@@ -694,3 +695,37 @@ def test_export_to_stdout_is_utf8_whatever_the_console_encoding(cli_env):
 
 def test_seed_file_is_the_repository_terms_csv():
     assert SEED_PATH == ROOT / "terms.csv"
+
+
+def test_init_db_no_seed_on_a_new_file_leaves_it_empty(tmp_path, cli_env):
+    """As a user runs it: a real process, the database named by GLOSSARY_DATABASE."""
+    database = cli_env["GLOSSARY_DATABASE"]
+    done = flask("init-db", "--no-seed", env=cli_env)
+    assert done.returncode == 0, done.stderr
+    assert f"Database ready at {database}: 0 concepts.".encode() in done.stdout
+    assert concept_count(database) == 0
+    # A later command or start does not seed it behind the user's back.
+    done = flask(
+        "create-user", "aigerim", "--password", "a long passphrase", env=cli_env
+    )
+    assert done.returncode == 0, done.stderr
+    assert f"Database: {database}".encode() in done.stderr
+    assert concept_count(database) == 0
+    app = create_app({"TESTING": True, "SECRET_KEY": "t", "DATABASE": database})
+    assert app.test_client().get("/about").status_code == 200
+    assert concept_count(database) == 0
+
+
+def test_commands_that_write_say_which_database(tmp_path, cli_env):
+    database = cli_env["GLOSSARY_DATABASE"]
+    done = flask(
+        "create-user", "rustem", "--password", "a long passphrase", env=cli_env
+    )
+    assert done.returncode == 0, done.stderr
+    assert f"Database: {database}".encode() in done.stderr
+    # Without init-db nothing was seeded: the command only migrated the file.
+    assert concept_count(database) == 0
+    done = flask("create-token", "rustem", env=cli_env)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.decode().strip().startswith("glo_")  # stdout: the token only
+    assert f"Database: {database}".encode() in done.stderr

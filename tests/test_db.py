@@ -6,11 +6,18 @@ import csv
 import multiprocessing
 import sqlite3
 
-import click
 import pytest
 from conftest import SEED_PATH, make_app, write_csv
 
 from glossary.db import MIGRATIONS, connect, get_db
+from glossary.startup import SeedError
+
+
+def start(tmp_path, **config):
+    """Create the app and serve its first request, as a first start does."""
+    app = make_app(tmp_path, **config)
+    app.test_client().get("/about")
+    return app
 
 
 def count(path, sql: str, params: tuple = ()) -> int:
@@ -25,7 +32,7 @@ def count(path, sql: str, params: tuple = ()) -> int:
 @pytest.fixture
 def first_start(tmp_path):
     """The app started for the first time on a new database file."""
-    return make_app(tmp_path)
+    return start(tmp_path)
 
 
 def test_default_seed_is_terms_csv_at_the_repository_root(first_start):
@@ -111,12 +118,12 @@ TABLES = ("concepts", "terms", "definitions", "notes", "relations", "history")
 
 
 def test_second_start_does_not_seed_again(tmp_path):
-    first = make_app(tmp_path)
+    first = start(tmp_path)
     path = first.config["DATABASE"]
     before = {t: count(path, f"select count(*) from {t}") for t in TABLES}
     migrations = count(path, "select count(*) from _sqlite_migrations")
 
-    make_app(tmp_path)
+    start(tmp_path)
 
     assert {t: count(path, f"select count(*) from {t}") for t in TABLES} == before
     assert count(path, "select count(*) from _sqlite_migrations") == migrations
@@ -131,9 +138,10 @@ def test_a_seed_with_an_invalid_row_seeds_nothing(tmp_path):
             ["gallery", "галерея", "галерея", "no-such-domain"],
         ],
     )
-    with pytest.raises(click.ClickException) as caught:
-        make_app(tmp_path, SEED_PATH=str(bad_seed))
-    message = caught.value.format_message()
+    with pytest.raises(SeedError) as caught:
+        start(tmp_path, SEED_PATH=str(bad_seed))
+    assert caught.value.codes == ["seed_invalid"]
+    message = str(caught.value)
     assert "line 3" in message
     assert "no-such-domain" in message
     path = str(tmp_path / "glossary.db")
@@ -153,7 +161,7 @@ def test_a_seed_failing_halfway_leaves_no_concept(tmp_path):
         ],
     )
     with pytest.raises(ValueError, match="99"):
-        make_app(tmp_path, SEED_PATH=str(bad_seed))
+        start(tmp_path, SEED_PATH=str(bad_seed))
     path = str(tmp_path / "glossary.db")
     assert count(path, "select count(*) from concepts") == 0
     assert count(path, "select count(*) from terms") == 0
@@ -164,15 +172,15 @@ def test_after_a_failed_seed_the_next_start_seeds(tmp_path, seed_records):
         tmp_path / "bad.csv",
         [["term_en", "term_ru", "term_kk"], ["", "", ""], ["x", "y", "z"]],
     )
-    with pytest.raises(click.ClickException):
-        make_app(tmp_path, SEED_PATH=str(bad_seed))
-    app = make_app(tmp_path)
+    with pytest.raises(SeedError):
+        start(tmp_path, SEED_PATH=str(bad_seed))
+    app = start(tmp_path)
     path = app.config["DATABASE"]
     assert count(path, "select count(*) from concepts") == len(seed_records)
 
 
 def test_no_seed_path_gives_an_empty_migrated_database(tmp_path):
-    app = make_app(tmp_path, SEED_PATH=None)
+    app = start(tmp_path, SEED_PATH=None)
     path = app.config["DATABASE"]
     assert count(path, "select count(*) from concepts") == 0
     assert count(path, "select count(*) from domains") == 13
@@ -182,7 +190,8 @@ def _start(path: str, barrier) -> None:
     barrier.wait(timeout=30)
     from glossary import create_app
 
-    create_app({"TESTING": True, "SECRET_KEY": "test", "DATABASE": path})
+    app = create_app({"TESTING": True, "SECRET_KEY": "test", "DATABASE": path})
+    app.test_client().get("/about")
 
 
 @pytest.mark.slow
@@ -205,3 +214,10 @@ def test_two_processes_starting_at_once_seed_once(tmp_path, seed_records):
     finally:
         db.close()
     assert len(applied) == len(set(applied))
+
+
+def test_the_app_factory_does_no_database_work(tmp_path):
+    app = make_app(tmp_path)
+    assert not (tmp_path / "glossary.db").exists()
+    app.test_client().get("/about")
+    assert (tmp_path / "glossary.db").exists()

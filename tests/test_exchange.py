@@ -23,7 +23,7 @@ from hypothesis import HealthCheck, given, settings
 from werkzeug.serving import make_server
 
 from glossary import ROOT, concepts, create_app, exchange
-from glossary.db import connect, prepare_database
+from glossary.db import connect
 from glossary.interchange.csvfile import (
     header_for,
     iter_concepts_csv,
@@ -33,6 +33,7 @@ from glossary.interchange.csvfile import (
 from glossary.interchange.jsonfile import iter_json
 from glossary.interchange.tbx import iter_tbx
 from glossary.search import to_kazakh_latin
+from glossary.startup import ensure_ready, prepare_database
 from tests.glossaries import glossaries
 
 TERMS_CSV = (ROOT / "terms.csv").read_bytes()
@@ -57,7 +58,7 @@ def make_app(path: Path, seed: bool = True):
 @pytest.fixture(scope="module")
 def seeded_db(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("seeded") / "g.db"
-    make_app(path)
+    ensure_ready(make_app(path))
     return path
 
 

@@ -19,6 +19,7 @@ from babel.messages.pofile import read_po, write_po
 
 from glossary import concepts, create_app, translate
 from glossary.db import connect
+from glossary.startup import ensure_ready
 
 ROOT = Path(__file__).resolve().parent.parent
 TRANSLATIONS = ROOT / "glossary" / "translations"
@@ -450,6 +451,7 @@ def seeded_client(tmp_path_factory):
     """Return a client of an app seeded from the repository's terms.csv."""
     database = tmp_path_factory.mktemp("seeded") / "g.db"
     app = create_app({"TESTING": True, "SECRET_KEY": "test", "DATABASE": str(database)})
+    ensure_ready(app)
     return app.test_client()
 
 

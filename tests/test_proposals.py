@@ -12,6 +12,7 @@ from glossary import accounts, concepts, proposals
 from glossary.db import connect, migrate
 from glossary.interchange.csvfile import header_for, write_concepts_csv
 from glossary.search import to_kazakh_latin
+from glossary.views.diffs import diff
 
 PASSWORD = "correct horse battery"
 CONCEPT = {
@@ -130,7 +131,7 @@ def test_definition_change(env):
         proposals.preview(db, p)["before"],
         proposals.preview(db, p)["after"],
     )
-    rows = [r for r in proposals.diff(before, after) if r["changed"]]
+    rows = [r for r in diff(before, after) if r["changed"]]
     assert rows == [
         {
             "what": "definition",

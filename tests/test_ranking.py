@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from rapidfuzz.distance import DamerauLevenshtein
 
 from glossary.search.engine import (
     MAIN_ENTRY_TERMS,
@@ -10,6 +13,7 @@ from glossary.search.engine import (
     SearchIndex,
     Tier,
 )
+from glossary.search.normalise import normalise
 from tests.paradigms import term_base
 
 
@@ -43,7 +47,7 @@ TIER_ROWS = [
     row(4, "kk", "індустрия"),  # folded: і typed as и
     row(5, "ru", "индустрия моды"),  # prefix
     row(6, "ru", "креативная индустрия"),  # word
-    row(7, "ru", "индустрийя"),  # not reached: the query matched as typed
+    row(7, "ru", "индустрийя"),  # not reached: the term itself was found
 ]
 
 
@@ -61,6 +65,15 @@ def test_every_tier_in_order():
     assert scores == sorted(scores, reverse=True)
     for rank, hit in ranked:
         assert TIER_SCORES[rank.tier] - 2 < hit.score <= TIER_SCORES[rank.tier]
+
+
+def test_typos_fill_a_page_that_has_only_longer_terms():
+    rows = [row(1, "ru", "актриса"), row(2, "ru", "актер")]
+    ranked = SearchIndex(rows).ranked("актр", None, None, 10)
+    assert [(h.concept_id, h.how, r.tier) for r, h in ranked] == [
+        (1, "prefix", Tier.PREFIX),
+        (2, "fuzzy", Tier.FUZZY),
+    ]
 
 
 def test_the_typo_tier_comes_after_every_match_as_typed():
@@ -257,3 +270,57 @@ def test_the_results_page_says_there_is_no_entry_for_the_phrase(
     assert whole not in page
     page = client.get(f"/search?q=game&lang={ui}").get_data(as_text=True)
     assert whole not in page
+
+
+# --- never an empty list for a term within two edits ------------------------------
+
+
+def _edited(text: str, data) -> str:
+    """TEXT with one or two random edits: one in a word of 5+ letters, two in 8+."""
+    words = text.split()
+    edited: list[int] = []
+    for _ in range(data.draw(st.integers(1, 2))):
+        fits = [
+            n
+            for n, w in enumerate(words)
+            if len(w) >= (8 if n in edited else 5) and len(w) >= 5
+        ]
+        if not fits:
+            break
+        n = data.draw(st.sampled_from(fits))
+        edited.append(n)
+        w = words[n]
+        i = data.draw(st.integers(1, len(w) - 2))
+        op = data.draw(st.sampled_from("dist"))
+        letter = data.draw(st.sampled_from(sorted(set(w))))
+        words[n] = {
+            "d": w[:i] + w[i + 1 :],
+            "i": w[:i] + letter + w[i:],
+            "s": w[:i] + letter + w[i + 1 :],
+            "t": w[:i] + w[i + 1] + w[i] + w[i + 2 :],
+        }[op]
+    return " ".join(words)
+
+
+CONCEPTS_OF_TERM: dict[str, set[int]] = {}
+for _row in term_base():
+    CONCEPTS_OF_TERM.setdefault(normalise(_row["text"]), set()).add(_row["concept_id"])
+TYPO_TERMS = sorted(t for t in CONCEPTS_OF_TERM if any(len(w) >= 5 for w in t.split()))
+
+
+@settings(
+    max_examples=300,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(st.sampled_from(TYPO_TERMS), st.data())
+def test_a_term_within_two_edits_is_always_found(glossary, term, data):
+    query = _edited(term, data)
+    hits = glossary.search(query, limit=10)
+    assert hits, query
+    distance = DamerauLevenshtein.distance(query, term)
+    if distance <= 2 and query not in CONCEPTS_OF_TERM:
+        # the intended entry, or a term at most as far from the query
+        found = {h.concept_id for h in hits} & CONCEPTS_OF_TERM[term]
+        best = min(DamerauLevenshtein.distance(query, normalise(h.text)) for h in hits)
+        assert found or best <= distance, (query, [h.text for h in hits])

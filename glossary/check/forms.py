@@ -8,26 +8,32 @@ A glossary word is indexed under a few keys (``term_keys``); a word of the text
 gives the keys it may stand for (``text_keys``). They match when the two meet in
 the same mode:
 
-- LEMMA: the dictionary form (Russian lemmas by pymorphy3, Kazakh without its
-  plural, possessive and case endings, English without the plural);
-- FOLDED: Kazakh typed with Russian look-alike letters (к for қ, у for ү, и for і);
-- LATIN: Kazakh in a Latin alphabet (2021, 2018, 2017, Turkish-style, ASCII).
+- LEMMA: the dictionary form (Russian lemmas by pymorphy3, Kazakh stems with
+  every chain of plural, possessive, case and -дағы endings taken off, English
+  without the plural or possessive);
+- FOLDED: Kazakh typed with Russian look-alike letters (к for қ, у for ү, и for і),
+  read through the look-alike fold, endings taken off the same way;
+- LATIN: Kazakh in a Latin alphabet (2021, 2018, 2017, Turkish-style, ASCII),
+  read through the Latin skeleton, endings likewise.
 """
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from functools import lru_cache
 
 from ..search.latin import turkic_lower
-from ..search.normalise import normalise
-from ..search.variants import (
-    english_stem,
-    is_latin,
-    kazakh_stem,
-    skeleton_stem,
-    skeleton_word,
+from ..search.morphology import (
+    CYRILLIC_SUFFIXES,
+    FOLDED_SUFFIXES,
+    LATIN_SUFFIXES,
+    folded_term_stem,
+    kazakh_term_stem,
+    latin_term_stem,
 )
+from ..search.normalise import fold_kazakh, normalise
+from ..search.variants import english_stem, kazakh_stem, skeleton_stem, skeleton_word
 
 LEMMA, FOLDED, LATIN = 0, 1, 2
 MODES = ("lemma", "folded", "latin")
@@ -36,6 +42,7 @@ _APOSTROPHES = "'’ʼ`´"
 _RU_PARSES = 4  # readings of one Russian word that are kept (as lookup keeps)
 
 
+@lru_cache(maxsize=200_000)
 def plain(word: str) -> str:
     """Return WORD as one search key: lower case, ё as е, no marks or apostrophes."""
     key = normalise(word).replace(" ", "").replace("\u00ad", "")
@@ -52,6 +59,15 @@ def _english(word: str) -> str:
             word = word[: -len(tail)]
             break
     return english_stem(plain(word))
+
+
+_CYRILLIC = re.compile("[\u0400-\u04ff]")
+_LATIN = re.compile("[A-Za-z\u00c0-\u024f]")
+
+
+def is_latin(word: str) -> bool:
+    """Is WORD written in Latin letters (and none Cyrillic)?"""
+    return _CYRILLIC.search(word) is None and _LATIN.search(word) is not None
 
 
 _MORPH = None
@@ -72,7 +88,11 @@ def russian_lemmas(word: str) -> tuple[str, ...]:
     """Return the dictionary forms a plain Russian WORD may be a form of."""
     if len(word) < 2 or not word.isalpha():
         return (word,)
-    parses = _morph().parse(word)
+    morph = _morph()
+    only = _single_lemma(morph, word)
+    if only is not None:
+        return (only,)
+    parses = morph.parse(word)
     if not parses:
         return (word,)
     best = parses[0].score
@@ -84,6 +104,24 @@ def russian_lemmas(word: str) -> tuple[str, ...]:
         if lemma not in out:
             out.append(lemma)
     return tuple(out) or (word,)
+
+
+def _single_lemma(morph, word: str) -> str | None:
+    """Return the one dictionary form of a known WORD, or None (several, unknown).
+
+    A look-up in pymorphy3's dictionary alone, without the probability scores
+    that a full parse adds: those only matter when the readings disagree.
+    """
+    try:
+        items = morph.dictionary.words.similar_items(word, morph.char_substitutes)
+        lemmas = {
+            morph.dictionary.build_normal_form(para_id, idx, fixed)
+            for fixed, parses in items
+            for para_id, idx in parses
+        }
+    except AttributeError:  # another pymorphy3 inside: the full parse will do
+        return None
+    return lemmas.pop().replace("ё", "е") if len(lemmas) == 1 else None
 
 
 def _latin_word(word: str) -> str:
@@ -104,56 +142,39 @@ def term_keys(word: str, lang: str) -> tuple[tuple[int, str], ...]:
         return tuple((LEMMA, lemma) for lemma in russian_lemmas(key))
     if is_latin(word):  # a Latin word inside a Kazakh term (a name, "IT")
         return ((LEMMA, key),)
-    return _kazakh_keys(key, _loose_words(key), (LEMMA, FOLDED, LATIN))
+    # The word, its dictionary stem (a term is nominative: only a possessive or
+    # plural ending is taken off) and, for a word inflected inside a phrase
+    # (креативті индустрияны дамыту), the stem without its case ending too;
+    # in each script a text may use.
+    folded, latin = fold_kazakh(key), skeleton_word(key)
+    return _unique(
+        [
+            (LEMMA, key),
+            (LEMMA, kazakh_term_stem(key)),
+            (LEMMA, kazakh_stem(key)),
+            (FOLDED, folded),
+            (FOLDED, folded_term_stem(folded)),
+            (FOLDED, kazakh_stem(folded)),
+            (LATIN, latin),
+            (LATIN, latin_term_stem(latin)),
+            (LATIN, skeleton_stem(latin)),
+        ]
+    )
 
 
-def _loose_words(key: str) -> str:
-    return skeleton_word(key)
-
-
-# The attributive -ғы/-гі after a locative (театрдағы "which is in the theatre"),
-# which kazakh_stem does not strip yet: taken off before it.
-_ATTRIBUTIVE = ("дағы", "дегі", "тағы", "тегі")
-_LATIN_ATTRIBUTIVE = ("dagi", "degi", "tagi", "tegi")
-
-
-def _without_attributive(word: str, endings: tuple[str, ...]) -> str:
-    if word.endswith(endings) and len(word) > 6:
-        return word[:-2]
-    return word
-
-
-def _kazakh_keys(key: str, loose: str, modes) -> tuple[tuple[int, str], ...]:
-    # A word and its stem both: stripping is not idempotent (кітапхана →
-    # кітапха, кітапханалар → кітапхана), so the two sides meet on either.
-    out: list[tuple[int, str]] = []
-    for mode in modes:
-        if mode == LEMMA:
-            bare = _without_attributive(key, _ATTRIBUTIVE)
-            pairs = [
-                (LEMMA, key),
-                (LEMMA, kazakh_stem(key)),
-                (LEMMA, kazakh_stem(bare)),
-            ]
-        else:
-            bare = _without_attributive(loose, _LATIN_ATTRIBUTIVE)
-            pairs = [
-                (mode, loose),
-                (mode, skeleton_stem(loose)),
-                (mode, skeleton_stem(bare)),
-            ]
-        for pair in pairs:
-            if pair[1] and pair not in out:
-                out.append(pair)
-    return tuple(out)
+def _unique(pairs: list[tuple[int, str]]) -> tuple[tuple[int, str], ...]:
+    return tuple(dict.fromkeys(p for p in pairs if p[1]))
 
 
 @lru_cache(maxsize=200_000)
-def text_keys(word: str, lang: str, lookalike: bool) -> tuple[tuple[int, str], ...]:
+def text_keys(
+    word: str, lang: str, lookalike: bool, inflect: bool = True
+) -> tuple[tuple[int, str], ...]:
     """Return the (mode, key) pairs a WORD of a text in LANG may match.
 
     LOOKALIKE says that the Kazakh text is typed without Kazakh letters, so its
-    Cyrillic words are also read as look-alikes.
+    Cyrillic words are also read as look-alikes. INFLECT false: a Russian word
+    that cannot be a form of any glossary word is not analysed.
     """
     key = plain(word)
     if not key:
@@ -161,11 +182,24 @@ def text_keys(word: str, lang: str, lookalike: bool) -> tuple[tuple[int, str], .
     if lang == "en":
         return ((LEMMA, _english(word)),)
     if lang == "ru":
+        if not inflect:
+            return ((LEMMA, key),)
         return tuple((LEMMA, lemma) for lemma in russian_lemmas(key))
+    # Kazakh: every stem the word may have, all its endings taken off in every
+    # grammatical order (plural, possessive, case, -дағы …), per script
     if is_latin(word):
-        return ((LEMMA, key),) + _kazakh_keys(key, _latin_word(word), (LATIN,))
-    modes = (LEMMA, FOLDED) if lookalike else (LEMMA,)
-    return _kazakh_keys(key, _loose_words(key), modes)
+        latin = _latin_word(word)
+        return _unique(
+            [(LEMMA, key)] + [(LATIN, s) for s in _stems(LATIN_SUFFIXES, latin)]
+        )
+    pairs = [(LEMMA, s) for s in _stems(CYRILLIC_SUFFIXES, key)]
+    if lookalike:
+        pairs += [(FOLDED, s) for s in _stems(FOLDED_SUFFIXES, fold_kazakh(key))]
+    return _unique(pairs)
+
+
+def _stems(suffixes, word: str) -> list[str]:
+    return list(suffixes.stems(word)) if len(word) >= 3 else [word]
 
 
 def is_lookalike_kazakh(words: list[str]) -> bool:

@@ -15,11 +15,11 @@ one, as the search cache does.
 
 from __future__ import annotations
 
-import hashlib
 from array import array
 from collections.abc import Iterable
-from dataclasses import dataclass
+from functools import lru_cache
 from itertools import islice, product
+from typing import NamedTuple
 
 import numpy as np
 
@@ -35,7 +35,7 @@ from .forms import (
     term_keys,
     text_keys,
 )
-from .tokens import Token, tokenise, words_of
+from .tokens import scan, words_of
 
 LANGS = ("en", "ru", "kk")
 _MULT = 0x9E3779B97F4A7C15  # odd: multiplying by it mixes the earlier words in
@@ -45,17 +45,20 @@ MAX_READINGS = 16  # key sequences indexed for one term (ambiguous words multipl
 
 
 def word_hash(lang: str, mode: int, key: str) -> int:
-    """Return the stable 64-bit number of one word KEY of LANG in MODE."""
-    data = f"{lang}\x1f{mode}\x1f{key}".encode()
-    return int.from_bytes(hashlib.blake2b(data, digest_size=8).digest(), "little")
+    """Return the 64-bit number of one word KEY of LANG in MODE.
+
+    Python's own string hash: fast, and the same for the index and the texts as
+    long as both are hashed in one process (or processes forked from one), which
+    is how the index lives: it is rebuilt from the rows, never stored.
+    """
+    return hash((lang, mode, key)) & _MASK
 
 
 def _extend(h: int, w: int) -> int:
     return (h * _MULT + w) & _MASK
 
 
-@dataclass(frozen=True, slots=True)
-class Match:
+class Match(NamedTuple):
     """One glossary term found in a text, at TEXT[start:end]."""
 
     start: int
@@ -80,8 +83,7 @@ class Match:
         }
 
 
-@dataclass(frozen=True, slots=True)
-class _Found:
+class _Found(NamedTuple):
     """A candidate: tokens FIRST..LAST of the text are term TEXT of a concept."""
 
     first: int
@@ -93,36 +95,46 @@ class _Found:
 
 
 class PreparedText:
-    """A text's words and every key each may stand for, hashed, as numpy arrays."""
+    """A text's words and every key each may stand for, hashed, as numpy arrays.
 
-    def __init__(self, text: str, lang: str) -> None:
+    MAY_INFLECT(plain word) says whether a Russian word may be a form of some
+    glossary word (pymorphy3 is asked only then: it is the slow part).
+    """
+
+    def __init__(self, text: str, lang: str, may_inflect=None) -> None:
         self.text, self.lang = text, lang
-        self.tokens: list[Token] = tokenise(text, keep_tail_apostrophe=lang == "kk")
-        self.lookalike = lang == "kk" and is_lookalike_kazakh(
-            [t.text for t in self.tokens]
-        )
-        hashes: dict[str, list[int]] = {}
-        alt_hash = array("Q")
-        counts = array("i")
-        for t in self.tokens:
-            found = hashes.get(t.text)
-            if found is None:
-                found = hashes[t.text] = list(
-                    dict.fromkeys(
-                        word_hash(lang, mode, key)
-                        for mode, key in text_keys(t.text, lang, self.lookalike)
-                    )
-                )
-            alt_hash.extend(found)
-            counts.append(len(found))
-        self.alt_hash = np.frombuffer(alt_hash, dtype=np.uint64)
-        self.alt_count = np.frombuffer(counts, dtype=np.int32).astype(np.int64)
-        self.alt_offset = np.zeros(len(self.tokens) + 1, dtype=np.int64)
+        self.starts, self.ends, joins = scan(text, keep_tail_apostrophe=lang == "kk")
+        words = [text[s:e] for s, e in zip(self.starts, self.ends, strict=True)]
+        distinct: dict[str, int] = {}
+        self.word_ids = [distinct.setdefault(w, len(distinct)) for w in words]
+        self.lookalike = lang == "kk" and is_lookalike_kazakh(list(distinct))
+        self.plains: list[str] = []
+        flat = array("Q")
+        counts = array("q")
+        for w in distinct:
+            p = plain(w)
+            inflect = lang != "ru" or may_inflect is None or may_inflect(p)
+            keys = text_keys(w, lang, self.lookalike, inflect)
+            hashes = list(dict.fromkeys(word_hash(lang, m, k) for m, k in keys))
+            flat.extend(hashes)
+            counts.append(len(hashes))
+            self.plains.append(p)
+        ids = np.array(self.word_ids, dtype=np.int64)
+        count_of = np.frombuffer(counts, dtype=np.int64)
+        first_of = np.cumsum(count_of) - count_of
+        self.alt_count = count_of[ids] if len(ids) else np.zeros(0, np.int64)
+        self.alt_offset = np.zeros(len(ids) + 1, dtype=np.int64)
         np.cumsum(self.alt_count, out=self.alt_offset[1:])
-        self.alt_token = np.repeat(
-            np.arange(len(self.tokens), dtype=np.int64), self.alt_count
+        self.alt_token, at = _ranges(
+            first_of[ids] if len(ids) else np.zeros(0, np.int64),
+            (first_of + count_of)[ids] if len(ids) else np.zeros(0, np.int64),
         )
-        self.joins = np.array([t.joins_next for t in self.tokens], dtype=bool)
+        self.alt_hash = np.frombuffer(flat, dtype=np.uint64)[at]
+        self.joins = np.array(joins, dtype=bool)
+
+    def plain_words(self, first: int, last: int) -> list[str]:
+        """Return the plain keys of words FIRST..LAST."""
+        return [self.plains[i] for i in self.word_ids[first : last + 1]]
 
 
 def _ranges(lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -145,6 +157,12 @@ class CheckIndex:
         prefixes = array("Q")
         hashes: dict[tuple[str, int, str], int] = {}
         self.max_words = 1
+        # Beginnings of the Russian glossary words and their lemmas (all but the
+        # last two letters: a noun's or adjective's stem): a word of a text that
+        # begins otherwise is no form of them, and pymorphy3 is not asked about
+        # it. Short words may lose a vowel inside (день → дня): one letter counts.
+        self.ru_starts: set[str] = set()
+        self.ru_short_starts: set[str] = set()
         for entry, r in enumerate(rows):
             lang, text = r["lang"], r["text"]
             concept.append(int(r["concept_id"]))
@@ -155,6 +173,12 @@ class CheckIndex:
                 continue
             self.max_words = max(self.max_words, len(words))
             per_word = [term_keys(w, lang) for w in words]
+            if lang == "ru":
+                for w, pairs in zip(words, per_word, strict=True):
+                    for k in (plain(w), *(k for _, k in pairs)):
+                        self.ru_starts.add(k[: max(3, len(k) - 2)])
+                        if len(k) <= 4:
+                            self.ru_short_starts.add(k[:1])
             for mode in (LEMMA, FOLDED, LATIN):
                 options = []
                 for pairs in per_word:
@@ -192,6 +216,13 @@ class CheckIndex:
 
     def __len__(self) -> int:
         return len(self.texts)
+
+    def may_inflect(self, word: str) -> bool:
+        """May the plain Russian WORD be a form of a word of this index?"""
+        if len(word) <= 5 and word[:1] in self.ru_short_starts:
+            return True
+        starts = self.ru_starts
+        return any(word[:n] in starts for n in range(3, len(word) + 1))
 
     def found(self, prep: PreparedText, skip: frozenset[int] = frozenset()):
         """Yield every term of this index found in PREP (concepts in SKIP left out)."""
@@ -232,7 +263,7 @@ class CheckIndex:
 
     def check(self, text: str, lang: str) -> list[Match]:
         """Return the glossary terms of LANG found in TEXT, in order."""
-        prep = PreparedText(text, lang)
+        prep = PreparedText(text, lang, self.may_inflect)
         return resolve(prep, self.found(prep))
 
 
@@ -252,91 +283,47 @@ class LayeredCheckIndex:
         yield from self.base.found(prep, skip | self.changed)
         yield from self.patch.found(prep, skip)
 
+    def may_inflect(self, word: str) -> bool:
+        """May the plain Russian WORD be a form of a word of either index?"""
+        return self.patch.may_inflect(word) or self.base.may_inflect(word)
+
     def check(self, text: str, lang: str) -> list[Match]:
         """Return the glossary terms of LANG found in TEXT, in order."""
-        prep = PreparedText(text, lang)
+        prep = PreparedText(text, lang, self.may_inflect)
         return resolve(prep, self.found(prep))
+
+
+@lru_cache(maxsize=100_000)
+def _normalised(text: str) -> str:
+    return normalise(text)
+
+
+@lru_cache(maxsize=100_000)
+def _term_words(term: str, loose: bool) -> tuple[str, ...]:
+    words = [plain(w) for w in words_of(term)]
+    return tuple(skeleton_word(w) for w in words) if loose else tuple(words)
 
 
 def _how(surface: str, term: str, mode: int) -> str:
     if surface.casefold() == term.casefold():
         return "exact"
-    if normalise(surface) == normalise(term):
+    if normalise(surface) == _normalised(term):
         return "normalised"
     return ("lemma", "folded", "latin")[mode]
 
 
-def resolve(prep: PreparedText, found: Iterable[_Found]) -> list[Match]:
-    """Choose among found terms: the longest wins where they overlap; in order.
-
-    A stretch of text that is a term of several concepts gives one match per
-    concept (the best term of each: as written, then by status).
-    """
-    tokens, text = prep.tokens, prep.text
-    spans: dict[tuple[int, int], dict[int, tuple]] = {}
-    for f in found:
-        surface = text[tokens[f.first].start : tokens[f.last].end]
-        how = _how(surface, f.text, f.mode)
-        closeness = _closeness(tokens[f.first : f.last + 1], f.text, f.mode)
-        rank = (_HOW_RANK[how], closeness, f.status, len(f.text), f.text)
-        best = spans.setdefault((f.first, f.last), {})
-        current = best.get(f.concept_id)
-        if current is None or rank < current[0]:
-            best[f.concept_id] = (rank, f, how)
-    taken = np.zeros(len(tokens), dtype=bool)
-    kept = []
-    # longest first (in characters, then words), then leftmost
-    for first, last in sorted(
-        spans,
-        key=lambda s: (
-            -(tokens[s[1]].end - tokens[s[0]].start),
-            -(s[1] - s[0]),
-            s[0],
-        ),
-    ):
-        if taken[first : last + 1].any():
-            continue
-        taken[first : last + 1] = True
-        kept.append((first, last))
-    matches = []
-    for first, last in sorted(kept):
-        start, end = tokens[first].start, tokens[last].end
-        options = sorted(spans[(first, last)].items(), key=lambda kv: (kv[1][0], kv[0]))
-        # Where one concept's term is closer to the words as written (as written
-        # rather than inflected; креативті индустриялардың: индустриялар rather
-        # than индустрия), only the closest concepts are kept; a term that is
-        # the same in several concepts (сурет) keeps them all.
-        best = options[0][1][0][:2]
-        options = [o for o in options if o[1][0][:2] == best]
-        for cid, (_rank, f, how) in options:
-            matches.append(
-                Match(
-                    start,
-                    end,
-                    text[start:end],
-                    cid,
-                    f.text,
-                    STATUSES[f.status],
-                    how,
-                    prep.lang,
-                )  # fmt: skip
-            )
-    return matches
-
-
-def _closeness(words: list[Token], term: str, mode: int) -> tuple[int, int]:
+def _closeness(written: list[str], term: str, mode: int) -> tuple[int, int]:
     """How close the written words are to the term's: shared first letters, length.
 
     Words in Latin or look-alike letters are compared by their Latin skeletons.
     """
-    term_words = words_of(term)
-    if len(term_words) != len(words):
+    term_words = _term_words(term, mode != LEMMA)
+    if len(term_words) != len(written):
         return (0, 0)
     shared = diff = 0
-    for w, t in zip(words, term_words, strict=True):
-        a, b = plain(w.text), plain(t)
+    for a, b in zip(written, term_words, strict=True):
         if mode != LEMMA:
-            a, b = skeleton_word(a), skeleton_word(b)
+            a = skeleton_word(a)
         n = 0
         for x, y in zip(a, b, strict=False):
             if x != y:
@@ -345,6 +332,102 @@ def _closeness(words: list[Token], term: str, mode: int) -> tuple[int, int]:
         shared += n
         diff += abs(len(a) - len(b))
     return (-shared, diff)
+
+
+def _rank(f: _Found, surface: str, written: list[str]) -> tuple:
+    how = _how(surface, f.text, f.mode)
+    closeness = _closeness(written, f.text, f.mode)
+    return (_HOW_RANK[how], closeness, f.status, len(f.text), f.text), how
+
+
+def resolve(prep: PreparedText, found: Iterable[_Found]) -> list[Match]:
+    """Choose among found terms: the longest wins where they overlap; in order.
+
+    A stretch of text that is a term of several concepts gives one match per
+    concept (the best term of each: as written, then by status); where one
+    concept's term is closer to the words as written (креативті индустриялардың:
+    индустриялар rather than индустрия), only the closest concepts are kept.
+    """
+    text, starts, ends = prep.text, prep.starts, prep.ends
+    spans: dict[tuple[int, int], list[_Found]] = {}
+    for f in found:
+        spans.setdefault((f.first, f.last), []).append(f)
+    taken = bytearray(len(starts))
+    kept = []
+    # longest first (in characters, then words), then leftmost
+    for first, last in sorted(
+        spans, key=lambda s: (starts[s[0]] - ends[s[1]], s[0] - s[1], s[0])
+    ):
+        if first == last:
+            if taken[first]:
+                continue
+            taken[first] = 1
+        else:
+            if any(taken[first : last + 1]):
+                continue
+            taken[first : last + 1] = b"\x01" * (last - first + 1)
+        kept.append((first, last))
+    kept.sort()
+    matches = []
+    lang = prep.lang
+    for first, last in kept:
+        start, end = starts[first], ends[last]
+        surface = text[start:end]
+        group = spans[(first, last)]
+        if len(group) == 1:
+            f = group[0]
+            how = _how(surface, f.text, f.mode)
+            matches.append(
+                Match(
+                    start,
+                    end,
+                    surface,
+                    f.concept_id,
+                    f.text,
+                    STATUSES[f.status],
+                    how,
+                    lang,
+                )  # fmt: skip
+            )
+            continue
+        by_concept: dict[int, list[_Found]] = {}
+        for f in group:
+            by_concept.setdefault(f.concept_id, []).append(f)
+        if len(by_concept) == 1:
+            # one concept (found through several keys): its best term
+            f, how = min(
+                ((f, _how(surface, f.text, f.mode)) for f in group),
+                key=lambda fh: (_HOW_RANK[fh[1]], fh[0].status, len(fh[0].text)),
+            )
+            matches.append(
+                Match(
+                    start,
+                    end,
+                    surface,
+                    f.concept_id,
+                    f.text,
+                    STATUSES[f.status],
+                    how,
+                    lang,
+                )  # fmt: skip
+            )
+            continue
+        written = prep.plain_words(first, last)
+        best: dict[int, tuple] = {}
+        for f in group:
+            rank, how = _rank(f, surface, written)
+            current = best.get(f.concept_id)
+            if current is None or rank < current[0]:
+                best[f.concept_id] = (rank, f, how)
+        options = sorted(best.items(), key=lambda kv: (kv[1][0], kv[0]))
+        top = options[0][1][0][:2]
+        for cid, (rank, f, how) in options:
+            if rank[:2] != top:
+                break
+            matches.append(
+                Match(start, end, surface, cid, f.text, STATUSES[f.status], how, lang)
+            )
+    return matches
 
 
 _HOW_RANK = {"exact": 0, "normalised": 1, "lemma": 2, "folded": 3, "latin": 3}

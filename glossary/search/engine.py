@@ -117,10 +117,10 @@ MAIN_ENTRY_TERMS = 5
 CAP = 400  # entries taken from one prefix range or posting list
 PHRASE_CAP = 8000  # entries per word when intersecting the words of a phrase
 FUZZY_POSTINGS = 60  # entries per similar word of a one-word query (best first)
-FUZZY_RERANK = 2000  # entries re-ranked by edit distance
+FUZZY_RERANK = 600  # entries re-ranked by edit distance (the shortest)
 SIMILAR_WORDS = 40  # similar words kept per query word
-SIMILAR_CANDIDATES = 300  # words checked by edit distance for one query word
-GRAM_BUDGET = 30_000  # trigram postings read for one query word
+SIMILAR_CANDIDATES = 150  # words checked by edit distance for one query word
+GRAM_BUDGET = 20_000  # trigram postings read for one query word
 STOP_WORDS = frozenset(
     "в во на о об обо с со к ко по из у за до от для при".split()
     + "the a an of in on to for and".split()
@@ -307,7 +307,7 @@ class Postings:
         if not limit:
             return {word: 0} if word in self else {}
         cands = self.grams.candidates(word, limit)
-        if len(word) <= 5:
+        if len(word) <= 4:  # one edit may leave no trigram of a short word
             cands.update(self.known(one_edit(word, self.grams.alphabet_of(word))))
         found = process.extract(
             word,
@@ -360,6 +360,7 @@ class Trigrams:
         self.lut[[ord(c) for c in alpha]] = np.arange(len(alpha))
         self.k = k = len(alpha)
         self.words = words
+        self.lengths = np.array([len(words[n]) for n in range(nwords)], dtype=np.int16)
         if not nwords:
             self.keys = np.zeros(0, dtype=np.int64)
             self.offsets = np.zeros(1, dtype=np.int64)
@@ -415,6 +416,9 @@ class Trigrams:
         # One edit destroys at most three trigrams of the word, a swap four.
         need = max(1, len(word) + 2 - 2 - 4 * edits - skipped)
         keep, counts = found[counts >= need], counts[counts >= need]
+        # a word more than EDITS letters longer or shorter cannot be close enough
+        close = np.abs(self.lengths[keep] - len(word)) <= edits
+        keep, counts = keep[close], counts[close]
         if len(keep) > SIMILAR_CANDIDATES:
             top = np.argpartition(-counts, SIMILAR_CANDIDATES)[:SIMILAR_CANDIDATES]
             keep = keep[top]
@@ -637,10 +641,14 @@ class SearchIndex:
         found = Results(self, q, lang_code, dom_code, autocomplete=autocomplete)
         self._as_typed(q, found)
         self._other_readings(q, found, want)
-        if not found.has(Tier.PREFIX) and len(q.key.replace(" ", "")) >= 3:
+        # a typo ranks below a term that begins with the query: looked for only
+        # when there are none, or too few to fill the page and no whole term
+        few = not found.has(Tier.PREFIX)
+        few = few or (not found.has(Tier.SCRIPT) and found.count() < want)
+        if few and len(q.key.replace(" ", "")) >= 3:
             self._typos(q, found)
         if len(q.words) > 1 and not found.has(Tier.SCRIPT):
-            self._parts(q.words, found)
+            self._parts(q.words, found, typos=not found.has(Tier.WORD))
         elif not found.count():  # words run together: "gamedesigner"
             for words in spellings(q.words, self.typed.words):
                 if len(words) > len(q.words):
@@ -741,7 +749,11 @@ class SearchIndex:
         found = _intersect(postings.get_many(whole, cap=PHRASE_CAP))
         if not len(found) or len(last) < 2:
             return _intersect([found, postings.get(last, cap=PHRASE_CAP)])
-        # the last word, perhaps still being typed: checked on the few entries left
+        # the last word, perhaps still being typed: the entries with a word that
+        # begins with it, if they are few enough to read; else checked one by one
+        beginning = postings.prefix(last, cap=PHRASE_CAP)
+        if len(beginning) < PHRASE_CAP:
+            return np.intersect1d(found, beginning)
         found = found[:CAP].tolist()
         keep = [
             i
@@ -755,49 +767,90 @@ class SearchIndex:
     def _typos(self, q: Query, found: Results, loose: bool = False) -> None:
         """Terms within a few edits of the query, in each space it may be read in.
 
+        The query as typed comes first, then its other readings (one edit
+        further), each as spelt and then with a space put back or taken out; the
+        search stops at the first that finds a term within the edit budget.
         LOOSE allows more edits: the last resort before "nothing found".
         """
-        readings = [(self.typed, q.key, "fuzzy")]
-        if q.latin:
-            readings.append((self.latin, q.latin, "fuzzy"))
-            readings.append((self.translit, q.latin, "fuzzy"))
+        budget = max(2, len(q.content_words))
+        readings = [(self.typed, q.key, 0)]
         if q.folded != q.key:
-            readings.append((self.folded, q.folded, "fuzzy"))
+            readings.append((self.folded, q.folded, 1))
+        if q.latin:
+            readings.append((self.latin, q.latin, 1))
+            readings.append((self.translit, q.latin, 1))
         if q.layout:
-            readings.append((self.typed, q.layout, "fuzzy"))
-        for space, key, how in readings:
-            entries = self._typo_candidates(space, key, loose)
-            if not len(entries):
-                continue
-            choices = [space.to_key(self.key[i]) for i in entries.tolist()]
-            for _, distance, n in process.extract(
-                key, choices, scorer=DamerauLevenshtein.distance, limit=100
-            ):
-                found.add(entries[n : n + 1], how, Tier.FUZZY, int(distance))
+            readings.append((self.typed, q.layout, 1))
+        for space, key, step in readings:
+            similar: dict[str, dict[str, int]] = {}
+            for words in spellings(key.split(), space.words):
+                # words spelt right first (a typo is usually in one word): their
+                # neighbours are read only if that finds nothing close
+                for trust in (True, False) if len(words) > 1 else (False,):
+                    best = self._typos_spelt(
+                        space, key, words, found, step, similar, loose, trust
+                    )
+                    if best <= budget:
+                        return
 
-    def _typo_candidates(self, space: KeySpace, key: str, loose: bool) -> np.ndarray:
-        """Entries whose words are close to every word of KEY (space errors too)."""
+    def _typos_spelt(
+        self,
+        space: KeySpace,
+        key: str,
+        words: list[str],
+        found: Results,
+        step: int,
+        similar: dict[str, dict[str, int]],
+        loose: bool,
+        trust: bool,
+    ) -> int:
+        """Add the terms close to KEY whose words are close to WORDS; the best edits.
+
+        SIMILAR keeps each word's close words for the next spelling; TRUST takes
+        a word that is in the index as spelt right.
+        """
+        entries = self._typo_candidates(space, words, similar, loose, trust)
+        if not len(entries):
+            return 99
+        choices = [space.to_key(self.key[i]) for i in entries.tolist()]
+        best = 99
+        for _, distance, n in process.extract(
+            key, choices, scorer=DamerauLevenshtein.distance, limit=100
+        ):
+            found.add(entries[n : n + 1], "fuzzy", Tier.FUZZY, int(distance) + step)
+            best = min(best, int(distance))
+        return best
+
+    def _typo_candidates(
+        self,
+        space: KeySpace,
+        words: list[str],
+        similar: dict[str, dict[str, int]],
+        loose: bool,
+        trust: bool = False,
+    ) -> np.ndarray:
+        """Entries with a word close to each of WORDS (prepositions aside)."""
         postings = space.words
-        similar: dict[str, dict[str, int]] = {}
-        out = []
-        for words in spellings(key.split(), postings):
-            cap = FUZZY_POSTINGS if len(words) == 1 else PHRASE_CAP
-            per_word = []
-            for w in words:
+        words = [w for w in words if w not in STOP_WORDS] or words
+        cap = FUZZY_POSTINGS if len(words) == 1 else PHRASE_CAP
+        known = set(postings.known(words)) if trust else set()
+        sets = []
+        for w in words:
+            if w in known:
+                close = [w]
+            else:
                 if w not in similar:
                     similar[w] = postings.similar(w, loose)
-                ids = postings.get_many(list(similar[w]), cap=cap)
-                per_word.append(np.unique(np.concatenate(ids)) if ids else None)
-            sets = [s for s in per_word if s is not None and len(s)]
-            if not sets:
-                continue
-            # every word of a short phrase; one may be missed in a longer one
-            need = len(words) - (1 if len(words) >= 3 else 0)
-            ids, counts = np.unique(np.concatenate(sets), return_counts=True)
-            out.append(ids[counts >= need])
-        if not out:
+                close = list(similar[w])
+            ids = postings.get_many(close, cap=cap)
+            if ids:
+                sets.append(np.unique(np.concatenate(ids)))
+        if not sets:
             return np.zeros(0, np.int32)
-        entries = np.unique(np.concatenate(out))
+        # every word of a short phrase; one may be missed in a longer one
+        need = len(words) - (1 if len(words) >= 3 else 0)
+        ids, counts = np.unique(np.concatenate(sets), return_counts=True)
+        entries = ids[counts >= need]
         if len(entries) > FUZZY_RERANK:
             best = np.argsort(self.length[entries], kind="stable")[:FUZZY_RERANK]
             entries = entries[best]
@@ -805,21 +858,22 @@ class SearchIndex:
 
     # --- phrases made of entries ------------------------------------------------------
 
-    def _parts(self, words: list[str], found: Results) -> None:
+    def _parts(self, words: list[str], found: Results, typos: bool = True) -> None:
         """Entries for the parts of a phrase (WORDS) that has no entry as a whole.
 
         The phrase is cut, left to right, into the longest runs of words that
-        are a term (as typed, inflected or misspelt).
+        are a term (as typed, inflected or, with TYPOS, misspelt).
         """
         words = [w for w in words if w not in STOP_WORDS]
         start = 0
         while start < len(words):
             for end in range(len(words), start, -1):
-                if self._add_part(" ".join(words[start:end]), found, end - start > 1):
+                part = " ".join(words[start:end])
+                if self._add_part(part, found, end - start > 1 or not typos):
                     break
             start = end
 
-    def _add_part(self, key: str, found: Results, several: bool) -> bool:
+    def _add_part(self, key: str, found: Results, no_typos: bool) -> bool:
         """Add the entries whose whole term is KEY (a part of the query)."""
         space = self.typed
         entries = space.keys.exact(key)
@@ -831,7 +885,7 @@ class SearchIndex:
         if len(ids) and whole.any():
             found.add(ids[whole], "part", Tier.PART, costs[whole])
             return True
-        if several:
+        if no_typos:
             return False
         similar = space.words.similar(key)
         for word, distance in similar.items():

@@ -144,8 +144,5 @@ def concept_history(concept_id: int):
         concepts.load_record(db, concept_id)
     except concepts.NotFound:
         raise ApiError(not_found("concept", concept_id), 404) from None
-    entries = [
-        {k: v for k, v in e.items() if k != "diff"}
-        for e in proposals.history_entries(db, concept_id)
-    ]
+    entries = proposals.history_entries(db, concept_id)
     return jsonify({"ok": True, "history": entries})

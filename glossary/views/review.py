@@ -26,7 +26,7 @@ from ..auth import login_required, reviewer_required
 from ..db import get_db
 from ..model import DOMAIN_KEYS, LANGS, PARTS_OF_SPEECH, STATUSES
 from ..problems import Problem
-from . import display
+from . import diffs, display
 from .auth import client_ip
 from .messages import page_messages
 from .pages import POS_LABELS, STATUS_LABELS, domain_name
@@ -408,7 +408,7 @@ def _render_proposal(proposal: dict, errors=(), status: int = 200, form=None):
         render_template(
             "review/proposal.html",
             p=proposal,
-            rows=proposals.diff(shown["before"], shown["after"]),
+            rows=diffs.diff(shown["before"], shown["after"]),
             preview_error=shown["problems"],
             similar=similar,
             errors=list(errors),
@@ -558,7 +558,10 @@ def history(concept_id: int):
     return render_template(
         "review/history.html",
         c=view,
-        entries=proposals.history_entries(db, concept_id),
+        entries=[
+            {**e, "diff": diffs.diff(e["before"], e["after"])}
+            for e in proposals.history_entries(db, concept_id)
+        ],
         rejected=decided,
         hidden=proposals.hidden_notes(db, concept_id) if reviewer else [],
     )
