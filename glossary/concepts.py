@@ -23,7 +23,11 @@ from .search import LayeredIndex, SearchIndex, initial, sort_key, to_kazakh_lati
 
 
 class NotFound(LookupError):
-    """A concept that does not exist was asked for."""
+    """Something that does not exist was asked for (a concept, unless WHAT says)."""
+
+    def __init__(self, ident: object, what: str = "concept") -> None:
+        super().__init__(ident)
+        self.ident, self.what = ident, what
 
 
 # --- reading ---------------------------------------------------------------

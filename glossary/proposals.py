@@ -80,6 +80,39 @@ FIELDS: dict[str, frozenset[str]] = {
     "note": frozenset({"kind", "concept_id", "text", "lang", "term", "comment"}),
 }
 # What a reviewer may edit before approving (never the kind or the target).
+# What a change to one term may set (the definition change sets only a source).
+CHANGE_TERM_FIELDS: tuple[str, ...] = ("text", "status", "pos", "source")
+CHANGE_DEFINITION_FIELDS: tuple[str, ...] = ("source",)
+# Fields a form does not send as one plain text box: it builds them itself.
+STRUCTURED: frozenset[str] = frozenset(
+    {"kind", "concept_id", "domain", "terms", "definition", "term", "note_lang"}
+)
+# The order plain fields are listed in (forms, documentation).
+FIELD_ORDER: tuple[str, ...] = (
+    "lang",
+    "text",
+    "status",
+    "pos",
+    "usage",
+    "source",
+    "note",
+    "comment",
+)
+
+
+def text_fields(kind: str, *, definition: bool = False) -> list[str]:
+    """Return the plain text fields of a KIND proposal, in FIELD_ORDER.
+
+    With DEFINITION, a change to a definition (not to a term) is meant.
+    """
+    fields = FIELDS[kind] - STRUCTURED
+    if kind == "change":
+        fields = {"comment"} | set(
+            CHANGE_DEFINITION_FIELDS if definition else CHANGE_TERM_FIELDS
+        )
+    return [f for f in FIELD_ORDER if f in fields]
+
+
 EDITABLE: dict[str, frozenset[str]] = {
     kind: fields - {"kind", "concept_id", "term"} for kind, fields in FIELDS.items()
 }
@@ -298,7 +331,7 @@ def _change_term(
         problems.append(Problem("no_such_term", "term", {"value": target}))
         return
     old_key = term_key(term)
-    for field in ("text", "status", "pos", "source"):
+    for field in CHANGE_TERM_FIELDS:
         value = _text(data, field, problems)
         if value:
             term[field] = value
@@ -499,7 +532,7 @@ def get_proposal(db: sqlite_utils.Database, proposal_id: int) -> dict:
     """Return one proposal; raise NotFound when there is none with that id."""
     rows = list(db.query("select * from proposals where id = ?", [proposal_id]))
     if not rows:
-        raise NotFound(proposal_id)
+        raise NotFound(proposal_id, "proposal")
     return _row_to_proposal(rows[0])
 
 
@@ -592,7 +625,7 @@ def _claim(
         db.query("select status, reviewer from proposals where id = ?", [proposal_id])
     )
     if not rows:
-        raise NotFound(proposal_id)
+        raise NotFound(proposal_id, "proposal")
     raise Conflict(
         Problem(
             "already_decided",
@@ -757,7 +790,7 @@ def hide_note(
             db.query("select * from notes where id = ? and hidden = 0", [note_id])
         )
         if not rows:
-            raise NotFound(note_id)
+            raise NotFound(note_id, "note")
         concept_id = rows[0]["concept_id"]
         before = load_record(db, concept_id)
         db["notes"].update(
@@ -828,7 +861,7 @@ def revert(
     reason = check_reason(reason)
     row = history.snapshot(db, history_id)
     if row is None:
-        raise NotFound(history_id)
+        raise NotFound(history_id, "change")
     if not row["before"]:
         raise Conflict(Problem("revert_of_creation"))
     concept_id = row["concept_id"]

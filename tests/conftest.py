@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import csv
 import io
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from lxml import html as lxml_html
 
 from glossary import ROOT, create_app
 from glossary.db import connect, migrate
@@ -16,22 +16,6 @@ from tests.browser_support import browser  # noqa: F401 (the browser fixture)
 from tests.review_support import copy_database, seeded_template
 
 SEED_PATH = ROOT / "terms.csv"
-
-VOID_ELEMENTS = {
-    "area",
-    "base",
-    "br",
-    "col",
-    "embed",
-    "hr",
-    "img",
-    "input",
-    "link",
-    "meta",
-    "source",
-    "track",
-    "wbr",
-}
 
 
 def make_app(tmp_path: Path, **config):
@@ -113,80 +97,66 @@ def write_csv(path: Path, rows: list[list[str]], encoding: str = "utf-8") -> Pat
 
 
 class Element:
-    """One parsed HTML element: tag, attributes, children and text."""
+    """One element of a page parsed by lxml, with the few look-ups tests need."""
 
-    def __init__(self, tag: str, attrs: dict[str, str | None], parent=None):
-        self.tag, self.attrs, self.parent = tag, attrs, parent
-        self.children: list[Element | str] = []
+    def __init__(self, node) -> None:
+        self.node = node
+
+    @property
+    def tag(self) -> str:
+        return self.node.tag
+
+    @property
+    def attrs(self) -> dict[str, str]:
+        return dict(self.node.attrib)
+
+    @property
+    def parent(self) -> Element | None:
+        node = self.node.getparent()
+        return None if node is None else Element(node)
 
     @property
     def classes(self) -> list[str]:
-        return (self.attrs.get("class") or "").split()
+        return (self.node.get("class") or "").split()
 
     def text(self) -> str:
-        """Return the element's text content, whitespace collapsed."""
-        parts = []
-        for child in self.children:
-            parts.append(child if isinstance(child, str) else child.text())
-        return " ".join(" ".join(parts).split())
+        """Return the element's text, its pieces joined by spaces, collapsed."""
+        return " ".join(" ".join(_texts(self.node)).split())
 
     def iter(self):
         """Yield this element and every element below it, in document order."""
-        yield self
-        for child in self.children:
-            if isinstance(child, Element):
-                yield from child.iter()
+        for node in self.node.iter():
+            if isinstance(node.tag, str):  # not a comment
+                yield Element(node)
 
     def find_all(self, tag: str | None = None, cls: str | None = None, **attrs):
         """Return the elements below (and including) this one that match."""
-        found = []
-        for e in self.iter():
-            if tag and e.tag != tag:
-                continue
-            if cls and cls not in e.classes:
-                continue
-            if any(e.attrs.get(k) != v for k, v in attrs.items()):
-                continue
-            found.append(e)
-        return found
+        return [
+            e
+            for e in self.iter()
+            if (tag is None or e.tag == tag)
+            and (cls is None or cls in e.classes)
+            and all(e.node.get(k) == v for k, v in attrs.items())
+        ]
 
     def find(self, tag: str | None = None, cls: str | None = None, **attrs):
         found = self.find_all(tag, cls, **attrs)
         return found[0] if found else None
 
 
-class _TreeBuilder(HTMLParser):
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.root = Element("#document", {})
-        self.current = self.root
-
-    def handle_starttag(self, tag, attrs):
-        element = Element(tag, dict(attrs), self.current)
-        self.current.children.append(element)
-        if tag not in VOID_ELEMENTS:
-            self.current = element
-
-    def handle_startendtag(self, tag, attrs):
-        self.current.children.append(Element(tag, dict(attrs), self.current))
-
-    def handle_endtag(self, tag):
-        node = self.current
-        while node is not self.root and node.tag != tag:
-            node = node.parent
-        if node is not self.root:
-            self.current = node.parent
-
-    def handle_data(self, data):
-        self.current.children.append(data)
+def _texts(node):
+    if node.text:
+        yield node.text
+    for child in node:
+        if isinstance(child.tag, str):
+            yield from _texts(child)
+        if child.tail:
+            yield child.tail
 
 
 def parse_html(text: str) -> Element:
-    """Parse an HTML page into a small element tree."""
-    builder = _TreeBuilder()
-    builder.feed(text)
-    builder.close()
-    return builder.root
+    """Parse an HTML page with lxml."""
+    return Element(lxml_html.document_fromstring(text))
 
 
 def pytest_collection_modifyitems(config, items):

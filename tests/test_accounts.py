@@ -8,7 +8,6 @@ import threading
 import pytest
 
 from glossary import accounts
-from glossary.db import connect, migrate
 from glossary.views.auth import SIGNIN_PER_USER, SIGNIN_PER_USER_ANYWHERE
 from tests.review_support import (
     PASSWORD,
@@ -20,23 +19,13 @@ from tests.review_support import (
     sign_in,
 )
 
-
-@pytest.fixture
-def db():
-    database = connect(":memory:")
-    migrate(database)
-    yield database
-    database.close()
+# `db` (an empty in-memory term base) and `app` (a seeded one) come from
+# conftest.py; this module adds one app shared by its read-mostly tests.
 
 
 @pytest.fixture(scope="module")
 def shared_app(tmp_path_factory):
     return make_app(tmp_path_factory.mktemp("accounts"))
-
-
-@pytest.fixture
-def app(tmp_path):
-    return make_app(tmp_path)
 
 
 # --- data layer ---------------------------------------------------------------

@@ -357,3 +357,20 @@ def test_openapi_describes_the_review_endpoints(site):
     for code in ("401", "403", "409"):
         assert code in doc["paths"]["/proposals/{id}/approve"]["post"]["responses"]
     assert doc["components"]["securitySchemes"]["bearer"]["scheme"] == "bearer"
+
+
+def test_the_openapi_proposal_schema_comes_from_the_field_table_and_limits():
+    from glossary import model, proposals
+    from glossary.views.openapi_review import proposal_input_schema
+
+    schema = proposal_input_schema()
+    assert set(schema["properties"]) == set().union(*proposals.FIELDS.values())
+    props = schema["properties"]
+    assert props["source"]["maxLength"] == model.MAX_SOURCE
+    assert props["comment"]["maxLength"] == model.MAX_TEXT
+    item = props["terms"]["properties"]["kk"]
+    assert item["maxItems"] == proposals.MAX_TERMS_PER_LANG
+    assert item["items"]["oneOf"][0]["maxLength"] == model.MAX_TERM
+    for kind, fields in proposals.FIELDS.items():
+        assert f"{kind}: " in schema["description"]
+        assert all(f in schema["description"] for f in fields - {"kind"})

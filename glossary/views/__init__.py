@@ -5,6 +5,9 @@ from __future__ import annotations
 from flask import render_template, request
 from werkzeug.exceptions import HTTPException
 
+from .. import problems
+from ..concepts import NotFound
+
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
         "default-src 'self'; img-src 'self' data:; style-src 'self'; "
@@ -42,6 +45,13 @@ def init_app(app) -> None:
     pages.init_app(app)
     auth.init_app(app)
     review.init_app(app)
+
+    @app.errorhandler(NotFound)
+    def not_found(error: NotFound):
+        # One place for "load it or answer 404": views let NotFound through.
+        if request.path.startswith("/api/"):
+            return api.error_response(404, problems.not_found(error.what, error.ident))
+        return render_template("errors/404.html"), 404
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

@@ -11,11 +11,10 @@ from ..model import DOMAIN_KEYS, LANGS
 from ..problems import Problem, not_found
 from .messages import api_problems
 from .openapi import openapi_document
+from .params import MAX_QUERY, SEARCH_LIMIT, SEARCH_OFFSET, SUGGEST_LIMIT, IntParam
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
-MAX_LIMIT = 100
-MAX_QUERY = 200
 # No API call needs more: refuse a larger body before reading it.
 MAX_BODY = 1024 * 1024
 
@@ -101,10 +100,11 @@ def _choice(name: str, allowed: tuple[str, ...]) -> str | None:
     return value
 
 
-def _int_arg(name: str, default: int, low: int, high: int) -> int:
+def _int_arg(param: IntParam) -> int:
+    name, low, high = param.name, param.low, param.high
     raw = request.args.get(name)
     if raw in (None, ""):
-        return default
+        return param.default
     try:
         value = int(raw)
     except ValueError:
@@ -134,8 +134,8 @@ def search():
     q = _query()
     lang = _choice("lang", LANGS)
     domain = _choice("domain", DOMAIN_KEYS)
-    limit = _int_arg("limit", 10, 1, MAX_LIMIT)
-    offset = _int_arg("offset", 0, 0, 10_000)
+    limit = _int_arg(SEARCH_LIMIT)
+    offset = _int_arg(SEARCH_OFFSET)
     results = concepts.search(
         get_db(),
         current_app.config["DATABASE"],
@@ -153,7 +153,7 @@ def suggest():
     """Autocomplete: terms for what has been typed so far."""
     q = _query()
     lang = _choice("lang", LANGS)
-    limit = _int_arg("limit", 8, 1, 20)
+    limit = _int_arg(SUGGEST_LIMIT)
     suggestions = concepts.complete(
         get_db(), current_app.config["DATABASE"], q, lang=lang, limit=limit
     )

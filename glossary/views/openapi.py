@@ -7,6 +7,7 @@ from ..problems import MESSAGES
 from ..search.engine import HOW_DESCRIPTIONS, HOWS
 from .openapi_check import check_paths, check_schemas
 from .openapi_review import review_paths, review_schemas
+from .params import SEARCH_LIMIT, SEARCH_OFFSET, SUGGEST_LIMIT, query_schema
 
 HOW_DOC = "How the query met the term, best first: " + "; ".join(
     f"{how}: {text}" for how, text in HOW_DESCRIPTIONS.items()
@@ -15,6 +16,10 @@ HOW_DOC = "How the query met the term, best first: " + "; ".join(
 TERMS_DESCRIPTION = (
     "per language: text, status, pos, usage, source, notes, latin (kk only)"
 )
+
+
+def _enum_param(name: str, values: tuple[str, ...]) -> dict:
+    return {"name": name, "in": "query", "schema": {"enum": list(values)}}
 
 
 def _error(description: str) -> dict:
@@ -60,37 +65,11 @@ def openapi_document() -> dict:
                 "get": {
                     "summary": "Look a term up in en, ru and kk, best match first",
                     "parameters": [
-                        {
-                            "name": "q",
-                            "in": "query",
-                            "required": True,
-                            "schema": {"type": "string", "maxLength": 200},
-                        },
-                        {
-                            "name": "lang",
-                            "in": "query",
-                            "schema": {"enum": list(LANGS)},
-                        },
-                        {
-                            "name": "domain",
-                            "in": "query",
-                            "schema": {"enum": list(DOMAIN_KEYS)},
-                        },
-                        {
-                            "name": "limit",
-                            "in": "query",
-                            "schema": {
-                                "type": "integer",
-                                "minimum": 1,
-                                "maximum": 100,
-                                "default": 10,
-                            },
-                        },
-                        {
-                            "name": "offset",
-                            "in": "query",
-                            "schema": {"type": "integer", "minimum": 0, "default": 0},
-                        },
+                        query_schema(),
+                        _enum_param("lang", LANGS),
+                        _enum_param("domain", DOMAIN_KEYS),
+                        SEARCH_LIMIT.schema(),
+                        SEARCH_OFFSET.schema(),
                     ],
                     "responses": {
                         "200": {
@@ -111,27 +90,9 @@ def openapi_document() -> dict:
                 "get": {
                     "summary": "Autocomplete: terms for what has been typed so far",
                     "parameters": [
-                        {
-                            "name": "q",
-                            "in": "query",
-                            "required": True,
-                            "schema": {"type": "string", "maxLength": 200},
-                        },
-                        {
-                            "name": "lang",
-                            "in": "query",
-                            "schema": {"enum": list(LANGS)},
-                        },
-                        {
-                            "name": "limit",
-                            "in": "query",
-                            "schema": {
-                                "type": "integer",
-                                "minimum": 1,
-                                "maximum": 20,
-                                "default": 8,
-                            },
-                        },
+                        query_schema(),
+                        _enum_param("lang", LANGS),
+                        SUGGEST_LIMIT.schema(),
                     ],
                     "responses": {
                         "200": {

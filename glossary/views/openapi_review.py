@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
-from ..model import DOMAIN_KEYS, LANGS, PARTS_OF_SPEECH, STATUSES
-from ..proposals import DECISIONS, KINDS
+from ..model import (
+    DOMAIN_KEYS,
+    LANGS,
+    MAX_SOURCE,
+    MAX_TERM,
+    MAX_TEXT,
+    PARTS_OF_SPEECH,
+    STATUSES,
+)
+from ..proposals import DECISIONS, FIELDS, KINDS, MAX_TERMS_PER_LANG
 
 _SECURED = [{"bearer": []}]
 
@@ -151,64 +159,81 @@ def review_paths() -> dict:
     }
 
 
-def review_schemas() -> dict:
-    """Return the schemas of the review workflow."""
+def _field_schemas() -> dict[str, dict]:
+    """Return the schema of every proposal field, with the limits validation uses."""
     term_item = {
         "oneOf": [
-            {"type": "string", "maxLength": 300},
+            {"type": "string", "maxLength": MAX_TERM},
             {
                 "type": "object",
                 "required": ["text"],
                 "properties": {
-                    "text": {"type": "string", "maxLength": 300},
+                    "text": {"type": "string", "maxLength": MAX_TERM},
                     "status": {"enum": list(STATUSES)},
                     "pos": {"enum": list(PARTS_OF_SPEECH)},
-                    "usage": {"type": "string"},
+                    "usage": {"type": "string", "maxLength": MAX_TEXT},
                 },
             },
         ]
     }
+    text = {"type": "string", "maxLength": MAX_TEXT}
     return {
-        "ProposalInput": {
+        "kind": {"enum": list(KINDS)},
+        "concept_id": {"type": "integer", "minimum": 1},
+        "domain": {"enum": list(DOMAIN_KEYS)},
+        "terms": {
             "type": "object",
-            "required": ["kind"],
-            "description": (
-                "new_concept: domain, terms {lang: [term]}, definition {lang: text}, "
-                "source (required), note, note_lang, comment. new_term: concept_id, "
-                "lang, text, status, pos, usage, source (required), note, comment. "
-                'change: concept_id and either term ("lang:text") with text, '
-                "status, pos, source, or definition {lang: text} with source; "
-                "comment. note: concept_id, text, lang, term, comment."
-            ),
             "properties": {
-                "kind": {"enum": list(KINDS)},
-                "concept_id": {"type": "integer", "minimum": 1},
-                "domain": {"enum": list(DOMAIN_KEYS)},
-                "terms": {
-                    "type": "object",
-                    "properties": {
-                        lang: {"type": "array", "items": term_item, "maxItems": 10}
-                        for lang in LANGS
-                    },
-                },
-                "definition": {
-                    "type": "object",
-                    "properties": {
-                        lang: {"type": "string", "maxLength": 5000} for lang in LANGS
-                    },
-                },
-                "source": {"type": "string", "maxLength": 2000},
-                "note": {"type": "string", "maxLength": 5000},
-                "note_lang": {"enum": list(LANGS)},
-                "lang": {"enum": list(LANGS)},
-                "text": {"type": "string"},
-                "term": {"type": "string", "description": "lang:text of a term"},
-                "status": {"enum": list(STATUSES)},
-                "pos": {"enum": list(PARTS_OF_SPEECH)},
-                "usage": {"type": "string", "maxLength": 5000},
-                "comment": {"type": "string", "maxLength": 5000},
+                lang: {
+                    "type": "array",
+                    "items": term_item,
+                    "maxItems": MAX_TERMS_PER_LANG,
+                }
+                for lang in LANGS
             },
         },
+        "definition": {
+            "type": "object",
+            "properties": {lang: text for lang in LANGS},
+        },
+        "source": {"type": "string", "maxLength": MAX_SOURCE},
+        "note": text,
+        "note_lang": {"enum": list(LANGS)},
+        "lang": {"enum": list(LANGS)},
+        "text": {
+            "type": "string",
+            "maxLength": MAX_TEXT,
+            "description": f"a term (at most {MAX_TERM} characters) or a note",
+        },
+        "term": {"type": "string", "description": "lang:text of a term"},
+        "status": {"enum": list(STATUSES)},
+        "pos": {"enum": list(PARTS_OF_SPEECH)},
+        "usage": text,
+        "comment": text,
+    }
+
+
+def proposal_input_schema() -> dict:
+    """Return the ProposalInput schema, built from proposals.FIELDS (one source)."""
+    schemas = _field_schemas()
+    names = sorted(set().union(*FIELDS.values()), key=list(schemas).index)
+    return {
+        "type": "object",
+        "required": ["kind"],
+        "description": "Fields by kind (others are refused): "
+        + "; ".join(
+            f"{kind}: " + ", ".join(n for n in names if n in FIELDS[kind] - {"kind"})
+            for kind in KINDS
+        )
+        + ". A new concept and a new term need a source.",
+        "properties": {name: schemas[name] for name in names},
+    }
+
+
+def review_schemas() -> dict:
+    """Return the schemas of the review workflow."""
+    return {
+        "ProposalInput": proposal_input_schema(),
         "ProposalCreated": {
             "type": "object",
             "required": ["ok", "proposal"],

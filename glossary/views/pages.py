@@ -14,6 +14,7 @@ from ..model import DOMAIN_KEYS, LANGS
 from ..search import normalise
 from ..search.variants import skeleton
 from . import display
+from .params import MAX_QUERY
 
 bp = Blueprint("pages", __name__)
 
@@ -103,7 +104,7 @@ def home():
 def search():
     """Show the concepts that match the query, or say that none do."""
     db = get_db()
-    q = request.args.get("q", "").strip()[:200]
+    q = request.args.get("q", "").strip()[:MAX_QUERY]
     search_lang = request.args.get("in")
     search_lang = search_lang if search_lang in LANGS else None
     domain_key = request.args.get("domain")
@@ -211,10 +212,7 @@ def _found_elsewhere(db, q: str) -> dict | None:
 @bp.get("/concepts/<int:concept_id>")
 def concept(concept_id: int):
     """Show one concept: all its terms, definitions, notes and history."""
-    try:
-        view = concepts.concept_view(get_db(), concept_id)
-    except concepts.NotFound:
-        abort(404)
+    view = concepts.concept_view(get_db(), concept_id)  # NotFound: a 404 page
     return render_template("pages/concept.html", c=view)
 
 

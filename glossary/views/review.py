@@ -222,21 +222,12 @@ def form_to_data(kind: str, form, concept_id: int | None = None, full=False) -> 
             if form.get(f"definition_{lang}", "").strip()
         }
         put("definition", definition)
-        fields = ("source", "note", "comment")
-    elif kind == "new_term":
-        fields = ("lang", "text", "status", "pos", "usage", "source", "note", "comment")
     elif kind == "change" and form.get("definition_lang"):
         lang = form.get("definition_lang", "")
         data["definition"] = {lang: form.get("definition_text", "")}
-        fields = ("source", "comment")
-    elif kind == "change":
-        if form.get("term"):
-            data["term"] = form.get("term", "")
-        fields = ("text", "status", "pos", "source", "comment")
-    else:
-        if form.get("term"):
-            data["term"] = form.get("term", "")
-        fields = ("text", "lang", "comment")
+    elif kind in ("change", "note") and form.get("term"):
+        data["term"] = form.get("term", "")
+    fields = proposals.text_fields(kind, definition=bool(form.get("definition_lang")))
     for key in fields:
         put(key, form.get(key, "").strip())
     return data
@@ -304,10 +295,7 @@ FORMS = ("new_term", "change_term", "change_definition", "note")
 def propose_change(concept_id: int):
     """Propose a new term, a change to a term or definition, or a note."""
     db = get_db()
-    try:
-        view = concepts.concept_view(db, concept_id)
-    except concepts.NotFound:
-        abort(404)
+    view = concepts.concept_view(db, concept_id)  # NotFound: a 404 page
     errors: list[str] = []
     which = request.form.get("form", "")
     if request.method == "POST":
@@ -378,10 +366,7 @@ def queue():
 
 
 def _proposal_or_404(proposal_id: int) -> dict:
-    try:
-        proposal = proposals.get_proposal(get_db(), proposal_id)
-    except concepts.NotFound:
-        abort(404)
+    proposal = proposals.get_proposal(get_db(), proposal_id)
     if not (g.user["is_reviewer"] or proposal["author_id"] == g.user["id"]):
         abort(403)
     return proposal
@@ -495,10 +480,7 @@ def reject(proposal_id: int):
 def add_note(concept_id: int):
     """Add a signed-in user's note to the concept or one of its terms."""
     db = get_db()
-    try:
-        concepts.load_record(db, concept_id)
-    except concepts.NotFound:
-        abort(404)
+    concepts.load_record(db, concept_id)  # NotFound: a 404 page
     try:
         proposals.add_note(
             db,
@@ -545,10 +527,7 @@ def hide_note(note_id: int):
 def history(concept_id: int):
     """Show every change of a concept, and the proposals decided on it."""
     db = get_db()
-    try:
-        view = concepts.concept_view(db, concept_id)
-    except concepts.NotFound:
-        abort(404)
+    view = concepts.concept_view(db, concept_id)  # NotFound: a 404 page
     decided = [
         p
         for p in proposals.list_proposals(db, concept_id=concept_id, newest_first=True)
