@@ -217,8 +217,10 @@ def mark_resolvable(queries: list[dict], keys: list[str]) -> None:
         if q["category"] not in TYPO_KINDS:
             continue
         query = normalise(q["q"])
-        best = process.extract(query, keys, scorer=DamerauLevenshtein.distance, limit=2)
         mine = DamerauLevenshtein.distance(query, q["key"])
+        best = process.extract(
+            query, keys, scorer=DamerauLevenshtein.distance, limit=2, score_cutoff=mine
+        )
         q["resolvable"] = mine == best[0][1] and (len(best) < 2 or best[1][1] > mine)
 
 
@@ -343,14 +345,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=int, default=0, help="also N corpus terms")
     parser.add_argument("--queries", type=int, default=2400, help="per corpus")
-    parser.add_argument("--naive", type=int, default=0, help="naive sample per kind")
+    parser.add_argument(
+        "--naive", type=int, default=15, help="naive sample per kind in the corpus"
+    )
     args = parser.parse_args()
     per_category = -(-args.queries // len(CATEGORIES))
-    run(term_base(), per_category, args.naive or per_category, "Term base")
+    run(term_base(), per_category, per_category, "Term base")
     if args.corpus:
         import corpus
 
-        run(corpus.corpus(args.corpus), per_category, args.naive or 15, "Corpus")
+        run(corpus.corpus(args.corpus), per_category, args.naive, "Corpus")
 
 
 if __name__ == "__main__":

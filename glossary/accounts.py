@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+import time
 import unicodedata
 
 import sqlite_utils
@@ -44,8 +45,6 @@ def check_username(username: str) -> Problem | None:
     """Say what is wrong with USERNAME, or None when it can be used."""
     if not _USERNAME.match(username):
         return Problem("username_form", "username")
-    if script_problem("ru", username) and not username.isascii():
-        return Problem("username_mixed_script", "username")
     if unicodedata.normalize("NFKC", username) != username or any(
         not ("a" <= c.lower() <= "z" or "\u0400" <= c <= "\u04ff")
         for c in username
@@ -54,6 +53,8 @@ def check_username(username: str) -> Problem | None:
         # Fullwidth "ａｄｍｉｎ" and letters of other scripts would look like
         # someone else's name.
         return Problem("username_script", "username")
+    if script_problem("ru", username) and not username.isascii():
+        return Problem("username_mixed_script", "username")
     return None
 
 
@@ -247,3 +248,47 @@ def count_tokens(db: sqlite_utils.Database, user_id: int) -> int:
 def revoke_tokens(db: sqlite_utils.Database, user_id: int) -> int:
     """Delete every API token of USER_ID; return how many there were."""
     return db.execute("delete from api_tokens where user_id = ?", [user_id]).rowcount
+
+
+# --- sign-in sessions kept on the server --------------------------------------
+# The cookie carries a random session id; only its SHA-256 is stored. Signing
+# out deletes the row, so a copy of the cookie taken before is worth nothing.
+
+
+def start_session(db: sqlite_utils.Database, user_id: int, lifetime: float) -> str:
+    """Record a new sign-in of USER_ID; return its session id (for the cookie)."""
+    sid = secrets.token_urlsafe(32)
+    stamp = time.time()
+    with write_transaction(db):
+        db.execute("delete from sessions where expires_at < ?", [stamp])
+        db["sessions"].insert(
+            {
+                "sid_hash": _digest(sid),
+                "user_id": user_id,
+                "created_at": now(),
+                "expires_at": stamp + lifetime,
+            }
+        )
+    return sid
+
+
+def session_user_id(db: sqlite_utils.Database, sid: str) -> int | None:
+    """Return the user of the unexpired session SID, or None when it has ended."""
+    if not isinstance(sid, str) or not sid or len(sid) > 100:
+        return None
+    row = db.execute(
+        "select user_id from sessions where sid_hash = ? and expires_at >= ?",
+        [_digest(sid), time.time()],
+    ).fetchone()
+    return row[0] if row else None
+
+
+def end_session(db: sqlite_utils.Database, sid: str) -> None:
+    """Delete the session SID (sign-out): the cookie no longer signs anyone in."""
+    if isinstance(sid, str) and sid:
+        db.execute("delete from sessions where sid_hash = ?", [_digest(sid)])
+
+
+def end_all_sessions(db: sqlite_utils.Database, user_id: int) -> int:
+    """Delete every session of USER_ID (password change, disabled account)."""
+    return db.execute("delete from sessions where user_id = ?", [user_id]).rowcount

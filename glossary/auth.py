@@ -1,56 +1,68 @@
 """Sessions, CSRF protection and role checks for pages; bearer tokens for the API.
 
-Small on purpose: the signed session cookie holds the user id and a fingerprint
-of the password hash (changing the password ends every session); each form
-carries a per-session CSRF token checked before any view runs.
+The signed session cookie holds the user id, a fingerprint of the password
+hash (changing the password ends every session) and a random session id whose
+row in SQLite is deleted on sign-out (a copied cookie then signs nobody in).
+CSRF is Flask-WTF's CSRFProtect: each form carries `csrf_token()`, checked
+before any view runs; the bearer-token API takes no cookie and is exempt.
 """
 
 from __future__ import annotations
 
 import functools
 import hmac
-import secrets
 import time
 
 from flask import abort, current_app, g, redirect, request, session, url_for
 from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError, CSRFProtect, generate_csrf
+from werkzeug.exceptions import BadRequest
 
 from . import accounts
 from .db import get_db
 
 CSRF_FIELD = "csrf_token"
-UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+csrf = CSRFProtect()
 # How long a sign-in lasts (GLOSSARY_SIGNIN_LIFETIME, seconds); the cookie itself
 # lives longer because it also remembers the interface language.
 SIGNIN_LIFETIME = 14 * 24 * 60 * 60
 
 
 def csrf_token() -> str:
-    """Return this session's CSRF token, creating it on first use."""
-    if "csrf" not in session:
-        session["csrf"] = secrets.token_urlsafe(32)
-    return session["csrf"]
+    """Return this session's CSRF token for a form (Flask-WTF's, signed)."""
+    return generate_csrf()
+
+
+def _lifetime() -> float:
+    return float(current_app.config.get("SIGNIN_LIFETIME", SIGNIN_LIFETIME))
 
 
 def sign_in(user: dict) -> None:
     """Start a fresh session for USER (keeping only the interface language)."""
+    old = session.get("sid")
     locale = session.get("locale")
     session.clear()
     if locale:
         session["locale"] = locale
+    db = get_db()
+    if old:
+        accounts.end_session(db, old)
     session["uid"] = user["id"]
     session["check"] = user["session_check"]
     session["since"] = int(time.time())
-    session["csrf"] = secrets.token_urlsafe(32)
+    session["sid"] = accounts.start_session(db, user["id"], _lifetime())
     session.permanent = True
 
 
 def sign_out() -> None:
-    """End the session (keeping only the interface language)."""
+    """End the session on the server and in the cookie (keeping the language)."""
+    sid = session.get("sid")
     locale = session.get("locale")
     session.clear()
     if locale:
         session["locale"] = locale
+    if sid:
+        accounts.end_session(get_db(), sid)
 
 
 def load_user() -> None:
@@ -59,35 +71,30 @@ def load_user() -> None:
     uid = session.get("uid")
     if uid is None:
         return
-    lifetime = current_app.config.get("SIGNIN_LIFETIME", SIGNIN_LIFETIME)
-    if time.time() - session.get("since", 0) > float(lifetime):
+    if time.time() - session.get("since", 0) > _lifetime():
         sign_out()
         return
-    user = accounts.get_user(get_db(), uid)
+    db = get_db()
+    user = accounts.get_user(db, uid)
     if (
         user
         and user["active"]
         and hmac.compare_digest(user["session_check"], session.get("check", ""))
+        and accounts.session_user_id(db, session.get("sid", "")) == uid
     ):
         g.user = user
     else:
         sign_out()
 
 
-def check_csrf() -> None:
-    """Refuse a state-changing form request whose CSRF token is missing or wrong."""
-    if request.method not in UNSAFE_METHODS or request.path.startswith("/api/"):
-        return
-    sent = request.form.get(CSRF_FIELD, "")
-    expected = session.get("csrf", "")
-    if not expected or not hmac.compare_digest(sent, expected):
-        abort(
-            400,
-            _(
-                "The form has expired or did not come from this site. "
-                "Go back, reload the page and try again."
-            ),
+def csrf_failed(error: CSRFError) -> BadRequest:
+    """Return the 400 for a form whose CSRF token is missing or wrong, said clearly."""
+    return BadRequest(
+        _(
+            "The form has expired or did not come from this site. "
+            "Go back, reload the page and try again."
         )
+    )
 
 
 def _here() -> str:
@@ -150,7 +157,11 @@ def init_app(app) -> None:
 
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1)
     app.before_request(load_user)
-    app.before_request(check_csrf)
+    # A token lives as long as the session (forms left open for hours work);
+    # it is bound to the session, which sign-in renews.
+    app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)
+    app.config.setdefault("WTF_CSRF_FIELD_NAME", CSRF_FIELD)
+    csrf.init_app(app)
     app.jinja_env.globals["csrf_token"] = csrf_token
 
     @app.context_processor

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import io
+import os
 import sqlite3
 from pathlib import Path
 
@@ -11,7 +13,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from . import accounts, concepts, exchange, translate
-from .db import connect
+from .db import BUSY_TIMEOUT_MS, DatabaseFault, classify_fault, connect
 from .interchange.formats import EXPORT_FORMATS
 from .model import DOMAIN_KEYS, LANGS, STATUSES
 from .startup import SeedError, ensure_ready, prepare_database
@@ -185,15 +187,37 @@ def export_command(
         )
         if path is None:
             # UTF-8 whatever the console's encoding, and no newline translation.
-            out = io.TextIOWrapper(
-                click.get_binary_stream("stdout"), encoding="utf-8", newline=""
-            )
+            binary = click.get_binary_stream("stdout")
+            out = io.TextIOWrapper(binary, encoding="utf-8", newline="")
             try:
                 for chunk in chunks:
                     out.write(chunk)
                 out.flush()
+            except OSError as exc:
+                if classify_fault(exc) is None:
+                    raise
+                _discard_pending(binary)
+                raise click.ClickException(
+                    f"cannot write the export: {exc.strerror}"
+                ) from None
             finally:
-                out.detach()
+                try:
+                    out.detach()
+                except (OSError, ValueError):
+                    pass
+            return
+        if Path(path).exists() and not Path(path).is_file():
+            # A device or a pipe (/dev/stdout, a FIFO): write to it as it is,
+            # never replace it with a regular file.
+            try:
+                with open(path, "w", encoding="utf-8", newline="") as out:
+                    for chunk in chunks:
+                        out.write(chunk)
+            except OSError as exc:
+                raise click.ClickException(
+                    f"cannot write {path}: {exc.strerror}"
+                ) from None
+            click.echo(f"Exported {stats['concepts']} concepts to {path} ({fmt}).")
             return
         tmp = Path(f"{path}.part")
         try:
@@ -310,6 +334,49 @@ def revoke_tokens_command(name: str) -> None:
     click.echo(f"Revoked {n} token(s) of {user['username']}.")
 
 
+def _discard_pending(binary) -> None:
+    """Drop what could not be written to a full standard output.
+
+    Otherwise Python retries the flush at exit and prints a second error.
+    """
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), binary.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
+def fault_message(fault: DatabaseFault) -> str:
+    """Return the one-line reason the CLI gives for a busy or full database."""
+    if fault.kind == "busy":
+        return (
+            "the database is busy: another process (an import?) has held it for "
+            f"more than {BUSY_TIMEOUT_MS // 1000} seconds; nothing was written, "
+            "try again later"
+        )
+    return (
+        f"no space left to write ({fault.detail}); nothing was written: free "
+        "disk space and try again"
+    )
+
+
+def clear_faults(command: click.Command) -> click.Command:
+    """Make COMMAND end with a one-line reason on a busy database or a full disk."""
+    callback = command.callback
+
+    @functools.wraps(callback)
+    def wrapped(*args, **kwargs):
+        try:
+            return callback(*args, **kwargs)
+        except (sqlite3.OperationalError, OSError) as exc:
+            fault = classify_fault(exc)
+            if fault is None:
+                raise
+            raise click.ClickException(fault_message(fault)) from None
+
+    command.callback = wrapped
+    return command
+
+
 def init_app(app) -> None:
     """Register the commands on APP."""
     for command in (
@@ -321,5 +388,5 @@ def init_app(app) -> None:
         create_token_command,
         revoke_tokens_command,
     ):
-        app.cli.add_command(command)
+        app.cli.add_command(clear_faults(command))
     translate.init_app(app)

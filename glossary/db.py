@@ -7,6 +7,7 @@ seed) in glossary.startup.
 from __future__ import annotations
 
 import contextlib
+import errno
 import functools
 import sqlite3
 from collections.abc import Iterator
@@ -19,8 +20,42 @@ from flask import current_app, g
 from .migrations import MIGRATIONS, migrate  # noqa: F401
 
 BUSY_TIMEOUT_MS = 10_000
+# A web request waits less for the write lock than the CLI: a reviewer is told
+# to retry (503 + Retry-After) instead of holding a worker thread for long.
+WEB_BUSY_TIMEOUT_MS = 5_000
+RETRY_AFTER_SECONDS = 10
 # app.extensions key of the callable that prepares the database on first use.
 PREPARE = "glossary.prepare"
+
+
+# The exceptions a busy database or a full disk arrive as (see classify_fault).
+FAULT_TYPES: tuple[type[BaseException], ...] = (sqlite3.OperationalError, OSError)
+
+
+class DatabaseFault(Exception):
+    """The database cannot take a write now: busy (retry later) or out of space."""
+
+    def __init__(self, kind: str, detail: str) -> None:
+        super().__init__(detail)
+        self.kind, self.detail = kind, detail
+
+
+def classify_fault(error: BaseException) -> DatabaseFault | None:
+    """Return what ERROR means for the client (busy or full), or None if neither.
+
+    SQLite reports a write lock held past the busy timeout as "database is
+    locked" (SQLITE_BUSY) and a full disk, or a file at its size limit, as
+    "database or disk is full" (SQLITE_FULL); the operating system says ENOSPC.
+    """
+    text = str(error).lower()
+    if isinstance(error, sqlite3.OperationalError):
+        if "locked" in text or "busy" in text:
+            return DatabaseFault("busy", text)
+        if "full" in text or "disk i/o" in text:
+            return DatabaseFault("full", text)
+    if isinstance(error, OSError) and error.errno in (errno.ENOSPC, errno.EDQUOT):
+        return DatabaseFault("full", text)
+    return None
 
 
 @contextlib.contextmanager
@@ -73,12 +108,14 @@ def in_write_transaction(function):
     return wrapped
 
 
-def connect(path: str | Path) -> sqlite_utils.Database:
+def connect(
+    path: str | Path, busy_timeout_ms: int = BUSY_TIMEOUT_MS
+) -> sqlite_utils.Database:
     """Open the database at PATH with WAL, foreign keys and a busy timeout."""
     conn = sqlite3.connect(
-        str(path), timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False
+        str(path), timeout=busy_timeout_ms / 1000, check_same_thread=False
     )
-    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
     conn.execute("PRAGMA foreign_keys = ON")
     db = sqlite_utils.Database(conn)
     if str(path) != ":memory:" and db.journal_mode != "wal":
@@ -97,7 +134,10 @@ def get_db() -> sqlite_utils.Database:
         prepare = current_app.extensions.get(PREPARE)
         if prepare is not None:
             prepare()
-        g.db = connect(current_app.config["DATABASE"])
+        g.db = connect(
+            current_app.config["DATABASE"],
+            int(current_app.config.get("BUSY_TIMEOUT_MS", WEB_BUSY_TIMEOUT_MS)),
+        )
     return g.db
 
 

@@ -259,6 +259,24 @@ def m003_search_changes(db: sqlite_utils.Database) -> None:
         )
 
 
+@MIGRATIONS()
+def m004_sessions(db: sqlite_utils.Database) -> None:
+    """Keep sign-in sessions on the server, so that signing out really ends one."""
+    db["sessions"].create(
+        {
+            "sid_hash": str,
+            "user_id": int,
+            "created_at": str,
+            "expires_at": float,
+        },
+        pk="sid_hash",
+        not_null={"user_id", "created_at", "expires_at"},
+        foreign_keys=[("user_id", "users", "id")],
+        if_not_exists=True,
+    )
+    db["sessions"].create_index(["user_id"], if_not_exists=True)
+
+
 def migrate(db: sqlite_utils.Database) -> None:
     """Apply pending schema migrations."""
     MIGRATIONS.apply(db)

@@ -19,7 +19,7 @@ import re
 import unicodedata
 from datetime import datetime
 
-from .problems import Problem
+from .problems import Problem, script_name
 
 LANGS: tuple[str, ...] = ("en", "ru", "kk")
 STATUSES: tuple[str, ...] = ("preferred", "admitted", "deprecated", "superseded")
@@ -72,6 +72,14 @@ MAX_TERM = 300
 MAX_SOURCE = 2000
 MAX_TEXT = 5000  # definitions, notes, usage notes
 MAX_AUTHOR = 100
+# Concept numbers (and every other id) stay below 2^53: exact in JSON numbers
+# (JavaScript's safe integers) and far inside SQLite's 64-bit integers, so the
+# next number (max + 1) can never overflow.
+MAX_ID = 2**53 - 1
+MAX_ID_DIGITS = len(str(MAX_ID))
+# More combining marks than this on one letter is never real text (Zalgo).
+MAX_COMBINING = 3
+MAX_JSON_DEPTH = 32
 
 _CONTROL = re.compile(
     r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069]"
@@ -80,36 +88,184 @@ _CONTROL_INLINE = re.compile(
     r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069]"
 )
 _SPACES = re.compile(r"\s+")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+# Fullwidth and halfwidth forms (ＡＢＣ, ｶﾀｶﾅ): folded to their ordinary width.
+_WIDE = re.compile(r"[\u3000\uff01-\uffee]")
 _WORD = re.compile(r"[^\W\d_]+")
 _LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 
 
+def _narrow(text: str) -> str:
+    """Fold fullwidth and halfwidth forms to ordinary width (NFKC, width only)."""
+    if not _WIDE.search(text):
+        return text
+    return _WIDE.sub(lambda m: unicodedata.normalize("NFKC", m.group()), text)
+
+
 def clean_line(text: str | None) -> str:
-    """NFC-normalise TEXT, strip it and collapse inner whitespace (for terms)."""
+    """NFC-normalise TEXT, fold width, strip it and collapse inner whitespace."""
     if not text:
         return ""
-    return _SPACES.sub(" ", unicodedata.normalize("NFC", text)).strip()
+    return _SPACES.sub(" ", unicodedata.normalize("NFC", _narrow(text))).strip()
 
 
 def clean_block(text: str | None) -> str:
-    """NFC-normalise multi-line TEXT and strip it, keeping its line breaks."""
+    """NFC-normalise multi-line TEXT, fold width and strip it, keeping line breaks."""
     if not text:
         return ""
-    text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
-    return text.strip()
+    text = unicodedata.normalize("NFC", _narrow(text))
+    return text.replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
+def parse_id(raw: object) -> int | None:
+    """Return RAW as a concept number in 1..MAX_ID, or None when it is not one.
+
+    Digits are counted before int() is called: a number with thousands of
+    digits is refused without converting it (Python limits that, and slowly).
+    """
+    if isinstance(raw, bool):
+        return None
+    if isinstance(raw, int):
+        return raw if 1 <= raw <= MAX_ID else None
+    if not isinstance(raw, str):
+        return None
+    raw = raw.strip()
+    if not raw.isascii() or not raw.isdigit() or len(raw) > MAX_ID_DIGITS + 20:
+        return None
+    value = int(raw)
+    return value if 1 <= value <= MAX_ID else None
+
+
+def shown_value(raw: object) -> str:
+    """Return RAW as an error message shows it: repr, shortened when very long."""
+    text = str(raw) if isinstance(raw, str | int) else ""
+    if len(text) <= 40:
+        return repr(raw)
+    # A number of thousands of digits is not repeated back whole.
+    return f"{text[:20] + '…'!r} ({len(text)} characters)"
+
+
+def id_problem(field: str, raw: object) -> Problem | None:
+    """Say why RAW is not a valid id (1 to MAX_ID) for FIELD, or None when it is."""
+    if parse_id(raw) is not None and not isinstance(raw, str):
+        return None
+    code = "related_id_out_of_range" if field == "related" else "id_out_of_range"
+    return Problem(code, field, {"value": shown_value(raw), "max": MAX_ID})
+
+
+def json_problem(value: object, max_depth: int = MAX_JSON_DEPTH) -> Problem | None:
+    """Say why a parsed JSON VALUE is unusable (too deep, lone surrogates), or None.
+
+    Iterative, so that a hostile document cannot exhaust Python's stack here.
+    """
+    stack: list[tuple[object, int]] = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if depth > max_depth:
+            return Problem("json_too_deep", "", {"limit": max_depth})
+        if isinstance(item, dict):
+            for key, child in item.items():
+                stack.append((key, depth))
+                stack.append((child, depth + 1))
+        elif isinstance(item, list):
+            stack.extend((child, depth + 1) for child in item)
+        elif isinstance(item, str) and _SURROGATE.search(item):
+            return Problem("json_surrogate")
+    return None
+
+
+def text_problem(text: str, what: object = "", field: str = "") -> Problem | None:
+    """Say what invisible or malformed characters TEXT holds, or None.
+
+    Refused: lone surrogates (not text at all), format characters (Unicode
+    category Cf: soft hyphen, zero-width joiners and spaces, word joiner, BOM,
+    bidi controls) and more than MAX_COMBINING combining marks on one letter.
+    """
+    run = 0
+    for c in text:
+        if "\ud800" <= c <= "\udfff":
+            return Problem("lone_surrogate", field, {"what": what})
+        if c.isascii():
+            run = 0
+            continue
+        category = unicodedata.category(c)
+        if category == "Cf":
+            return Problem(
+                "format_character",
+                field,
+                {
+                    "what": what,
+                    "code": f"U+{ord(c):04X}",
+                    "name": unicodedata.name(c, "unnamed"),
+                },
+            )
+        if category in ("Mn", "Me"):
+            run += 1
+            if run > MAX_COMBINING:
+                return Problem(
+                    "combining_marks", field, {"what": what, "limit": MAX_COMBINING}
+                )
+        else:
+            run = 0
+    return None
+
+
+def _script(letter: str) -> str:
+    """Return the Unicode script of LETTER (Latin, Cyrillic, Greek, …)."""
+    if letter.isascii() or "\u00c0" <= letter <= "\u024f":
+        return "Latin"
+    if "\u0400" <= letter <= "\u04ff":
+        return "Cyrillic"
+    # Unicode's script and confusables data, kept by confusable_homoglyphs.
+    from confusable_homoglyphs import categories
+
+    return categories.alias(letter).title()
+
+
+def _confusable_with(word: str, script: str) -> bool:
+    """Tell whether WORD (in another script) can be read as SCRIPT letters."""
+    from confusable_homoglyphs import confusables
+
+    return bool(confusables.is_confusable(word, preferred_aliases=[script.lower()]))
 
 
 def script_problem(lang: str, text: str, where: object = "") -> Problem | None:
     """Say what is wrong with the script of TEXT for LANG, or None when it is right.
 
-    Catches homoglyphs: a Latin letter hidden inside a Cyrillic word (or the
-    reverse), and Cyrillic in an English term. WHERE names the term in the message.
+    Catches homoglyphs: a word that mixes scripts (a Latin letter hidden inside
+    a Cyrillic word, a Greek ο inside a Latin one), a word in another script
+    that reads as the term's own letters, and Cyrillic in an English term.
+    WHERE names the term in the message.
     """
+    expected = ("Latin",) if lang == "en" else ("Cyrillic", "Latin")
     for word in _WORD.findall(text):
-        latin, cyrillic = _LATIN.search(word), _CYRILLIC.search(word)
-        if latin and cyrillic:
+        scripts = sorted({_script(c) for c in word} - {"Common", "Inherited"})
+        if scripts == ["Cyrillic", "Latin"]:
             return Problem("mixed_script", "terms", {"where": where, "word": word})
+        if len(scripts) > 1:
+            return Problem(
+                "mixed_scripts",
+                "terms",
+                {
+                    "where": where,
+                    "word": word,
+                    "scripts": [script_name(x) for x in scripts],
+                },
+            )
+        if scripts and scripts[0] not in expected + ("Cyrillic",):
+            for script in expected:
+                if _confusable_with(word, script):
+                    return Problem(
+                        "confusable_script",
+                        "terms",
+                        {
+                            "where": where,
+                            "word": word,
+                            "script": script_name(scripts[0]),
+                            "looks": script_name(script),
+                        },
+                    )
     if lang == "en" and _CYRILLIC.search(text):
         return Problem("cyrillic_in_english", "terms", {"where": where})
     if lang == "kk" and not _CYRILLIC.search(text):
@@ -149,6 +305,23 @@ def check_text(
         )
     if has_control(value, inline):
         errors.append(Problem("control_characters", field, {"what": what}))
+    else:
+        problem = text_problem(value, what, field)
+        if problem:
+            errors.append(problem)
+
+
+def _related_ids(raw: object) -> list:
+    """Return the distinct related ids, sorted; what is no id stays for validation."""
+    ids: set[int] = set()
+    bad: list = []
+    for r in raw if isinstance(raw, list | tuple) else []:
+        value = parse_id(r) if isinstance(r, str) else r
+        if isinstance(value, int) and not isinstance(value, bool):
+            ids.add(value)  # an int out of range is reported by validate_concept
+        else:
+            bad.append(r)
+    return sorted(ids) + bad
 
 
 def normalise_concept(record: dict) -> dict:
@@ -189,7 +362,7 @@ def normalise_concept(record: dict) -> dict:
         "terms": terms,
         "definitions": definitions,
         "notes": notes,
-        "related": sorted({int(r) for r in record.get("related") or []}),
+        "related": _related_ids(record.get("related")),
     }
 
 
@@ -298,10 +471,14 @@ def _validate_notes(record: dict, errors: list[Problem]) -> None:
 def validate_concept(record: dict) -> list[Problem]:
     """Return every problem with a normalised concept RECORD (empty when valid)."""
     errors: list[Problem] = []
-    if record.get("id") is not None and (
-        not isinstance(record["id"], int) or record["id"] < 1
-    ):
-        errors.append(Problem("id_not_positive", "id", {"value": repr(record["id"])}))
+    if record.get("id") is not None:
+        problem = id_problem("id", record["id"])
+        if problem:
+            errors.append(problem)
+    for r in record["related"]:
+        problem = id_problem("related", r)
+        if problem:
+            errors.append(problem)
     if record["domain"] not in DOMAIN_KEYS:
         errors.append(
             Problem(

@@ -142,6 +142,34 @@ MESSAGES: dict[str, str] = {
     ),
     "note_bad_date": N_("note %(n)s: date '%(value)s' is not an ISO 8601 date"),
     "refers_to_itself": N_("a concept cannot refer to itself"),
+    "id_out_of_range": N_("id %(value)s is not a whole number from 1 to %(max)s"),
+    "related_id_out_of_range": N_(
+        "related id %(value)s is not a whole number from 1 to %(max)s"
+    ),
+    "lone_surrogate": N_("%(what)s contains an invalid character (a lone surrogate)"),
+    "format_character": N_(
+        "%(what)s contains the invisible format character %(code)s (%(name)s)"
+    ),
+    "combining_marks": N_(
+        "%(what)s has more than %(limit)s combining marks on one letter"
+    ),
+    "mixed_scripts": N_(
+        "%(where)s: the word '%(word)s' mixes letters of different scripts "
+        "(%(scripts)s)"
+    ),
+    "confusable_script": N_(
+        "%(where)s: the word '%(word)s' is written in %(script)s letters that look "
+        "like %(looks)s ones"
+    ),
+    # Script names that the two messages above take as parameters.
+    "script_latin": N_("Latin"),
+    "script_cyrillic": N_("Cyrillic"),
+    "script_greek": N_("Greek"),
+    "script_armenian": N_("Armenian"),
+    "script_georgian": N_("Georgian"),
+    "script_cherokee": N_("Cherokee"),
+    "script_coptic": N_("Coptic"),
+    "script_other": N_("another script (%(name)s)"),
     # The parts of a concept that the messages above name (their "what"/"where").
     "part_term": N_("%(lang)s term '%(text)s'"),
     "part_term_unnamed": N_("%(lang)s term"),
@@ -157,7 +185,7 @@ MESSAGES: dict[str, str] = {
     # --- proposals (glossary.proposals) ---
     "not_text": N_("%(name)s must be text"),
     "concept_id_invalid": N_(
-        "concept_id must name an existing entry (a positive number)"
+        "concept_id must name an existing entry (a whole number from 1 to %(max)s)"
     ),
     "terms_not_object": N_('terms must be an object like {"en": ["…"], "ru": ["…"]}'),
     "terms_not_list": N_("terms.%(lang)s must be a list of terms"),
@@ -317,6 +345,20 @@ MESSAGES: dict[str, str] = {
     "param_range": N_("%(name)s must be between %(low)s and %(high)s"),
     "body_too_large": N_("the request body is larger than %(limit)s bytes"),
     "body_not_object": N_("the request body must be a JSON object"),
+    "body_not_json": N_("the request body is not valid JSON"),
+    "body_content_type": N_(
+        "the request body must be JSON (Content-Type: application/json)"
+    ),
+    "json_too_deep": N_("the JSON is nested more than %(limit)s levels deep"),
+    "json_surrogate": N_("the JSON holds an invalid character (a lone surrogate)"),
+    "database_busy": N_(
+        "The glossary is busy with a large change (an import). Nothing was saved: "
+        "try again in %(seconds)s seconds."
+    ),
+    "disk_full": N_(
+        "The server has no space left to save this. Nothing was saved; an "
+        "administrator has to free disk space."
+    ),
     "token_required": N_("a valid API token is required (Authorization: Bearer TOKEN)"),
     "reviewers_only": N_("only reviewers can decide proposals"),
     "not_yours": N_("this proposal is not yours"),
@@ -344,6 +386,14 @@ MESSAGES: dict[str, str] = {
     "word_approved": N_("approved"),
     "word_rejected": N_("rejected"),
 }
+
+
+def script_name(script: str) -> Problem:
+    """Return the translatable name of a Unicode SCRIPT (Latin, Greek…)."""
+    code = f"script_{script.lower()}"
+    if code in MESSAGES:
+        return Problem(code)
+    return Problem("script_other", "", {"name": script})
 
 
 def word(name: str) -> Problem:

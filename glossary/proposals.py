@@ -19,6 +19,7 @@ from .db import in_write_transaction, write_transaction
 from .model import (
     DOMAIN_KEYS,
     LANGS,
+    MAX_ID,
     MAX_SOURCE,
     MAX_TEXT,
     PARTS_OF_SPEECH,
@@ -27,6 +28,7 @@ from .model import (
     clean_block,
     clean_line,
     normalise_concept,
+    parse_id,
     term_key,
     undo_change,
     validate_concept,
@@ -140,12 +142,9 @@ def _text(data: dict, key: str, problems: list[Problem], *, block: bool = False)
 
 
 def _concept_id(data: dict, problems: list[Problem]) -> int | None:
-    value = data.get("concept_id")
-    if isinstance(value, str) and value.strip().isdigit():
-        value = int(value)
-    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-        problems.append(Problem("concept_id_invalid", "concept_id"))
-        return None
+    value = parse_id(data.get("concept_id"))
+    if value is None:
+        problems.append(Problem("concept_id_invalid", "concept_id", {"max": MAX_ID}))
     return value
 
 
@@ -219,6 +218,17 @@ def _new_term(
                 {"lang": lang, "i": i, "fields": str(sorted(unknown))},
             )
         )
+    wrong = [
+        k
+        for k in ("status", "pos", "usage")
+        if item.get(k) is not None and not isinstance(item[k], str)
+    ]
+    for k in wrong:
+        problems.append(
+            Problem("not_text", "terms", {"name": f"terms.{lang}[{i}].{k}"})
+        )
+    if wrong:
+        return None
     if not clean_line(item["text"]):
         return None  # empty form rows are no terms
     return {
@@ -673,7 +683,7 @@ def approve(
     reason: str = "",
 ) -> dict:
     """Approve (with optional EDITS) and apply a proposal, with history, atomically."""
-    reason = clean_block(reason)
+    reason = check_reason(reason, required=False)
     with write_transaction(db):
         # The conditional update comes first: it takes SQLite's write lock, so
         # a second reviewer waits here and then finds the proposal decided.
@@ -722,11 +732,16 @@ def approve(
     return get_proposal(db, proposal_id)
 
 
-def check_reason(reason: str | None) -> str:
-    """Return the cleaned REASON, or raise ProposalError when it is empty or bad."""
-    reason = clean_block(reason if isinstance(reason, str) else "")
+def check_reason(reason: object, *, required: bool = True) -> str:
+    """Return the cleaned REASON, or raise ProposalError when it is empty or bad.
+
+    Approval's optional reason goes through the same checks (required=False).
+    """
     problems: list[Problem] = []
-    if not reason:
+    if reason is not None and not isinstance(reason, str):
+        problems.append(Problem("not_text", "reason", {"name": "reason"}))
+    reason = clean_block(reason if isinstance(reason, str) else "")
+    if not reason and required:
         problems.append(Problem("reason_required", "reason"))
     check_text(
         problems, Problem("part_reason"), reason, MAX_TEXT, inline=False, field="reason"

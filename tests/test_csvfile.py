@@ -562,12 +562,22 @@ def test_no_term_column():
 @pytest.mark.parametrize(
     ("cell", "message"),
     [
-        ("abc", "line 2: id 'abc' is not a positive whole number"),
-        ("1.5", "line 2: id '1.5' is not a positive whole number"),
-        ("-3", "line 2: id '-3' is not a positive whole number"),
-        ("0", "line 2: id 0 is not a positive whole number"),
+        ("abc", "line 2: id 'abc' is not a whole number from 1 to 9007199254740991"),
+        ("1.5", "line 2: id '1.5' is not a whole number from 1 to 9007199254740991"),
+        ("-3", "line 2: id '-3' is not a whole number from 1 to 9007199254740991"),
+        ("0", "line 2: id '0' is not a whole number from 1 to 9007199254740991"),
+        (
+            "9" * 5000,
+            "line 2: id '99999999999999999999…' (5000 characters) "
+            "is not a whole number from 1 to 9007199254740991",
+        ),
+        (
+            "9223372036854775807",
+            "line 2: id '9223372036854775807' is not a whole number "
+            "from 1 to 9007199254740991",
+        ),
         # str.isdigit() is true for a superscript two, but int() rejects it
-        ("²", "line 2: id '²' is not a positive whole number"),
+        ("²", "line 2: id '²' is not a whole number from 1 to 9007199254740991"),
     ],
 )
 def test_bad_id(cell, message):
@@ -576,11 +586,11 @@ def test_bad_id(cell, message):
 
 def test_bad_related_id():
     assert errors_of("term_en,related\ndesign,3 x\n") == [
-        "line 2: related id 'x' is not a number"
+        "line 2: related id 'x' is not a whole number from 1 to 9007199254740991"
     ]
     # str.isdigit() is true for a superscript two, but int() rejects it
     assert errors_of("term_en,related\ndesign,3 ²\n") == [
-        "line 2: related id '²' is not a number"
+        "line 2: related id '²' is not a whole number from 1 to 9007199254740991"
     ]
 
 

@@ -390,10 +390,10 @@ def test_definition_rules():
     assert errors == ["definition in unknown language 'de'"]
 
 
-@pytest.mark.parametrize("bad_id", [0, -1, "17", 1.5])
+@pytest.mark.parametrize("bad_id", [0, -1, "17", 1.5, 2**53, 2**63 - 1, 10**30])
 def test_bad_id(bad_id):
     assert validate_concept(concept(id=bad_id)) == [
-        f"id {bad_id!r} is not a positive whole number"
+        f"id {bad_id!r} is not a whole number from 1 to 9007199254740991"
     ]
 
 

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import IO
 
-from ..model import LANGS, normalise_concept, validate_concept
+from ..model import LANGS, id_problem, normalise_concept, parse_id, validate_concept
 
 TERM_FIELDS = ("term", "status", "pos", "usage", "source")
 NOTE_FIELDS = ("", "_lang", "_term", "_author", "_date")
@@ -236,13 +236,14 @@ def row_to_concept(row: dict[str, str]) -> dict:
         )
     related, raw_related = [], (row.get("related") or "").replace(",", " ").split()
     for r in raw_related:
-        if r.isascii() and r.isdigit():
-            related.append(int(r))
+        if parse_id(r) is not None:
+            related.append(parse_id(r))
         else:
-            problems.append(f"related id {r!r} is not a number")
+            problems.append(id_problem("related", r))
     raw_id = (row.get("id") or "").strip()
     record = {
-        "id": int(raw_id) if raw_id.isascii() and raw_id.isdigit() else raw_id or None,
+        # An id out of range stays text, for validate_concept to report.
+        "id": parse_id(raw_id) or raw_id or None,
         "domain": row.get("domain") or "general",
         "terms": terms,
         "definitions": definitions,
@@ -344,6 +345,6 @@ def read_concepts_csv(f: IO[str]) -> ReadResult:
 def normalise_concept_safely(record: dict, problems: list[str]) -> dict:
     """Normalise RECORD, turning a non-numeric id into a problem instead of a crash."""
     if record["id"] is not None and not isinstance(record["id"], int):
-        problems.append(f"id {record['id']!r} is not a positive whole number")
+        problems.append(id_problem("id", record["id"]))
         record = {**record, "id": None}
     return normalise_concept(record)

@@ -19,7 +19,14 @@ import json
 from collections.abc import Callable, Iterable, Iterator
 from typing import IO
 
-from ..model import LANGS, normalise_concept, validate_concept
+from ..model import (
+    LANGS,
+    MAX_ID,
+    id_problem,
+    normalise_concept,
+    parse_id,
+    validate_concept,
+)
 from .csvfile import ReadResult
 
 FORMAT = "glossary"
@@ -102,13 +109,16 @@ def _shape_problems(c) -> list[str]:
         problems.append("'notes' must be a list of {text, lang, author, date, term}")
     related = c.get("related", [])
     if not isinstance(related, list) or any(
-        not isinstance(r, int) or isinstance(r, bool) or r < 1 for r in related
+        not isinstance(r, int) or parse_id(r) is None for r in related
     ):
-        problems.append("'related' must be a list of concept ids")
+        problems.append(
+            "'related' must be a list of concept ids "
+            f"(whole numbers from 1 to {MAX_ID})"
+        )
     if c.get("id") is not None and (
-        not isinstance(c["id"], int) or isinstance(c["id"], bool)
+        not isinstance(c["id"], int) or parse_id(c["id"]) is None
     ):
-        problems.append(f"id {c['id']!r} is not a positive whole number")
+        problems.append(id_problem("id", c["id"]))
     if not isinstance(c.get("domain", ""), str):
         problems.append("'domain' must be a string")
     return problems

@@ -32,7 +32,15 @@ from xml.sax.saxutils import escape, quoteattr
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import iterparse
 
-from ..model import DOMAINS, LANGS, STATUSES, normalise_concept, validate_concept
+from ..model import (
+    DOMAINS,
+    LANGS,
+    STATUSES,
+    id_problem,
+    normalise_concept,
+    parse_id,
+    validate_concept,
+)
 from .csvfile import ReadResult
 
 TBX3_NS = "urn:iso:std:iso:30042:ed-2"
@@ -47,7 +55,7 @@ _STATUS_BACK.update({f"{s}term": s for s in STATUSES})
 _V3_POS = {"noun", "verb", "adjective", "adverb", "other"}
 _DOMAIN_BACK = {d[0]: d[0] for d in DOMAINS} | {d[1].casefold(): d[0] for d in DOMAINS}
 _OUR_ID = re.compile(r"^c([1-9]\d*)$")
-_NOTE_ID = re.compile(r"^(?:c|new)\d+-n([1-9]\d*)$")
+_NOTE_ID = re.compile(r"^(?:c|new)\d+-n([1-9]\d{0,8})$")
 _XSD_DATE = re.compile(
     r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?$"
 )
@@ -417,8 +425,10 @@ def entry_to_record(el, ours: bool) -> tuple[dict, list[str]]:
     acc = _Entry()
     raw_id = el.get("id") or ""
     m = _OUR_ID.match(raw_id)
+    if ours and m and parse_id(m.group(1)) is None:
+        acc.problems.append(id_problem("id", m.group(1)))
     record = {
-        "id": int(m.group(1)) if (ours and m) else None,
+        "id": parse_id(m.group(1)) if (ours and m) else None,
         "domain": "",
         "terms": [],
         "definitions": {},
@@ -450,7 +460,8 @@ def entry_to_record(el, ours: bool) -> tuple[dict, list[str]]:
         elif name == "ref" and kind == "crossReference" and ours:
             target = _OUR_ID.match(child.get("target") or "")
             if target:
-                record["related"].append(int(target.group(1)))
+                # Kept as text when out of range: validate_concept reports it.
+                record["related"].append(target.group(1))
         elif name in ("langSec", "langSet"):
             lang = _base_lang(child.get(_XML_LANG))
             for part in child:

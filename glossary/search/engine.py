@@ -309,6 +309,12 @@ class Postings:
         cands = self.grams.candidates(word, limit)
         if len(word) <= 4:  # one edit may leave no trigram of a short word
             cands.update(self.known(one_edit(word, self.grams.alphabet_of(word))))
+        if loose:
+            # two swaps far apart may leave no trigram of the word: undo each
+            # possible swap and look again
+            for i in range(1, len(word) - 1):
+                swapped = word[:i] + word[i + 1] + word[i] + word[i + 2 :]
+                cands |= self.grams.candidates(swapped, limit)
         found = process.extract(
             word,
             list(cands),
@@ -559,371 +565,7 @@ class IndexBuilder:
                 self.spaces[space].add(entry, latin, stems if lang == "kk" else [])
 
 
-class SearchIndex:
-    """Ranked lookup over (concept, lang, text, status) rows."""
-
-    def __init__(self, rows: Iterable[dict]) -> None:
-        """Index ROWS (read once): dicts with concept_id, domain, lang, text, status."""
-        build = IndexBuilder()
-        for row in rows:
-            build.add(row)
-        self._keep_arrays(build)
-        order = self.status.astype(np.int64) * 10_000 + np.minimum(self.length, 9999)
-        spaces = build.spaces
-        self.typed = spaces["typed"].build(order, None, _identity, query_forms)
-        self.folded = spaces["folded"].build(
-            order, "folded", fold_kazakh, folded_query_forms
-        )
-        self.latin = spaces["latin"].build(
-            order, "latin", _latin_key, latin_query_forms
-        )
-        self.translit = spaces["translit"].build(
-            order, "translit", _latin_key, _no_forms
-        )
-
-    def _keep_arrays(self, build: IndexBuilder) -> None:
-        """Per-entry arrays: concept, language, status, domain, length, word count."""
-        self.text = Packed(build.texts)
-        self.key = Packed(build.typed_keys)
-        self.concept = np.array(build.concepts, dtype=np.int64)
-        self.lang = np.array(build.langs, dtype=np.int8)
-        self.status = np.array(build.statuses, dtype=np.int8)
-        self.domain = np.array(build.domains, dtype=np.int16)
-        self.domain_codes = build.domain_codes
-        self.length = np.array([len(t) for t in build.texts], dtype=np.int32)
-        self.word_count = np.array(
-            [len(k.split()) for k in build.typed_keys], dtype=np.int16
-        )
-        # A concept's number of terms (synonyms, languages): the main entries of
-        # the glossary are the most fully documented ones (MAIN_ENTRY_TERMS).
-        if len(self.concept):
-            _, inverse, counts = np.unique(
-                self.concept, return_inverse=True, return_counts=True
-            )
-            self.terms_of_concept = counts[inverse].astype(np.int16)
-        else:
-            self.terms_of_concept = np.zeros(0, dtype=np.int16)
-
-    def __len__(self) -> int:
-        return len(self.text)
-
-    # --- lookup -----------------------------------------------------------------------
-
-    def search(
-        self,
-        query: str,
-        *,
-        lang: str | None = None,
-        domain: str | None = None,
-        limit: int = 10,
-        offset: int = 0,
-    ) -> list[Hit]:
-        """Return up to LIMIT concepts matching QUERY, best first."""
-        ranked = self.ranked(query, lang, domain, offset + limit)
-        return [hit for _, hit in ranked[offset : offset + limit]]
-
-    def ranked(
-        self,
-        query: str,
-        lang: str | None,
-        domain: str | None,
-        want: int,
-        autocomplete: bool = False,
-    ) -> list[tuple[Rank, Hit]]:
-        """Return (rank, hit) pairs, best first: at least WANT of them if there are."""
-        q = Query.parse(query)
-        if not q.key or not len(self):
-            return []
-        lang_code = LANG_CODES.get(lang) if lang else None
-        dom_code = self.domain_codes.get(domain, -1) if domain else None
-        if dom_code == -1:
-            return []
-        found = Results(self, q, lang_code, dom_code, autocomplete=autocomplete)
-        self._as_typed(q, found)
-        self._other_readings(q, found, want)
-        # a typo ranks below a term that begins with the query: looked for only
-        # when there are none, or too few to fill the page and no whole term
-        few = not found.has(Tier.PREFIX)
-        few = few or (not found.has(Tier.SCRIPT) and found.count() < want)
-        if few and len(q.key.replace(" ", "")) >= 3:
-            self._typos(q, found)
-        if len(q.words) > 1 and not found.has(Tier.SCRIPT):
-            self._parts(q.words, found, typos=not found.has(Tier.WORD))
-        elif not found.count():  # words run together: "gamedesigner"
-            for words in spellings(q.words, self.typed.words):
-                if len(words) > len(q.words):
-                    self._parts(words, found)
-        if not found.count() and len(q.key.replace(" ", "")) >= 3:
-            self._typos(q, found, loose=True)  # the last resort
-        return found.ordered()
-
-    def _as_typed(self, q: Query, found: Results) -> None:
-        """The query as typed: the whole term, its forms, prefixes, words."""
-        space = self.typed
-        found.add(space.keys.exact(q.key), "normalised", Tier.NORMALISED)
-        self._forms(space, q.content_words, found, "lemma", Tier.FORM)
-        self._beginnings(space, q.key, found, "prefix", "word")
-
-    def _other_readings(self, q: Query, found: Results, want: int) -> None:
-        """Other scripts, Kazakh look-alike letters and wrong keyboard layouts."""
-        readings = [(self.folded, q.folded)]
-        if q.latin:
-            readings += [(self.latin, q.latin), (self.translit, q.latin)]
-        for space, key in readings:
-            found.add(space.keys.exact(key), space.name, Tier.SCRIPT)
-            self._forms(space, key.split(), found, space.name, Tier.SCRIPT)
-        if q.layout:
-            for space, key in ((self.typed, q.layout), (self.folded, q.layout_folded)):
-                found.add(space.keys.exact(key), "layout", Tier.SCRIPT)
-                self._forms(space, key.split(), found, "layout", Tier.SCRIPT)
-        if found.count(better_than=Tier.PREFIX) >= want:
-            return  # enough found above the tiers of the lookups below
-        for space, key in readings:
-            self._beginnings(space, key, found, space.name, space.name)
-        if q.layout:
-            self._beginnings(self.typed, q.layout, found, "layout", "layout")
-
-    def _beginnings(
-        self, space: KeySpace, key: str, found: Results, prefix_how: str, word_how: str
-    ) -> None:
-        """Terms that begin with KEY, then terms that contain its words."""
-        if len(key) < PREFIX_MIN:
-            return
-        # another reading of the query is one step further than the query as typed
-        step = 0 if prefix_how == "prefix" else 1
-        found.add(space.keys.prefix(key), prefix_how, Tier.PREFIX, step)
-        found.add(self._all_words(space, key.split()), word_how, Tier.WORD, step)
-
-    def _forms(
-        self, space: KeySpace, words: list[str], found: Results, how: str, tier: Tier
-    ) -> None:
-        """Terms made of dictionary forms of WORDS (whole: TIER; longer: WORD)."""
-        if not words:
-            return
-        entries, costs = self._entries_with_forms(space, words)
-        if not len(entries):
-            return
-        whole = self.word_count[entries] == len(words)
-        # one more than the letters of inflection: the key itself (looked up
-        # before) is closer than a term that shares only its stems
-        found.add(entries[whole], how, tier, costs[whole] + 1)
-        # an inflected word of a longer term (the words as typed: `_beginnings`)
-        longer = ~whole & (costs > 0)
-        found.add(entries[longer], how, Tier.WORD, costs[longer] + 1)
-
-    def _entries_with_forms(
-        self, space: KeySpace, words: list[str]
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """Entries with a form of every word, and the letters of inflection summed."""
-        entries: np.ndarray | None = None
-        total: np.ndarray | None = None
-        for word in words:
-            forms = space.forms(word)
-            ids = space.words.get_many(list(forms), cap=PHRASE_CAP)
-            ids_a = np.concatenate(ids)
-            costs_a = np.repeat(
-                np.fromiter(forms.values(), dtype=np.int32, count=len(forms)),
-                [len(got) for got in ids],
-            )
-            order = np.lexsort((costs_a, ids_a))  # each entry's cheapest form first
-            ids_a, costs_a = ids_a[order], costs_a[order]
-            first = _firsts(ids_a)
-            ids_a, costs_a = ids_a[first], costs_a[first]
-            if entries is None:
-                entries, total = ids_a, costs_a
-            else:
-                entries, left, right = np.intersect1d(
-                    entries, ids_a, assume_unique=True, return_indices=True
-                )
-                total = total[left] + costs_a[right]
-            if not len(entries):
-                break
-        return entries, total
-
-    def _all_words(self, space: KeySpace, words: list[str]) -> np.ndarray:
-        """Entries that contain every word (the last may be a prefix)."""
-        *whole, last = words
-        postings = space.words
-        if not whole:
-            return postings.prefix(last) if len(last) >= 2 else postings.get(last)
-        found = _intersect(postings.get_many(whole, cap=PHRASE_CAP))
-        if not len(found) or len(last) < 2:
-            return _intersect([found, postings.get(last, cap=PHRASE_CAP)])
-        # the last word, perhaps still being typed: the entries with a word that
-        # begins with it, if they are few enough to read; else checked one by one
-        beginning = postings.prefix(last, cap=PHRASE_CAP)
-        if len(beginning) < PHRASE_CAP:
-            return np.intersect1d(found, beginning)
-        found = found[:CAP].tolist()
-        keep = [
-            i
-            for i in found
-            if any(w.startswith(last) for w in space.to_key(self.key[i]).split())
-        ]
-        return np.array(keep, dtype=np.int32)
-
-    # --- typos ------------------------------------------------------------------------
-
-    def _typos(self, q: Query, found: Results, loose: bool = False) -> None:
-        """Terms within a few edits of the query, in each space it may be read in.
-
-        The query as typed comes first, then its other readings (one edit
-        further), each as spelt and then with a space put back or taken out; the
-        search stops at the first that finds a term within the edit budget.
-        LOOSE allows more edits: the last resort before "nothing found".
-        """
-        budget = max(2, len(q.content_words))
-        readings = [(self.typed, q.key, 0)]
-        if q.folded != q.key:
-            readings.append((self.folded, q.folded, 1))
-        if q.latin:
-            readings.append((self.latin, q.latin, 1))
-            readings.append((self.translit, q.latin, 1))
-        if q.layout:
-            readings.append((self.typed, q.layout, 1))
-        for space, key, step in readings:
-            similar: dict[str, dict[str, int]] = {}
-            for words in spellings(key.split(), space.words):
-                # words spelt right first (a typo is usually in one word): their
-                # neighbours are read only if that finds nothing close
-                for trust in (True, False) if len(words) > 1 else (False,):
-                    best = self._typos_spelt(
-                        space, key, words, found, step, similar, loose, trust
-                    )
-                    if best <= budget:
-                        return
-
-    def _typos_spelt(
-        self,
-        space: KeySpace,
-        key: str,
-        words: list[str],
-        found: Results,
-        step: int,
-        similar: dict[str, dict[str, int]],
-        loose: bool,
-        trust: bool,
-    ) -> int:
-        """Add the terms close to KEY whose words are close to WORDS; the best edits.
-
-        SIMILAR keeps each word's close words for the next spelling; TRUST takes
-        a word that is in the index as spelt right.
-        """
-        entries = self._typo_candidates(space, words, similar, loose, trust)
-        if not len(entries):
-            return 99
-        choices = [space.to_key(self.key[i]) for i in entries.tolist()]
-        best = 99
-        for _, distance, n in process.extract(
-            key, choices, scorer=DamerauLevenshtein.distance, limit=100
-        ):
-            found.add(entries[n : n + 1], "fuzzy", Tier.FUZZY, int(distance) + step)
-            best = min(best, int(distance))
-        return best
-
-    def _typo_candidates(
-        self,
-        space: KeySpace,
-        words: list[str],
-        similar: dict[str, dict[str, int]],
-        loose: bool,
-        trust: bool = False,
-    ) -> np.ndarray:
-        """Entries with a word close to each of WORDS (prepositions aside)."""
-        postings = space.words
-        words = [w for w in words if w not in STOP_WORDS] or words
-        cap = FUZZY_POSTINGS if len(words) == 1 else PHRASE_CAP
-        known = set(postings.known(words)) if trust else set()
-        sets = []
-        for w in words:
-            if w in known:
-                close = [w]
-            else:
-                if w not in similar:
-                    similar[w] = postings.similar(w, loose)
-                close = list(similar[w])
-            ids = postings.get_many(close, cap=cap)
-            if ids:
-                sets.append(np.unique(np.concatenate(ids)))
-        if not sets:
-            return np.zeros(0, np.int32)
-        # every word of a short phrase; one may be missed in a longer one
-        need = len(words) - (1 if len(words) >= 3 else 0)
-        ids, counts = np.unique(np.concatenate(sets), return_counts=True)
-        entries = ids[counts >= need]
-        if len(entries) > FUZZY_RERANK:
-            best = np.argsort(self.length[entries], kind="stable")[:FUZZY_RERANK]
-            entries = entries[best]
-        return entries
-
-    # --- phrases made of entries ------------------------------------------------------
-
-    def _parts(self, words: list[str], found: Results, typos: bool = True) -> None:
-        """Entries for the parts of a phrase (WORDS) that has no entry as a whole.
-
-        The phrase is cut, left to right, into the longest runs of words that
-        are a term (as typed, inflected or, with TYPOS, misspelt).
-        """
-        words = [w for w in words if w not in STOP_WORDS]
-        start = 0
-        while start < len(words):
-            for end in range(len(words), start, -1):
-                part = " ".join(words[start:end])
-                if self._add_part(part, found, end - start > 1 or not typos):
-                    break
-            start = end
-
-    def _add_part(self, key: str, found: Results, no_typos: bool) -> bool:
-        """Add the entries whose whole term is KEY (a part of the query)."""
-        space = self.typed
-        entries = space.keys.exact(key)
-        if len(entries):
-            found.add(entries, "part", Tier.PART)
-            return True
-        ids, costs = self._entries_with_forms(space, key.split())
-        whole = self.word_count[ids] == len(key.split()) if len(ids) else ids
-        if len(ids) and whole.any():
-            found.add(ids[whole], "part", Tier.PART, costs[whole])
-            return True
-        if no_typos:
-            return False
-        similar = space.words.similar(key)
-        for word, distance in similar.items():
-            found.add(space.keys.exact(word), "part", Tier.PART, distance)
-        return bool(similar)
-
-    # --- "did you mean" and autocomplete ----------------------------------------------
-
-    def suggest(
-        self, query: str, limit: int = 3, exclude: frozenset[int] = frozenset()
-    ) -> list[dict[str, str]]:
-        """Return terms ({"text", "lang"}) close to QUERY, for "did you mean".
-
-        Terms of the concepts in EXCLUDE are left out.
-        """
-        q = Query.parse(query)
-        if not q.key or not len(self) or len(q.key.replace(" ", "")) < 3:
-            return []
-        found = Results(self, q, None, None, by_text=True)
-        self._typos(q, found)
-        if not found.count():
-            self._typos(q, found, loose=True)
-        out: list[dict[str, str]] = []
-        for _, hit in found.ordered():
-            if hit.concept_id in exclude or any(s["text"] == hit.text for s in out):
-                continue
-            out.append({"text": hit.text, "lang": hit.lang})
-        return out[:limit]
-
-    def complete(
-        self, query: str, *, lang: str | None = None, limit: int = 8
-    ) -> list[Hit]:
-        """Return terms that complete QUERY as typed so far, best first.
-
-        Ranked as ``search`` ranks, except that the main entries of the glossary
-        (``MAIN_ENTRY_TERMS``) come first among the terms the query completes.
-        """
-        return [hit for _, hit in self.ranked(query, lang, None, limit, True)[:limit]]
+# --- a query, its readings and the results found for it -------------------------------
 
 
 def spellings(words: list[str], postings: Postings) -> Iterator[list[str]]:
@@ -1074,6 +716,392 @@ def score_of(rank: Rank) -> float:
     if rank.tier >= Tier.PREFIX:  # the longer the term, the less of it was typed
         penalty += min(0.4, rank.length / 250)
     return round(TIER_SCORES[rank.tier] - min(penalty, 1.9), 1)
+
+
+# --- the index ------------------------------------------------------------------------
+
+
+class SearchIndex:
+    """Ranked lookup over (concept, lang, text, status) rows."""
+
+    def __init__(self, rows: Iterable[dict]) -> None:
+        """Index ROWS (read once): dicts with concept_id, domain, lang, text, status."""
+        build = IndexBuilder()
+        for row in rows:
+            build.add(row)
+        self._keep_arrays(build)
+        order = self.status.astype(np.int64) * 10_000 + np.minimum(self.length, 9999)
+        spaces = build.spaces
+        self.typed = spaces["typed"].build(order, None, _identity, query_forms)
+        self.folded = spaces["folded"].build(
+            order, "folded", fold_kazakh, folded_query_forms
+        )
+        self.latin = spaces["latin"].build(
+            order, "latin", _latin_key, latin_query_forms
+        )
+        self.translit = spaces["translit"].build(
+            order, "translit", _latin_key, _no_forms
+        )
+
+    def _keep_arrays(self, build: IndexBuilder) -> None:
+        """Per-entry arrays: concept, language, status, domain, length, word count."""
+        self.text = Packed(build.texts)
+        self.key = Packed(build.typed_keys)
+        self.concept = np.array(build.concepts, dtype=np.int64)
+        self.lang = np.array(build.langs, dtype=np.int8)
+        self.status = np.array(build.statuses, dtype=np.int8)
+        self.domain = np.array(build.domains, dtype=np.int16)
+        self.domain_codes = build.domain_codes
+        self.length = np.array([len(t) for t in build.texts], dtype=np.int32)
+        self.word_count = np.array(
+            [len(k.split()) for k in build.typed_keys], dtype=np.int16
+        )
+        # A concept's number of terms (synonyms, languages): the main entries of
+        # the glossary are the most fully documented ones (MAIN_ENTRY_TERMS).
+        if len(self.concept):
+            _, inverse, counts = np.unique(
+                self.concept, return_inverse=True, return_counts=True
+            )
+            self.terms_of_concept = counts[inverse].astype(np.int16)
+        else:
+            self.terms_of_concept = np.zeros(0, dtype=np.int16)
+
+    def __len__(self) -> int:
+        return len(self.text)
+
+    # --- lookup -----------------------------------------------------------------------
+
+    def search(
+        self,
+        query: str,
+        *,
+        lang: str | None = None,
+        domain: str | None = None,
+        limit: int = 10,
+        offset: int = 0,
+    ) -> list[Hit]:
+        """Return up to LIMIT concepts matching QUERY, best first."""
+        ranked = self.ranked(query, lang, domain, offset + limit)
+        return [hit for _, hit in ranked[offset : offset + limit]]
+
+    def ranked(
+        self,
+        query: str,
+        lang: str | None,
+        domain: str | None,
+        want: int,
+        autocomplete: bool = False,
+    ) -> list[tuple[Rank, Hit]]:
+        """Return (rank, hit) pairs, best first: at least WANT of them if there are."""
+        q = Query.parse(query)
+        if not q.key or not len(self):
+            return []
+        lang_code = LANG_CODES.get(lang) if lang else None
+        dom_code = self.domain_codes.get(domain, -1) if domain else None
+        if dom_code == -1:
+            return []
+        found = Results(self, q, lang_code, dom_code, autocomplete=autocomplete)
+        self._as_typed(q, found)
+        self._other_readings(q, found, want)
+        # a typo ranks below a term that begins with the query: looked for only
+        # when there are none, or too few to fill the page and not the term as
+        # typed (a typo may be a word form, жоспарлар, or read as a Kazakh word
+        # in Latin, maanger)
+        if not found.has(Tier.PREFIX) and len(q.key.replace(" ", "")) >= 3:
+            self._typos(q, found)
+        elif not found.has(Tier.NORMALISED) and found.count() < want:
+            # filling the page: only close typos (no noise after a good match)
+            self._typos(q, found, closer_than=2 if len(q.key) < 8 else 3)
+        if len(q.words) > 1 and not found.has(Tier.SCRIPT):
+            self._parts(q.words, found, typos=not found.has(Tier.WORD))
+        elif not found.count():  # words run together: "gamedesigner"
+            for words in spellings(q.words, self.typed.words):
+                if len(words) > len(q.words):
+                    self._parts(words, found)
+        if not found.count() and len(q.key.replace(" ", "")) >= 3:
+            self._typos(q, found, loose=True)  # the last resort
+        return found.ordered()
+
+    def _as_typed(self, q: Query, found: Results) -> None:
+        """The query as typed: the whole term, its forms, prefixes, words."""
+        space = self.typed
+        found.add(space.keys.exact(q.key), "normalised", Tier.NORMALISED)
+        self._forms(space, q.content_words, found, "lemma", Tier.FORM)
+        self._beginnings(space, q.key, found, "prefix", "word")
+
+    def _other_readings(self, q: Query, found: Results, want: int) -> None:
+        """Other scripts, Kazakh look-alike letters and wrong keyboard layouts."""
+        readings = [(self.folded, q.folded)]
+        if q.latin:
+            readings += [(self.latin, q.latin), (self.translit, q.latin)]
+        for space, key in readings:
+            found.add(space.keys.exact(key), space.name, Tier.SCRIPT)
+            self._forms(space, key.split(), found, space.name, Tier.SCRIPT)
+        if q.layout:
+            for space, key in ((self.typed, q.layout), (self.folded, q.layout_folded)):
+                found.add(space.keys.exact(key), "layout", Tier.SCRIPT)
+                self._forms(space, key.split(), found, "layout", Tier.SCRIPT)
+        if found.count(better_than=Tier.PREFIX) >= want:
+            return  # enough found above the tiers of the lookups below
+        for space, key in readings:
+            self._beginnings(space, key, found, space.name, space.name)
+        if q.layout:
+            self._beginnings(self.typed, q.layout, found, "layout", "layout")
+
+    def _beginnings(
+        self, space: KeySpace, key: str, found: Results, prefix_how: str, word_how: str
+    ) -> None:
+        """Terms that begin with KEY, then terms that contain its words."""
+        if len(key) < PREFIX_MIN:
+            return
+        # another reading of the query is one step further than the query as typed
+        step = 0 if prefix_how == "prefix" else 1
+        found.add(space.keys.prefix(key), prefix_how, Tier.PREFIX, step)
+        found.add(self._all_words(space, key.split()), word_how, Tier.WORD, step)
+
+    def _forms(
+        self, space: KeySpace, words: list[str], found: Results, how: str, tier: Tier
+    ) -> None:
+        """Terms made of dictionary forms of WORDS (whole: TIER; longer: WORD)."""
+        if not words:
+            return
+        entries, costs = self._entries_with_forms(space, words)
+        if not len(entries):
+            return
+        whole = self.word_count[entries] == len(words)
+        # one more than the letters of inflection: the key itself (looked up
+        # before) is closer than a term that shares only its stems
+        found.add(entries[whole], how, tier, costs[whole] + 1)
+        # an inflected word of a longer term (the words as typed: `_beginnings`)
+        longer = ~whole & (costs > 0)
+        found.add(entries[longer], how, Tier.WORD, costs[longer] + 1)
+
+    def _entries_with_forms(
+        self, space: KeySpace, words: list[str]
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Entries with a form of every word, and the letters of inflection summed."""
+        entries: np.ndarray | None = None
+        total: np.ndarray | None = None
+        for word in words:
+            forms = space.forms(word)
+            ids = space.words.get_many(list(forms), cap=PHRASE_CAP)
+            ids_a = np.concatenate(ids)
+            costs_a = np.repeat(
+                np.fromiter(forms.values(), dtype=np.int32, count=len(forms)),
+                [len(got) for got in ids],
+            )
+            order = np.lexsort((costs_a, ids_a))  # each entry's cheapest form first
+            ids_a, costs_a = ids_a[order], costs_a[order]
+            first = _firsts(ids_a)
+            ids_a, costs_a = ids_a[first], costs_a[first]
+            if entries is None:
+                entries, total = ids_a, costs_a
+            else:
+                entries, left, right = np.intersect1d(
+                    entries, ids_a, assume_unique=True, return_indices=True
+                )
+                total = total[left] + costs_a[right]
+            if not len(entries):
+                break
+        return entries, total
+
+    def _all_words(self, space: KeySpace, words: list[str]) -> np.ndarray:
+        """Entries that contain every word (the last may be a prefix)."""
+        *whole, last = words
+        postings = space.words
+        if not whole:
+            return postings.prefix(last) if len(last) >= 2 else postings.get(last)
+        found = _intersect(postings.get_many(whole, cap=PHRASE_CAP))
+        if not len(found) or len(last) < 2:
+            return _intersect([found, postings.get(last, cap=PHRASE_CAP)])
+        # the last word, perhaps still being typed: the entries with a word that
+        # begins with it, if they are few enough to read; else checked one by one
+        beginning = postings.prefix(last, cap=PHRASE_CAP)
+        if len(beginning) < PHRASE_CAP:
+            return np.intersect1d(found, beginning)
+        found = found[:CAP].tolist()
+        keep = [
+            i
+            for i in found
+            if any(w.startswith(last) for w in space.to_key(self.key[i]).split())
+        ]
+        return np.array(keep, dtype=np.int32)
+
+    # --- typos ------------------------------------------------------------------------
+
+    def _typos(
+        self, q: Query, found: Results, loose: bool = False, closer_than: int = 99
+    ) -> None:
+        """Terms within a few edits of the query, in each space it may be read in.
+
+        The query as typed comes first, then its other readings (one edit
+        further), each as spelt and then with a space put back or taken out; the
+        search stops at the first that finds a term within the edit budget.
+        LOOSE allows more edits: the last resort before "nothing found";
+        CLOSER_THAN keeps only terms fewer edits away.
+        """
+        budget = max(2, len(q.content_words))
+        readings = [(self.typed, q.key, 0)]
+        if q.folded != q.key:
+            readings.append((self.folded, q.folded, 1))
+        if q.latin:
+            readings.append((self.latin, q.latin, 1))
+            readings.append((self.translit, q.latin, 1))
+        if q.layout:
+            readings.append((self.typed, q.layout, 1))
+        for space, key, step in readings:
+            similar: dict[str, dict[str, int]] = {}
+            for words in spellings(key.split(), space.words):
+                # words spelt right first (a typo is usually in one word): their
+                # neighbours are read only if that finds nothing close
+                for trust in (True, False) if len(words) > 1 else (False,):
+                    best = self._typos_spelt(
+                        space,
+                        key,
+                        words,
+                        found,
+                        step,
+                        similar,
+                        loose,
+                        trust,
+                        closer_than,
+                    )
+                    if best <= budget:
+                        return
+
+    def _typos_spelt(
+        self,
+        space: KeySpace,
+        key: str,
+        words: list[str],
+        found: Results,
+        step: int,
+        similar: dict[str, dict[str, int]],
+        loose: bool,
+        trust: bool,
+        closer_than: int = 99,
+    ) -> int:
+        """Add the terms close to KEY whose words are close to WORDS; the best edits.
+
+        SIMILAR keeps each word's close words for the next spelling; TRUST takes
+        a word that is in the index as spelt right.
+        """
+        entries = self._typo_candidates(space, words, similar, loose, trust)
+        if not len(entries):
+            return 99
+        choices = [space.to_key(self.key[i]) for i in entries.tolist()]
+        best = 99
+        for _, distance, n in process.extract(
+            key, choices, scorer=DamerauLevenshtein.distance, limit=100
+        ):
+            if distance + step < closer_than:
+                found.add(entries[n : n + 1], "fuzzy", Tier.FUZZY, distance + step)
+            best = min(best, int(distance))
+        return best
+
+    def _typo_candidates(
+        self,
+        space: KeySpace,
+        words: list[str],
+        similar: dict[str, dict[str, int]],
+        loose: bool,
+        trust: bool = False,
+    ) -> np.ndarray:
+        """Entries with a word close to each of WORDS (prepositions aside)."""
+        postings = space.words
+        words = [w for w in words if w not in STOP_WORDS] or words
+        cap = FUZZY_POSTINGS if len(words) == 1 else PHRASE_CAP
+        known = set(postings.known(words)) if trust else set()
+        sets = []
+        for w in words:
+            if w in known:
+                close = [w]
+            else:
+                if w not in similar:
+                    similar[w] = postings.similar(w, loose)
+                close = list(similar[w])
+            ids = postings.get_many(close, cap=cap)
+            if ids:
+                sets.append(np.unique(np.concatenate(ids)))
+        if not sets:
+            return np.zeros(0, np.int32)
+        # every word of a short phrase; one may be missed in a longer one
+        need = len(words) - (1 if len(words) >= 3 else 0)
+        ids, counts = np.unique(np.concatenate(sets), return_counts=True)
+        entries = ids[counts >= need]
+        if len(entries) > FUZZY_RERANK:
+            best = np.argsort(self.length[entries], kind="stable")[:FUZZY_RERANK]
+            entries = entries[best]
+        return entries
+
+    # --- phrases made of entries ------------------------------------------------------
+
+    def _parts(self, words: list[str], found: Results, typos: bool = True) -> None:
+        """Entries for the parts of a phrase (WORDS) that has no entry as a whole.
+
+        The phrase is cut, left to right, into the longest runs of words that
+        are a term (as typed, inflected or, with TYPOS, misspelt).
+        """
+        words = [w for w in words if w not in STOP_WORDS]
+        start = 0
+        while start < len(words):
+            for end in range(len(words), start, -1):
+                part = " ".join(words[start:end])
+                if self._add_part(part, found, end - start > 1 or not typos):
+                    break
+            start = end
+
+    def _add_part(self, key: str, found: Results, no_typos: bool) -> bool:
+        """Add the entries whose whole term is KEY (a part of the query)."""
+        space = self.typed
+        entries = space.keys.exact(key)
+        if len(entries):
+            found.add(entries, "part", Tier.PART)
+            return True
+        ids, costs = self._entries_with_forms(space, key.split())
+        whole = self.word_count[ids] == len(key.split()) if len(ids) else ids
+        if len(ids) and whole.any():
+            found.add(ids[whole], "part", Tier.PART, costs[whole])
+            return True
+        if no_typos:
+            return False
+        similar = space.words.similar(key)
+        for word, distance in similar.items():
+            found.add(space.keys.exact(word), "part", Tier.PART, distance)
+        return bool(similar)
+
+    # --- "did you mean" and autocomplete ----------------------------------------------
+
+    def suggest(
+        self, query: str, limit: int = 3, exclude: frozenset[int] = frozenset()
+    ) -> list[dict[str, str]]:
+        """Return terms ({"text", "lang"}) close to QUERY, for "did you mean".
+
+        Terms of the concepts in EXCLUDE are left out.
+        """
+        q = Query.parse(query)
+        if not q.key or not len(self) or len(q.key.replace(" ", "")) < 3:
+            return []
+        found = Results(self, q, None, None, by_text=True)
+        self._typos(q, found)
+        if not found.count():
+            self._typos(q, found, loose=True)
+        out: list[dict[str, str]] = []
+        for _, hit in found.ordered():
+            if hit.concept_id in exclude or any(s["text"] == hit.text for s in out):
+                continue
+            out.append({"text": hit.text, "lang": hit.lang})
+        return out[:limit]
+
+    def complete(
+        self, query: str, *, lang: str | None = None, limit: int = 8
+    ) -> list[Hit]:
+        """Return terms that complete QUERY as typed so far, best first.
+
+        Ranked as ``search`` ranks, except that the main entries of the glossary
+        (``MAIN_ENTRY_TERMS``) come first among the terms the query completes.
+        """
+        return [hit for _, hit in self.ranked(query, lang, None, limit, True)[:limit]]
 
 
 class LayeredIndex:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
+
 from flask import Blueprint, current_app, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from .. import concepts
 from ..db import get_db
-from ..model import DOMAIN_KEYS, LANGS
+from ..model import DOMAIN_KEYS, LANGS, MAX_JSON_DEPTH, json_problem
 from ..problems import Problem, not_found
 from .messages import api_problems
 from .openapi import openapi_document
@@ -85,8 +87,41 @@ def handle_http_error(error: HTTPException):
 
 @bp.errorhandler(Exception)
 def handle_unexpected(error: Exception):
+    from . import fault_response  # a busy or full database is no internal error
+
+    answer = fault_response(error)
+    if answer is not None:
+        return answer
     current_app.logger.exception("API error")
     return error_response(500, Problem("internal_error"))
+
+
+def json_body(required: bool = True) -> dict:
+    """Return the request's JSON object, or raise ApiError (400) saying why not.
+
+    json.loads, not request.get_json: a RecursionError from a deeply nested
+    body must be a 400 like any other malformed JSON; lone surrogates and more
+    than MAX_JSON_DEPTH levels are refused before any field is looked at.
+    """
+    raw = request.get_data(cache=True)
+    if not raw and not required:
+        return {}
+    if not request.is_json:
+        raise ApiError(Problem("body_content_type"))
+    try:
+        data = json.loads(raw)
+    except RecursionError:
+        raise ApiError(
+            Problem("json_too_deep", "", {"limit": MAX_JSON_DEPTH})
+        ) from None
+    except ValueError:
+        raise ApiError(Problem("body_not_json")) from None
+    problem = json_problem(data)
+    if problem:
+        raise ApiError(problem)
+    if not isinstance(data, dict):
+        raise ApiError(Problem("body_not_object"))
+    return data
 
 
 def _choice(name: str, allowed: tuple[str, ...]) -> str | None:

@@ -11,7 +11,7 @@ from .. import textcheck
 from ..db import get_db
 from ..model import LANGS
 from ..problems import Problem
-from .api import ApiError, bp
+from .api import ApiError, bp, json_body
 
 # A body may carry 1 MB of text written as JSON escapes (\u0431 is 6 bytes):
 # larger bodies are refused unread, as a text over the limit.
@@ -21,10 +21,15 @@ MAX_CHECK_BODY = 8 * 1024 * 1024
 def _body() -> dict:
     if (request.content_length or 0) > MAX_CHECK_BODY:
         raise ApiError(_too_long("text"))
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        raise ApiError(Problem("check_body_not_object"))
-    return body
+    try:
+        # Depth and lone surrogates are checked too (a 400, never a 500).
+        return json_body()
+    except ApiError as exc:
+        if exc.problems[0].code in ("body_content_type", "body_not_json"):
+            raise ApiError(Problem("check_body_not_object")) from None
+        if exc.problems[0].code == "body_not_object":
+            raise ApiError(Problem("check_body_not_object")) from None
+        raise
 
 
 def _too_long(name: str) -> Problem:

@@ -6,14 +6,14 @@ by `flask create-token`); no cookie is accepted, so no CSRF token is needed.
 
 from __future__ import annotations
 
-from flask import jsonify, request
+from flask import jsonify
 
 from .. import concepts, proposals
 from ..auth import bearer_user
 from ..db import get_db
 from ..model import DOMAIN_KEYS, LANGS
 from ..problems import Problem, not_found
-from .api import ApiError, _choice, bp
+from .api import ApiError, _choice, bp, json_body
 
 
 def _require_user() -> dict:
@@ -31,12 +31,7 @@ def _require_reviewer() -> dict:
 
 
 def _json_body(required: bool = True) -> dict:
-    if not request.data and not required:
-        return {}
-    data = request.get_json(silent=True)
-    if not isinstance(data, dict):
-        raise ApiError(Problem("body_not_object"))
-    return data
+    return json_body(required=required)
 
 
 def _proposal(proposal_id: int) -> dict:
