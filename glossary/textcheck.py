@@ -22,7 +22,7 @@ from .check import (
     LayeredCheckIndex,
     Match,
     check_translation,
-    detect_language,
+    guess_languages,
 )
 from .check.index import concept_counts
 from .check.qa import aligned_lines as aligned_lines
@@ -131,9 +131,25 @@ def text_too_long(text: str) -> bool:
 def find_terms(
     db: sqlite_utils.Database, cache_key: str, text: str, lang: str | None
 ) -> tuple[str, list[Match]]:
-    """Return the language of TEXT (LANG, or detected when None) and its terms."""
-    lang = lang or detect_language(text)
-    return lang, check_index(db, cache_key).check(text, lang)
+    """Return the language of TEXT (LANG, or detected when None) and its terms.
+
+    When the letters and common words leave two languages open (Russian or
+    Kazakh in Russian letters; English or Kazakh in ASCII Latin), the one whose
+    terms cover more of the text wins.
+    """
+    index = check_index(db, cache_key)
+    if lang:
+        return lang, index.check(text, lang)
+    best: tuple[int, str, list[Match]] | None = None
+    for candidate in guess_languages(text):
+        matches = index.check(text, candidate)
+        covered = sum(
+            m.end - m.start for m in {(m.start, m.end): m for m in matches}.values()
+        )
+        if best is None or covered > best[0]:
+            best = (covered, candidate, matches)
+    assert best is not None
+    return best[1], best[2]
 
 
 def check_result(matches: list[Match]) -> dict:

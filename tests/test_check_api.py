@@ -72,6 +72,23 @@ def test_check_detects_the_language_when_lang_is_null_or_absent(client):
 
 
 @pytest.mark.parametrize(
+    ("text", "lang", "concept"),
+    [
+        ("kreativti industriyalardyn damuy", "kk", 1),
+        ("креативти индустриялардын дамуы", "kk", 1),
+        ("креативных индустрий", "ru", 1),
+        ("museums", "en", 279),
+    ],
+)
+def test_language_left_open_by_letters_is_decided_by_the_terms(
+    client, text, lang, concept
+):
+    body = _check(client, text).get_json()
+    assert body["lang"] == lang
+    assert body["matches"][0]["concept_id"] == concept
+
+
+@pytest.mark.parametrize(
     ("kwargs", "message"),
     [
         ({"json": {"lang": "kk"}}, "text is required"),

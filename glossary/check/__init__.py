@@ -4,7 +4,7 @@ Nothing here imports Flask or the database: the index is built from term rows
 (dicts with concept_id, lang, text, status) and lives in plain numpy arrays.
 """
 
-from .detect import detect_language
+from .detect import detect_language, guess_languages
 from .index import CheckIndex, LayeredCheckIndex, Match
 from .qa import Finding, check_translation
 from .tokens import Token, tokenise
@@ -17,5 +17,6 @@ __all__ = [
     "Token",
     "check_translation",
     "detect_language",
+    "guess_languages",
     "tokenise",
 ]

@@ -30,11 +30,17 @@ STOP_WORDS = {
 
 
 def detect_language(text: str) -> str:
-    """Return "en", "ru" or "kk": the language TEXT is most likely written in.
+    """Return "en", "ru" or "kk": the language TEXT is most likely written in."""
+    return guess_languages(text)[0]
+
+
+def guess_languages(text: str) -> list[str]:
+    """Return the languages TEXT may be in, likeliest first (one when sure).
 
     Kazakh letters (Cyrillic ә ғ қ ң ө ұ ү һ і or Latin ä ğ ı ñ ö ş ü ū) and each
-    language's common words decide; a Cyrillic text without either is Russian, a
-    Latin one English.
+    language's common words decide. A Cyrillic text with neither may be Russian
+    or Kazakh typed with Russian letters, a Latin one English or Kazakh in ASCII
+    Latin: both are returned, and the terms found may tell them apart.
     """
     sample = text[:_SAMPLE].lower()
     words = _WORDS.findall(sample)
@@ -56,12 +62,13 @@ def detect_language(text: str) -> str:
             if w in stop:
                 votes[lang] += 1
     if not cyrillic and not latin:
-        return "en"
+        return ["en"]
     if cyrillic >= latin:
-        if cyrillic and kk_cyr / cyrillic > 0.01:
-            return "kk"
-        # Kazakh typed with Russian letters: its common words give it away
-        return "kk" if votes["kk"] > votes["ru"] else "ru"
-    if kk_lat / latin > 0.01:
-        return "kk"
-    return "kk" if votes["kk"] > votes["en"] else "en"
+        other, kazakh = "ru", kk_cyr / cyrillic > 0.01
+    else:
+        other, kazakh = "en", kk_lat / latin > 0.01
+    if kazakh or votes["kk"] > votes[other]:
+        return ["kk"]
+    if votes[other] > votes["kk"]:
+        return [other]
+    return [other, "kk"]

@@ -124,7 +124,8 @@ def _single_lemma(morph, word: str) -> str | None:
     return lemmas.pop().replace("ё", "е") if len(lemmas) == 1 else None
 
 
-def _latin_word(word: str) -> str:
+def latin_word(word: str) -> str:
+    """Return the Latin skeleton of a Latin-letter WORD of a text."""
     # skeleton_word reads apostrophes (2017) and accents (2018) itself
     lower = turkic_lower(unicodedata.normalize("NFC", word)).replace("\u00ad", "")
     return skeleton_word(lower)
@@ -173,8 +174,8 @@ def text_keys(
     """Return the (mode, key) pairs a WORD of a text in LANG may match.
 
     LOOKALIKE says that the Kazakh text is typed without Kazakh letters, so its
-    Cyrillic words are also read as look-alikes. INFLECT false: a Russian word
-    that cannot be a form of any glossary word is not analysed.
+    Cyrillic words are also read as look-alikes. INFLECT false: a word that
+    cannot be a form of any glossary word is not analysed (pymorphy3, endings).
     """
     key = plain(word)
     if not key:
@@ -186,20 +187,56 @@ def text_keys(
             return ((LEMMA, key),)
         return tuple((LEMMA, lemma) for lemma in russian_lemmas(key))
     # Kazakh: every stem the word may have, all its endings taken off in every
-    # grammatical order (plural, possessive, case, -дағы …), per script
+    # grammatical order (plural, possessive, case, -дағы …), per script (only
+    # the word itself when no glossary word begins as it does)
     if is_latin(word):
-        latin = _latin_word(word)
+        latin = latin_word(word)
         return _unique(
-            [(LEMMA, key)] + [(LATIN, s) for s in _stems(LATIN_SUFFIXES, latin)]
+            [(LEMMA, key)]
+            + [(LATIN, s) for s in _stems(LATIN_SUFFIXES, latin, inflect)]
         )
-    pairs = [(LEMMA, s) for s in _stems(CYRILLIC_SUFFIXES, key)]
+    pairs = [(LEMMA, s) for s in _stems(CYRILLIC_SUFFIXES, key, inflect)]
     if lookalike:
-        pairs += [(FOLDED, s) for s in _stems(FOLDED_SUFFIXES, fold_kazakh(key))]
+        folded = fold_kazakh(key)
+        pairs += [(FOLDED, s) for s in _stems(FOLDED_SUFFIXES, folded, inflect)]
     return _unique(pairs)
 
 
-def _stems(suffixes, word: str) -> list[str]:
-    return list(suffixes.stems(word)) if len(word) >= 3 else [word]
+def _stems(suffixes, word: str, inflect: bool) -> list[str]:
+    return list(suffixes.stems(word)) if inflect and len(word) >= 3 else [word]
+
+
+# A stem's last п/к/қ may be voiced before an ending (кітап → кітабы).
+_VOICED = str.maketrans("пкқ", "бгғ")
+
+
+def kazakh_starts(mode: int, key: str) -> list[str]:
+    """Return the beginnings a word of a text has when KEY (of MODE) is its stem."""
+    if len(key) <= 2:
+        return [key]
+    out = [key[:3]]
+    if len(key) == 3:
+        voiced = key[:2] + key[2].translate(_VOICED if mode != LATIN else _LATIN_VOICED)
+        if voiced != key:
+            out.append(voiced)
+    return out
+
+
+_LATIN_VOICED = str.maketrans("pk", "bg")
+
+
+def kazakh_word_starts(word: str) -> list[tuple[int, str]]:
+    """Return the (mode, beginning) of a Kazakh WORD of a text, for every script."""
+    if is_latin(word):
+        return [(LATIN, latin_word(word)[:3]), (LATIN, latin_word(word)[:2])]
+    key = plain(word)
+    folded = fold_kazakh(key)
+    return [
+        (LEMMA, key[:3]),
+        (LEMMA, key[:2]),
+        (FOLDED, folded[:3]),
+        (FOLDED, folded[:2]),
+    ]
 
 
 def is_lookalike_kazakh(words: list[str]) -> bool:

@@ -31,6 +31,8 @@ from .forms import (
     LATIN,
     LEMMA,
     is_lookalike_kazakh,
+    kazakh_starts,
+    kazakh_word_starts,
     plain,
     term_keys,
     text_keys,
@@ -97,8 +99,9 @@ class _Found(NamedTuple):
 class PreparedText:
     """A text's words and every key each may stand for, hashed, as numpy arrays.
 
-    MAY_INFLECT(plain word) says whether a Russian word may be a form of some
-    glossary word (pymorphy3 is asked only then: it is the slow part).
+    MAY_INFLECT(lang, word, plain word) says whether a word may be a form of
+    some glossary word (pymorphy3 and the Kazakh endings are tried only then:
+    they are the slow part).
     """
 
     def __init__(self, text: str, lang: str, may_inflect=None) -> None:
@@ -113,7 +116,7 @@ class PreparedText:
         counts = array("q")
         for w in distinct:
             p = plain(w)
-            inflect = lang != "ru" or may_inflect is None or may_inflect(p)
+            inflect = lang == "en" or may_inflect is None or may_inflect(lang, w, p)
             keys = text_keys(w, lang, self.lookalike, inflect)
             hashes = list(dict.fromkeys(word_hash(lang, m, k) for m, k in keys))
             flat.extend(hashes)
@@ -135,6 +138,21 @@ class PreparedText:
     def plain_words(self, first: int, last: int) -> list[str]:
         """Return the plain keys of words FIRST..LAST."""
         return [self.plains[i] for i in self.word_ids[first : last + 1]]
+
+
+def _sequences(per_word: list[tuple[tuple[int, str], ...]]):
+    """Yield (mode, key sequence) for each reading of a term's words (capped)."""
+    for mode in (LEMMA, FOLDED, LATIN):
+        if mode != LEMMA and not any(m == mode for pairs in per_word for m, _ in pairs):
+            continue
+        options = []
+        for pairs in per_word:
+            ks = [k for m, k in pairs if m == mode]
+            # a word with no key of this mode (a Latin name inside a Kazakh
+            # term) is matched as itself
+            options.append(ks or [k for m, k in pairs if m == LEMMA])
+        for combo in islice(product(*options), MAX_READINGS):
+            yield mode, combo
 
 
 def _ranges(lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -163,6 +181,9 @@ class CheckIndex:
         # it. Short words may lose a vowel inside (день → дня): one letter counts.
         self.ru_starts: set[str] = set()
         self.ru_short_starts: set[str] = set()
+        # Likewise the beginnings of Kazakh stems, per script (Kazakh endings
+        # follow the stem: a word that begins otherwise has none of them).
+        self.kk_starts: set[tuple[int, str]] = set()
         for entry, r in enumerate(rows):
             lang, text = r["lang"], r["text"]
             concept.append(int(r["concept_id"]))
@@ -173,37 +194,20 @@ class CheckIndex:
                 continue
             self.max_words = max(self.max_words, len(words))
             per_word = [term_keys(w, lang) for w in words]
-            if lang == "ru":
-                for w, pairs in zip(words, per_word, strict=True):
-                    for k in (plain(w), *(k for _, k in pairs)):
-                        self.ru_starts.add(k[: max(3, len(k) - 2)])
-                        if len(k) <= 4:
-                            self.ru_short_starts.add(k[:1])
-            for mode in (LEMMA, FOLDED, LATIN):
-                options = []
-                for pairs in per_word:
-                    ks = [k for m, k in pairs if m == mode]
-                    # a word with no key of this mode (a Latin name inside a
-                    # Kazakh term) is matched as itself
-                    ks = ks or [k for m, k in pairs if m == LEMMA]
-                    options.append(ks)
-                if mode != LEMMA and all(
-                    not any(m == mode for m, _ in pairs) for pairs in per_word
-                ):
-                    continue
-                for combo in islice(product(*options), MAX_READINGS):
-                    h = 0
-                    for n, key in enumerate(combo):
-                        if n:
-                            prefixes.append(h)
-                        wk = (lang, mode, key)
-                        w = hashes.get(wk)
-                        if w is None:
-                            w = hashes[wk] = word_hash(lang, mode, key)
-                        h = _extend(h, w) if n else w
-                    keys.append(h)
-                    key_entry.append(entry)
-                    key_mode.append(mode)
+            self._note_starts(lang, words, per_word)
+            for mode, combo in _sequences(per_word):
+                h = 0
+                for n, key in enumerate(combo):
+                    if n:
+                        prefixes.append(h)
+                    wk = (lang, mode, key)
+                    w = hashes.get(wk)
+                    if w is None:
+                        w = hashes[wk] = word_hash(lang, mode, key)
+                    h = _extend(h, w) if n else w
+                keys.append(h)
+                key_entry.append(entry)
+                key_mode.append(mode)
         self.concept = np.frombuffer(concept, dtype=np.int64)
         self.status = np.frombuffer(status, dtype=np.int8)
         self.texts = texts
@@ -217,12 +221,28 @@ class CheckIndex:
     def __len__(self) -> int:
         return len(self.texts)
 
-    def may_inflect(self, word: str) -> bool:
-        """May the plain Russian WORD be a form of a word of this index?"""
-        if len(word) <= 5 and word[:1] in self.ru_short_starts:
+    def _note_starts(self, lang: str, words: list[str], per_word: list) -> None:
+        """Remember how the words of one term (and their forms) begin."""
+        if lang == "kk":
+            for pairs in per_word:
+                for mode, k in pairs:
+                    self.kk_starts.update((mode, b) for b in kazakh_starts(mode, k))
+        elif lang == "ru":
+            for w, pairs in zip(words, per_word, strict=True):
+                for k in (plain(w), *(k for _, k in pairs)):
+                    self.ru_starts.add(k[: max(3, len(k) - 2)])
+                    if len(k) <= 4:
+                        self.ru_short_starts.add(k[:1])
+
+    def may_inflect(self, lang: str, word: str, key: str) -> bool:
+        """May WORD (plain KEY) of a text in LANG be a form of a word of this index?"""
+        if lang == "kk":
+            starts = self.kk_starts
+            return any(b in starts for b in kazakh_word_starts(word))
+        if len(key) <= 5 and key[:1] in self.ru_short_starts:
             return True
         starts = self.ru_starts
-        return any(word[:n] in starts for n in range(3, len(word) + 1))
+        return any(key[:n] in starts for n in range(3, len(key) + 1))
 
     def found(self, prep: PreparedText, skip: frozenset[int] = frozenset()):
         """Yield every term of this index found in PREP (concepts in SKIP left out)."""
@@ -283,9 +303,11 @@ class LayeredCheckIndex:
         yield from self.base.found(prep, skip | self.changed)
         yield from self.patch.found(prep, skip)
 
-    def may_inflect(self, word: str) -> bool:
-        """May the plain Russian WORD be a form of a word of either index?"""
-        return self.patch.may_inflect(word) or self.base.may_inflect(word)
+    def may_inflect(self, lang: str, word: str, key: str) -> bool:
+        """May WORD (plain KEY) be a form of a word of either index?"""
+        return self.patch.may_inflect(lang, word, key) or self.base.may_inflect(
+            lang, word, key
+        )
 
     def check(self, text: str, lang: str) -> list[Match]:
         """Return the glossary terms of LANG found in TEXT, in order."""
