@@ -114,16 +114,16 @@ class Ours:
     name = "our index (trigram + prefix + variants, rapidfuzz re-rank)"
 
     def __init__(self, db_path: Path) -> None:
-        from glossary import concepts
         from glossary.db import connect
+        from glossary.lookup import Lookup
 
         self.db = connect(db_path)
-        self.key = str(db_path)
-        self.concepts = concepts
-        concepts.search_index(self.db, self.key)  # builds (streamed from SQLite)
+        # In memory, as a process without index files (built, streamed from SQLite)
+        self.lookup = Lookup()
+        self.lookup.index(self.db)
 
     def search(self, q: str) -> list[int]:
-        hits = self.concepts.search_index(self.db, self.key).search(q, limit=10)
+        hits = self.lookup.index(self.db).search(q, limit=10)
         return [h.concept_id for h in hits]
 
 

@@ -48,13 +48,16 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.json.ensure_ascii = False
     app.json.sort_keys = False
 
-    from . import auth, cli, db, i18n, startup, views
+    from . import auth, cli, db, httpcache, i18n, lookup, replica, startup, views
 
     # No database work here: the database is prepared on its first use.
     db.init_app(app)
     startup.init_app(app)
+    lookup.init_app(app)
     i18n.init_app(app)
+    replica.init_app(app)
     auth.init_app(app)
+    httpcache.init_app(app)
     views.init_app(app)
     cli.init_app(app)
     return app

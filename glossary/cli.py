@@ -12,17 +12,34 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from . import accounts, concepts, exchange, translate
+from . import accounts, concepts, exchange, importer, translate
 from .db import BUSY_TIMEOUT_MS, DatabaseFault, classify_fault, connect
 from .interchange.formats import EXPORT_FORMATS
+from .lookup import current_lookup
 from .model import DOMAIN_KEYS, LANGS, STATUSES
 from .startup import SeedError, ensure_ready, prepare_database
 
 
-def _db():
-    """Open the app's database, migrated (a new one is not seeded: see init-db)."""
-    ensure_ready(current_app._get_current_object(), seed=False)
-    return connect(current_app.config["DATABASE"])
+def _db(*, write: bool = True):
+    """Open the app's database, migrated (a new one is not seeded: see init-db).
+
+    On a read replica it is opened read-only, and a command that writes is refused.
+    """
+    read_only = bool(current_app.config.get("READ_ONLY"))
+    if write:
+        _refuse_on_replica()
+    if not read_only:
+        ensure_ready(current_app._get_current_object(), seed=False)
+    return connect(current_app.config["DATABASE"], read_only=read_only)
+
+
+def _refuse_on_replica() -> None:
+    if current_app.config.get("READ_ONLY"):
+        primary = current_app.config.get("PRIMARY_URL") or "the primary"
+        raise click.ClickException(
+            "this is a read-only replica (GLOSSARY_READ_ONLY): run this command "
+            f"on the primary ({primary})"
+        )
 
 
 def _wrote() -> None:
@@ -41,6 +58,7 @@ def _wrote() -> None:
 @with_appcontext
 def init_db_command(seed: bool) -> None:
     """Create the database and apply migrations; seed it when empty."""
+    _refuse_on_replica()
     path = current_app.config["DATABASE"]
     seed_path = current_app.config["SEED_PATH"] if seed else None
     try:
@@ -70,10 +88,31 @@ def init_db_command(seed: bool) -> None:
     show_default=True,
     help="Name recorded in the history.",
 )
+@click.option(
+    "--yes",
+    is_flag=True,
+    help="Do not ask before --replace removes more than a tenth of the glossary.",
+)
 @with_appcontext
-def import_command(path: str, dry_run: bool, replace: bool, author: str) -> None:
+def import_command(
+    path: str, dry_run: bool, replace: bool, author: str, yes: bool
+) -> None:
     """Import concepts from a .csv, .tsv, .tbx or .json file (all or nothing)."""
     bar = None
+
+    def confirm_removal(n: int, total: int) -> bool:
+        if yes:
+            return True
+        if not click.get_text_stream("stdin").isatty():
+            raise click.ClickException(
+                f"--replace would remove {n} of the {total} concepts (more than "
+                f"{importer.REPLACE_CONFIRM_SHARE:.0%}); add --yes to do it; "
+                "nothing was imported"
+            )
+        return click.confirm(
+            f"--replace will remove {n} of the {total} concepts. Go on?",
+            default=False,
+        )
 
     def on_read(n: int) -> None:
         nonlocal bar
@@ -100,6 +139,7 @@ def import_command(path: str, dry_run: bool, replace: bool, author: str) -> None
             replace=replace,
             progress=progress,
             on_read=on_read,
+            confirm_removal=confirm_removal,
         )
     finally:
         if bar is not None:
@@ -113,8 +153,10 @@ def import_command(path: str, dry_run: bool, replace: bool, author: str) -> None
     if errors:
         for error in errors:
             click.echo(f"{path}: {error}", err=True)
+        count = report.get("error_count", len(errors))
+        listed = f" (the first {len(errors)} listed)" if count > len(errors) else ""
         raise click.ClickException(
-            f"{len(report['errors'])} problem(s) in {path}; nothing was imported"
+            f"{count} problem(s) in {path}{listed}; nothing was imported"
         )
     if not dry_run:
         _wrote()
@@ -124,6 +166,30 @@ def import_command(path: str, dry_run: bool, replace: bool, author: str) -> None
         f"{verb} {report['concepts']} concepts from {path}: {report['new']} new, "
         f"{report['changed']} changed, {report['unchanged']} unchanged{removed}."
     )
+    if not dry_run and (report["new"] or report["changed"] or report["removed"]):
+        # Write the search index now, so that no worker has to on its next query.
+        _write_index()
+
+
+def _write_index() -> None:
+    db = _db(write=False)
+    try:
+        done = current_lookup().write_version(db)
+    except ValueError:
+        return  # an in-memory database
+    finally:
+        db.close()
+    click.echo(
+        f"Search index of {done['terms']} terms written to {done['path']} "
+        f"({done['bytes'] / 2**20:.1f} MiB, {done['seconds']:.1f} s)."
+    )
+
+
+@click.command("index")
+@with_appcontext
+def index_command() -> None:
+    """Build the search index and write it beside the database for every worker."""
+    _write_index()
 
 
 @click.command("export")
@@ -172,7 +238,7 @@ def export_command(
         raise click.ClickException("--excel applies to --format csv only")
     if semicolon and fmt != "csv":
         raise click.ClickException("--semicolon applies to --format csv only")
-    db = _db()
+    db = _db(write=False)
     stats: dict = {}
     try:
         chunks = exchange.export_chunks(
@@ -382,6 +448,7 @@ def init_app(app) -> None:
     for command in (
         init_db_command,
         import_command,
+        index_command,
         export_command,
         backup_command,
         create_user_command,

@@ -7,19 +7,15 @@ the API and the CLI all go through them. Multi-step writes run in one
 
 from __future__ import annotations
 
-import ctypes
-import gc
-import json
-import threading
 from collections.abc import Callable, Iterator
 
 import sqlite_utils
 
 from . import history as change_history
 from .clock import now
-from .db import read_transaction, write_transaction
+from .db import write_transaction
 from .model import LANGS, STATUS_RANK, normalise_concept, term_key, terms_signature
-from .search import LayeredIndex, SearchIndex, initial, sort_key, to_kazakh_latin
+from .search import initial, sort_key, to_kazakh_latin
 
 
 class NotFound(LookupError):
@@ -283,195 +279,16 @@ def counts(db: sqlite_utils.Database) -> dict[str, int]:
     return out
 
 
-# --- search ----------------------------------------------------------------
+# --- search ---------------------------------------------------------------
 
-_INDEXES: dict[str, _CachedIndex] = {}
-_INDEX_LOCK = threading.Lock()
-# Past this many changed concepts a full rebuild beats a patch.
-PATCH_LIMIT = 2000
-_TERM_ROWS = (
-    "select t.concept_id, c.domain, t.lang, t.text, t.status from terms t "
-    "join concepts c on c.id = t.concept_id"
-)
-
-
-class _CachedIndex:
-    """One process's index of one database and how fresh it is."""
-
-    def __init__(self, generation: int, change_id: int, base: SearchIndex) -> None:
-        self.generation = generation
-        self.change_id = change_id  # the last search_changes row it includes
-        self.base = base
-        self.changed: set[int] = set()
-        self.index: SearchIndex | LayeredIndex = base
+# Change-log rows kept: a process whose index saw less than what is left
+# rebuilds it (glossary.lookup).
+CHANGE_LOG_KEEP = 20_000
 
 
 def generation(db: sqlite_utils.Database) -> int:
     """Return the change counter: it grows with every committed change."""
     return db.execute("select value from meta where key = 'generation'").fetchone()[0]
-
-
-def _last_change(db: sqlite_utils.Database) -> tuple[int, int]:
-    row = db.execute("select min(id), max(id) from search_changes").fetchone()
-    return row[0] or 0, row[1] or 0
-
-
-def search_index(
-    db: sqlite_utils.Database, cache_key: str
-) -> SearchIndex | LayeredIndex:
-    """Return this process's index of the term base, brought up to date.
-
-    Every query reads the generation counter: a change committed by any process
-    is seen by the next query of every process. A few changed concepts are
-    re-indexed on top of the big index; many (or a log pruned past what this
-    process saw) rebuild it.
-    """
-    current = generation(db)
-    cached = _INDEXES.get(cache_key)
-    if cached and cached.generation == current:
-        return cached.index
-    with _INDEX_LOCK:
-        cached = _INDEXES.get(cache_key)
-        if cached and cached.generation == current:
-            return cached.index
-        # One read transaction: the counter, the log and the terms agree.
-        with read_transaction(db):
-            patched = _patch(db, cached)
-            if patched is not None:
-                return patched
-            current = generation(db)
-            last = _last_change(db)[1]
-            base = SearchIndex(db.query(_TERM_ROWS))  # streamed, not listed
-        _release_memory()
-        cached = _CachedIndex(current, last, base)
-        _INDEXES[cache_key] = cached
-        return cached.index
-
-
-def _release_memory() -> None:
-    """Give the build's temporary memory back to the system (glibc only)."""
-    gc.collect()
-    try:
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
-    except (OSError, AttributeError):
-        pass
-
-
-def _patch(
-    db: sqlite_utils.Database, cached: _CachedIndex | None
-) -> SearchIndex | LayeredIndex | None:
-    """Lay the concepts changed since CACHED was built over it, if they are few."""
-    if cached is None:
-        return None
-    current = generation(db)
-    first, last = _last_change(db)
-    if first > cached.change_id + 1:
-        return None  # the log was pruned past what this process saw
-    ids = {
-        r[0]
-        for r in db.execute(
-            "select distinct concept_id from search_changes where id > ?",
-            [cached.change_id],
-        )
-    }
-    changed = cached.changed | ids
-    if len(changed) > PATCH_LIMIT:
-        return None
-    rows = list(
-        db.query(
-            _TERM_ROWS + " where t.concept_id in (select value from json_each(?))",
-            [json.dumps(sorted(changed))],
-        )
-    )
-    cached.generation, cached.change_id, cached.changed = current, last, changed
-    cached.index = LayeredIndex(cached.base, rows, changed) if changed else cached.base
-    return cached.index
-
-
-def search(
-    db: sqlite_utils.Database,
-    cache_key: str,
-    query: str,
-    *,
-    lang: str | None = None,
-    domain: str | None = None,
-    limit: int = 10,
-    offset: int = 0,
-) -> list[dict]:
-    """Return the concepts matching QUERY, best first, in the API's result shape."""
-    hits = search_index(db, cache_key).search(
-        query, lang=lang, domain=domain, limit=limit, offset=offset
-    )
-    heads = headwords(db, [h.concept_id for h in hits])
-    domains = (
-        dict(
-            db.execute(
-                "select id, domain from concepts where id in ({})".format(
-                    ",".join("?" * len(hits))
-                ),
-                [h.concept_id for h in hits],
-            ).fetchall()
-        )
-        if hits
-        else {}
-    )
-    return [
-        {
-            "id": h.concept_id,
-            "url": f"/concepts/{h.concept_id}",
-            "domain": domains[h.concept_id],
-            "score": h.score,
-            "match": _match(h),
-            "terms": heads[h.concept_id],
-        }
-        for h in hits
-    ]
-
-
-def _match(hit) -> dict:
-    """The API's `match`: how the query met the concept, and the edits of a typo."""
-    match = {"lang": hit.lang, "text": hit.text, "how": hit.how}
-    if hit.distance is not None:
-        match["distance"] = hit.distance
-    return match
-
-
-def complete(
-    db: sqlite_utils.Database,
-    cache_key: str,
-    query: str,
-    *,
-    lang: str | None = None,
-    limit: int = 8,
-) -> list[dict]:
-    """Return terms that complete QUERY as typed so far, for autocomplete.
-
-    Each carries the entry's terms in every language (its equivalents, as in
-    search results) and, for a Kazakh term, its Latin form.
-    """
-    hits = search_index(db, cache_key).complete(query, lang=lang, limit=limit)
-    heads = headwords(db, [h.concept_id for h in hits]) if hits else {}
-    out = []
-    for h in hits:
-        item = {
-            "text": h.text,
-            "lang": h.lang,
-            "how": h.how,
-            "id": h.concept_id,
-            "url": f"/concepts/{h.concept_id}",
-            "terms": heads.get(h.concept_id, {lang: [] for lang in LANGS}),
-        }
-        if h.lang == "kk":
-            item["latin"] = to_kazakh_latin(h.text)
-        out.append(item)
-    return out
-
-
-def suggestions(
-    db: sqlite_utils.Database, cache_key: str, query: str
-) -> list[dict[str, str]]:
-    """Return term texts close to QUERY, for a "did you mean" line."""
-    return search_index(db, cache_key).suggest(query)
 
 
 # --- writing ---------------------------------------------------------------
@@ -485,7 +302,7 @@ def bump_generation(db: sqlite_utils.Database) -> None:
     db.execute(
         "delete from search_changes where id <= "
         "(select max(id) from search_changes) - ?",
-        [10 * PATCH_LIMIT],
+        [CHANGE_LOG_KEEP],
     )
 
 

@@ -10,6 +10,7 @@ import contextlib
 import errno
 import functools
 import sqlite3
+import urllib.parse
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -109,9 +110,23 @@ def in_write_transaction(function):
 
 
 def connect(
-    path: str | Path, busy_timeout_ms: int = BUSY_TIMEOUT_MS
+    path: str | Path, busy_timeout_ms: int = BUSY_TIMEOUT_MS, *, read_only: bool = False
 ) -> sqlite_utils.Database:
-    """Open the database at PATH with WAL, foreign keys and a busy timeout."""
+    """Open the database at PATH with WAL, foreign keys and a busy timeout.
+
+    READ_ONLY opens it for reading only (a read replica's copy, which Litestream
+    writes): its journal mode is left as it is and any write fails.
+    """
+    if read_only:
+        conn = sqlite3.connect(
+            f"file:{urllib.parse.quote(str(path))}?mode=ro",
+            uri=True,
+            timeout=busy_timeout_ms / 1000,
+            check_same_thread=False,
+        )
+        conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
+        conn.execute("PRAGMA query_only = ON")
+        return sqlite_utils.Database(conn)
     conn = sqlite3.connect(
         str(path), timeout=busy_timeout_ms / 1000, check_same_thread=False
     )
@@ -137,6 +152,7 @@ def get_db() -> sqlite_utils.Database:
         g.db = connect(
             current_app.config["DATABASE"],
             int(current_app.config.get("BUSY_TIMEOUT_MS", WEB_BUSY_TIMEOUT_MS)),
+            read_only=bool(current_app.config.get("READ_ONLY")),
         )
     return g.db
 

@@ -9,20 +9,21 @@ from __future__ import annotations
 
 import re
 import sqlite3
+import tempfile
 from collections.abc import Callable, Iterator
 from typing import IO
 
 import sqlite_utils
 
-from . import concepts
+from . import concepts, importer
 from .interchange.csvfile import header_for, iter_concepts_csv
 from .interchange.formats import (
+    DUPLICATE_MESSAGES,
     EXPORT_FORMATS,
     MAX_BYTES,
     UNITS,
     FileProblem,
-    format_for,
-    read_file,
+    item_reader,
 )
 from .interchange.jsonfile import iter_json
 from .interchange.tbx import iter_tbx
@@ -208,17 +209,23 @@ def import_file(
     progress: Callable[[int], None] | None = None,
     on_read: Callable[[int], None] | None = None,
     max_bytes: int = MAX_BYTES,
+    confirm_removal: Callable[[int, int], bool] | None = None,
 ) -> dict:
     """Import the concepts of file F (binary) named FILENAME; return the report.
 
-    The format comes from the extension (.csv, .tsv, .tbx, .json). Everything is
-    validated first; if anything is wrong nothing is written and "errors" lists
-    every problem by line (CSV), entry (TBX) or concept (JSON) number. Merge
-    (default) updates and adds; REPLACE also removes the concepts the file
-    lacks. All of it happens in one transaction, with history. DRY_RUN reports
-    what would happen without writing. ON_READ is told the number of concepts
-    read, PROGRESS is called once per concept written. A web page can call this
-    with an uploaded file's stream.
+    The format comes from the extension (.csv, .tsv, .tbx, .json). The file is
+    read twice, a concept at a time (memory stays flat, whatever its size): first
+    to validate everything; if anything is wrong nothing is written and "errors"
+    lists the problems by line (CSV), entry (TBX) or concept (JSON) number (the
+    first importer.ERRORS_LISTED; "error_count" counts them all). Then to
+    compare and write, in one transaction, with history. Merge (default) updates
+    and adds; REPLACE also removes the concepts the file lacks, as they are when
+    the write begins. DRY_RUN reports what would happen without writing. ON_READ
+    is told the number of concepts read, PROGRESS is called with the number of
+    concepts done as they are compared or written. CONFIRM_REMOVAL(n, total),
+    when given, is asked before a replace removes more than
+    importer.REPLACE_CONFIRM_SHARE of the glossary; False imports nothing. A web
+    page can call this with an uploaded file's stream.
     """
     report = {
         "ok": False,
@@ -232,39 +239,77 @@ def import_file(
         "unchanged": 0,
         "removed": 0,
         "errors": [],
+        "error_count": 0,
     }
+
+    def fail(messages: list[str], count: int | None = None) -> dict:
+        report["errors"] = messages
+        report["error_count"] = len(messages) if count is None else count
+        return report
+
     try:
-        report["format"] = format_for(filename)
-        result = read_file(f, filename, max_bytes=max_bytes)
+        report["format"], items = item_reader(f, filename, max_bytes=max_bytes)
+        unit = UNITS[report["format"]]
+        spool = tempfile.TemporaryFile()  # noqa: SIM115 (closed below)
     except FileProblem as exc:
-        report["errors"] = [str(exc)]
-        return report
-    report["concepts"] = len(result.records)
-    if result.errors:
-        report["errors"] = result.errors
-        return report
+        return fail([str(exc)])
+    with spool:
+        return _import(
+            db, items, spool, report, fail, unit,
+            author=author, filename=filename, dry_run=dry_run, replace=replace,
+            progress=progress, on_read=on_read, confirm_removal=confirm_removal,
+        )  # fmt: skip
+
+
+def _import(db, items, spool, report, fail, unit, *, author, filename, dry_run,
+            replace, progress, on_read, confirm_removal) -> dict:  # fmt: skip
+    """The two passes of import_file (SPOOL keeps pass 1's records for pass 2)."""
+    try:
+        scanned = importer.scan(
+            items(), unit, DUPLICATE_MESSAGES[report["format"]], spool=spool
+        )
+    except FileProblem as exc:
+        return fail([str(exc)])
+    report["concepts"] = scanned.count
+    if scanned.errors:
+        return fail(scanned.errors, scanned.error_count)
+    plan = importer.plan(db, scanned, replace=replace)
+    if scanned.errors:
+        return fail(scanned.errors, scanned.error_count)
+    total = len(plan.known)
+    if (
+        replace
+        and not dry_run
+        and confirm_removal is not None
+        and total
+        and plan.removed > importer.REPLACE_CONFIRM_SHARE * total
+        and not confirm_removal(plan.removed, total)
+    ):
+        return fail(
+            [
+                f"--replace would remove {plan.removed} of the {total} concepts "
+                f"(more than {importer.REPLACE_CONFIRM_SHARE:.0%}) and that was "
+                "not confirmed"
+            ]
+        )
     if on_read:
-        on_read(len(result.records))
-    unit = UNITS[report["format"]]
-    kwargs = {"replace": replace, "unit": unit}
-    plan = concepts.plan_import(db, result.records, result.lines, **kwargs)
-    if not dry_run and not plan["errors"]:
-        try:
-            concepts.import_records(
-                db,
-                result.records,
-                author=author,
-                reason=f"imported from {filename}" + (" (replace)" if replace else ""),
-                lines=result.lines,
-                progress=progress,
-                plan=plan,
-                **kwargs,
-            )
-        except (ValueError, sqlite3.IntegrityError) as exc:
-            plan["errors"] = [f"{exc}; nothing was imported"]
-    report["errors"] = plan["errors"]
-    for key in ("new", "changed", "unchanged"):
-        report[key] = plan[key]
-    report["removed"] = len(plan["removed"])
-    report["ok"] = not report["errors"]
+        on_read(scanned.count)
+    try:
+        outcome = importer.run(
+            db,
+            lambda: importer.spooled(spool),
+            plan,
+            author=author,
+            reason=f"imported from {filename}" + (" (replace)" if replace else ""),
+            replace=replace,
+            dry_run=dry_run,
+            progress=progress,
+        )
+    except FileProblem as exc:
+        return fail([f"{exc}; nothing was imported"])
+    except (ValueError, sqlite3.IntegrityError) as exc:
+        return fail([f"{exc}; nothing was imported"])
+    for key in ("new", "changed", "unchanged", "removed"):
+        report[key] = getattr(outcome, key)
+    report["ok"] = True
     return report

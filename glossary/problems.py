@@ -364,6 +364,10 @@ MESSAGES: dict[str, str] = {
     "not_yours": N_("this proposal is not yours"),
     "entry_of_proposal_gone": N_("the entry of this proposal no longer exists"),
     "internal_error": N_("internal error"),
+    "read_only_replica": N_(
+        "this is a read-only replica of the glossary: send writes to the primary, "
+        "GLOSSARY_PRIMARY_URL = %(primary)s"
+    ),
     "check_body_not_object": N_(
         "the body must be a JSON object (Content-Type: application/json)"
     ),

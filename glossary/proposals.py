@@ -9,6 +9,7 @@ conditional status change, so exactly one decision counts.
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
 import sqlite_utils
 
@@ -34,6 +35,9 @@ from .model import (
     validate_concept,
 )
 from .problems import Problem, ProblemError, not_found, word
+
+if TYPE_CHECKING:
+    from .lookup import Lookup
 
 KINDS: tuple[str, ...] = ("new_concept", "new_term", "change", "note")
 DECISIONS: tuple[str, ...] = ("pending", "approved", "rejected")
@@ -914,7 +918,7 @@ def revert(
 
 
 def similar(
-    db: sqlite_utils.Database, cache_key: str, texts: list[str], limit: int = 8
+    db: sqlite_utils.Database, lookup: Lookup, texts: list[str], limit: int = 8
 ) -> list[dict]:
     """Return existing entries that look like any of TEXTS ("is it one of these?")."""
     best: dict[int, dict] = {}
@@ -922,7 +926,7 @@ def similar(
         text = clean_line(text)[:200]
         if not text:
             continue
-        for hit in concepts.search(db, cache_key, text, limit=5):
+        for hit in lookup.search(db, text, limit=5):
             if hit["id"] not in best or hit["score"] > best[hit["id"]]["score"]:
                 best[hit["id"]] = hit
     return sorted(best.values(), key=lambda h: -h["score"])[:limit]

@@ -113,4 +113,6 @@ def ensure_ready(app: Flask, *, seed: bool = True) -> None:
 
 def init_app(app: Flask) -> None:
     """Prepare the database on its first use in this process, not now."""
+    if app.config.get("READ_ONLY"):
+        return  # a read replica's copy: Litestream writes it, never this app
     app.extensions[PREPARE] = lambda: ensure_ready(app)

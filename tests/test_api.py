@@ -267,12 +267,12 @@ def test_wrong_method_is_405_in_the_error_shape(client, method, url):
 
 
 def test_an_unexpected_error_is_500_in_the_error_shape(app, client, monkeypatch):
-    from glossary import concepts
+    from glossary.lookup import Lookup
 
     def broken(*args, **kwargs):
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(concepts, "search", broken)
+    monkeypatch.setattr(Lookup, "search", broken)
     app.config["PROPAGATE_EXCEPTIONS"] = False
     body = assert_error(client.get("/api/v1/search?q=art"), 500)
     assert "disk on fire" not in body["error"]

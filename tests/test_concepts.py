@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import uuid
 
 import pytest
 
 from glossary import concepts
+from glossary.lookup import Lookup
 from glossary.model import normalise_concept
 
 
@@ -387,13 +387,13 @@ def test_generation_grows_with_every_change(db):
 
 
 def test_search_sees_a_change_at_once(db):
-    cache_key = f"test-{uuid.uuid4()}"
+    lookup = Lookup()
     concept_id, _ = concepts.save_concept(db, CREATIVE_INDUSTRIES, author="ann")
-    [hit] = concepts.search(db, cache_key, "creative industries")
+    [hit] = lookup.search(db, "creative industries")
     assert hit["id"] == concept_id
     assert not [
         r
-        for r in concepts.search(db, cache_key, "cultural industries")
+        for r in lookup.search(db, "cultural industries")
         if r["match"]["text"] == "cultural industries"
     ]
 
@@ -406,7 +406,7 @@ def test_search_sees_a_change_at_once(db):
     )
     concepts.save_concept(db, renamed, author="ann")
 
-    results = concepts.search(db, cache_key, "cultural industries")
+    results = lookup.search(db, "cultural industries")
     assert results[0]["id"] == concept_id
     assert results[0]["match"] == {
         "lang": "en",
@@ -416,20 +416,16 @@ def test_search_sees_a_change_at_once(db):
     assert results[0]["terms"]["ru"] == []
     assert not [
         r
-        for r in concepts.search(db, cache_key, "креативные индустрии")
+        for r in lookup.search(db, "креативные индустрии")
         if r["match"]["text"] == "креативные индустрии"
     ]
 
 
 def test_search_sees_a_new_concept_at_once(db):
-    cache_key = f"test-{uuid.uuid4()}"
+    lookup = Lookup()
     concepts.save_concept(db, CREATIVE_INDUSTRIES, author="ann")
-    assert not [
-        r
-        for r in concepts.search(db, cache_key, "мұражай")
-        if r["match"]["how"] != "fuzzy"
-    ]
+    assert not [r for r in lookup.search(db, "мұражай") if r["match"]["how"] != "fuzzy"]
     import_(db, [record(term("en", "museum"), term("kk", "мұражай"))])
-    results = concepts.search(db, cache_key, "мұражай")
+    results = lookup.search(db, "мұражай")
     assert results[0]["match"]["text"] == "мұражай"
     assert results[0]["match"]["how"] == "exact"

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import pytest
 
-from glossary import concepts, create_app
+from glossary import create_app
 from glossary.db import get_db
+from glossary.lookup import current_lookup
 
 
 @pytest.fixture(scope="module")
@@ -27,7 +28,7 @@ def app(tmp_path_factory):
 def lookup(app):
     def run(query, **kwargs):
         with app.app_context():
-            return concepts.search(get_db(), app.config["DATABASE"], query, **kwargs)
+            return current_lookup().search(get_db(), query, **kwargs)
 
     return run
 

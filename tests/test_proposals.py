@@ -11,6 +11,7 @@ import pytest
 from glossary import accounts, concepts, proposals
 from glossary.db import connect, migrate
 from glossary.interchange.csvfile import header_for, write_concepts_csv
+from glossary.lookup import Lookup
 from glossary.search import to_kazakh_latin
 from glossary.views.diffs import diff
 
@@ -455,5 +456,5 @@ def test_new_concept_note_language_and_statuses(env):
 
 def test_similar_finds_existing_entries(env):
     db, cid, _translator, _reviewer = env
-    found = proposals.similar(db, "test-similar", ["typefase", "гарнитуры"])
+    found = proposals.similar(db, Lookup(), ["typefase", "гарнитуры"])
     assert found and found[0]["id"] == cid

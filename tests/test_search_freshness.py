@@ -14,8 +14,9 @@ import textwrap
 
 import pytest
 
-from glossary import concepts, create_app
+from glossary import concepts, create_app, lookup
 from glossary.db import get_db
+from glossary.lookup import current_lookup
 
 # Two real processes share one database file.
 pytestmark = pytest.mark.slow
@@ -25,13 +26,14 @@ CHILD = textwrap.dedent(
     import json, sys
     from glossary import concepts, create_app
     from glossary.db import get_db
+    from glossary.lookup import current_lookup
 
     app = create_app({"TESTING": True, "SECRET_KEY": "x", "DATABASE": sys.argv[1]})
     db_path = app.config["DATABASE"]
 
     def ids(q):
         with app.app_context():
-            rs = concepts.search(get_db(), db_path, q)
+            rs = current_lookup().search(get_db(), q)
             return [[r["id"], r["match"]["how"]] for r in rs]
 
     def say(obj):
@@ -86,9 +88,8 @@ def setup(tmp_path):
 
     def search(q):
         with app.app_context():
-            return [
-                (r["id"], r["match"]["how"]) for r in concepts.search(get_db(), path, q)
-            ]
+            found = current_lookup().search(get_db(), q)
+            return [(r["id"], r["match"]["how"]) for r in found]
 
     def write(rec):
         with app.app_context():
@@ -136,7 +137,7 @@ def test_a_change_in_one_process_is_seen_by_the_other(setup):
 
 def test_many_changes_rebuild_and_still_agree(setup, monkeypatch):
     ask, search, write, _ = setup
-    monkeypatch.setattr(concepts, "PATCH_LIMIT", 2)
+    monkeypatch.setattr(lookup, "PATCH_LIMIT", 2)
     ids = [
         write(record(None, f"scenography {n}", f"сценография {n}")) for n in range(4)
     ]

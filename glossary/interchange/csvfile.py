@@ -15,7 +15,7 @@ import io
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import IO
+from typing import IO, NamedTuple
 
 from ..model import LANGS, id_problem, normalise_concept, parse_id, validate_concept
 
@@ -23,6 +23,10 @@ TERM_FIELDS = ("term", "status", "pos", "usage", "source")
 NOTE_FIELDS = ("", "_lang", "_term", "_author", "_date")
 MAX_ROWS = 2_000_000
 MAX_CELL = 20_000
+# A physical line (or quoted cell) past these is refused while it is read, before
+# it can fill memory: the csv module stops a field at FIELD_LIMIT characters.
+MAX_LINE = 16 * 1024 * 1024
+FIELD_LIMIT = 4 * MAX_CELL
 
 # A spreadsheet runs a cell that starts with one of these as a formula
 # (OWASP "CSV injection"); export prefixes such a cell with an apostrophe and
@@ -45,6 +49,42 @@ def guard_cell(value: str) -> str:
 def unguard_cell(value: str) -> str:
     """Undo guard_cell."""
     return value[1:] if _GUARDED.match(value) else value
+
+
+class Item(NamedTuple):
+    """One concept read from a file: its line (entry, concept) number, the valid
+    record (None when there are problems) and the problems; FATAL means nothing
+    after it can be read."""
+
+    pos: int
+    record: dict | None
+    problems: list[str]
+    fatal: bool = False
+    where: str = ""  # said after the number: " (id c17)"
+
+
+def collect(
+    items: Iterable[Item], unit: str, twice: Callable[[int, int], str]
+) -> ReadResult:
+    """Gather ITEMS into a ReadResult; TWICE(id, pos) says an id occurs again."""
+    result = ReadResult()
+    seen: dict[int, int] = {}
+    for item in items:
+        prefix = f"{unit} {item.pos}{item.where}: " if item.pos else ""
+        problems = list(item.problems)
+        record = item.record
+        if record is not None and isinstance(record["id"], int):
+            if record["id"] in seen:
+                problems.append(twice(record["id"], seen[record["id"]]))
+            seen[record["id"]] = item.pos
+        if problems:
+            result.errors += [f"{prefix}{p}" for p in problems]
+            if item.fatal:
+                return result
+            continue
+        result.records.append(record)
+        result.lines.append(item.pos)
+    return result
 
 
 @dataclass
@@ -181,6 +221,98 @@ def check_header(header: list[str]) -> list[str]:
     return problems
 
 
+class RowReader:
+    """Turns rows under one header into raw concept records (the header read once)."""
+
+    def __init__(self, header: list[str]) -> None:
+        self.id = header.index("id") if "id" in header else None
+        self.domain = header.index("domain") if "domain" in header else None
+        self.related = header.index("related") if "related" in header else None
+        slots: dict[tuple[str, int], dict[str, int]] = {}
+        notes: dict[int, dict[str, int]] = {}
+        self.definitions: list[tuple[str, str, int]] = []
+        for i, name in enumerate(header):
+            if m := _SLOT.match(name):
+                key = (m.group(2), int(m.group(3) or 1))
+                slots.setdefault(key, {})[m.group(1)] = i
+            elif m := _DEF.match(name):
+                self.definitions.append(
+                    (m.group(2), "source" if m.group(1) else "text", i)
+                )
+            elif m := _NOTE.match(name):
+                notes.setdefault(int(m.group(1)), {})[(m.group(2) or "_text")[1:]] = i
+        self.slots = [
+            (lang, slot, slots[(lang, slot)])
+            for lang, slot in sorted(slots, key=lambda k: (LANGS.index(k[0]), k[1]))
+        ]
+        self.notes = [notes[n] for n in sorted(notes)]
+
+    def read(self, cells: list[str]) -> dict:
+        """Return {"record", "problems"} for one row's CELLS (as row_to_concept)."""
+        cells = [unguard_cell(c) if c[:1] == "'" else c for c in cells]
+        terms, problems = [], []
+        for lang, slot, where in self.slots:
+            got = {f: cells[i] for f, i in where.items()}
+            if not got.get("term", "").strip():
+                extra = [f for f in TERM_FIELDS[1:] if got.get(f, "").strip()]
+                if extra:
+                    col = term_columns(lang, slot)[0]
+                    problems.append(f"{', '.join(extra)} given for an empty {col}")
+                continue
+            default_status = "preferred" if slot == 1 else "admitted"
+            terms.append(
+                {
+                    "lang": lang,
+                    "text": got["term"],
+                    "status": got.get("status", "").strip() or default_status,
+                    "pos": got.get("pos", ""),
+                    "usage": got.get("usage", ""),
+                    "source": got.get("source", ""),
+                }
+            )
+        definitions: dict[str, dict[str, str]] = {}
+        for lang, key, i in self.definitions:
+            definitions.setdefault(lang, {"text": "", "source": ""})[key] = cells[i]
+        note_list = []
+        for where in self.notes:
+            got = {k: cells[i] for k, i in where.items()}
+            if not any(v.strip() for v in got.values()):
+                continue
+            lang = got.get("lang", "").strip()
+            term = got.get("term", "").strip()
+            if not lang and ":" in term:
+                lang = term.split(":", 1)[0]
+            note_list.append(
+                {
+                    "text": got.get("text", ""),
+                    "lang": lang,
+                    "author": got.get("author", ""),
+                    "date": got.get("date", ""),
+                    "term": term,
+                }
+            )
+        related = []
+        raw = cells[self.related] if self.related is not None else ""
+        for r in raw.replace(",", " ").split():
+            value = parse_id(r)
+            if value is not None:
+                related.append(value)
+            else:
+                problems.append(id_problem("related", r))
+        raw_id = cells[self.id].strip() if self.id is not None else ""
+        domain = cells[self.domain] if self.domain is not None else ""
+        record = {
+            # An id out of range stays text, for validate_concept to report.
+            "id": parse_id(raw_id) or raw_id or None,
+            "domain": domain or "general",
+            "terms": terms,
+            "definitions": definitions,
+            "notes": note_list,
+            "related": related,
+        }
+        return {"record": record, "problems": problems}
+
+
 def row_to_concept(row: dict[str, str]) -> dict:
     """Turn one CSV row (column → cell) into a raw concept record."""
     slots: dict[tuple[str, int], dict[str, str]] = {}
@@ -260,86 +392,107 @@ def sniff_delimiter(first_line: str) -> str:
     return best if counts[best] else ","
 
 
+class LineTooLong(ValueError):
+    """A physical line of the file is longer than MAX_LINE characters."""
+
+
+def _capped_lines(f: IO[str], first: str) -> Iterator[str]:
+    """Yield the lines of F (after FIRST), refusing one longer than MAX_LINE."""
+    yield first
+    while True:
+        line = f.readline(MAX_LINE + 1)
+        if not line:
+            return
+        if len(line) > MAX_LINE:
+            raise LineTooLong
+        yield line
+
+
 def iter_rows(f: IO[str]) -> Iterator[tuple[int, list[str] | None, str | None]]:
     """Yield (line number, cells, error) for each row of the CSV file F."""
-    first = f.readline()
+    first = f.readline(MAX_LINE + 1)
+    if len(first) > MAX_LINE:
+        yield 1, None, f"the line is longer than {MAX_LINE:,} characters"
+        return
     if first.startswith("\ufeff"):
         first = first[1:]
     delimiter = sniff_delimiter(first)
-
-    def lines() -> Iterator[str]:
-        yield first
-        yield from f
-
-    reader = csv.reader(lines(), delimiter=delimiter, strict=True)
+    if csv.field_size_limit() != FIELD_LIMIT:
+        csv.field_size_limit(FIELD_LIMIT)
+    reader = csv.reader(_capped_lines(f, first), delimiter=delimiter, strict=True)
     line = 1
     while True:
         try:
             cells = next(reader)
         except StopIteration:
             return
+        except LineTooLong:
+            yield line, None, f"a line is longer than {MAX_LINE:,} characters"
+            return
         except csv.Error as exc:
-            yield line, None, f"malformed CSV: {exc}"
+            if "field larger than field limit" in str(exc):
+                yield line, None, f"a cell is longer than {MAX_CELL} characters"
+            else:
+                yield line, None, f"malformed CSV: {exc}"
             return
         yield line, cells, None
         line = reader.line_num + 1
 
 
-def read_concepts_csv(f: IO[str]) -> ReadResult:
-    """Read and validate every row of the CSV file F (text, already decoded)."""
-    result = ReadResult()
+def iter_csv_items(f: IO[str]) -> Iterator[Item]:
+    """Read and validate the CSV file F (text, decoded) one row at a time."""
     header: list[str] | None = None
-    seen_ids: dict[int, int] = {}
+    rows = 0
     for line, cells, error in iter_rows(f):
         if error:
-            result.errors.append(f"line {line}: {error}")
-            return result
+            yield Item(line, None, [error], True)
+            return
+        assert cells is not None
         if header is None:
             header = [c.strip() for c in cells]
             if not any(header):
-                result.errors.append(
-                    "line 1: the file is empty (a header row is needed)"
+                yield Item(
+                    1, None, ["the file is empty (a header row is needed)"], True
                 )
-                return result
+                return
             problems = check_header(header)
             if problems:
-                result.errors += [f"line 1: {p}" for p in problems]
-                return result
+                yield Item(1, None, problems, True)
+                return
+            reader = RowReader(header)
             continue
         if not any(c.strip() for c in cells):
             continue  # blank line
-        if len(result.records) + len(result.errors) >= MAX_ROWS:
-            result.errors.append(f"line {line}: more than {MAX_ROWS} rows")
-            return result
+        rows += 1
+        if rows > MAX_ROWS:
+            yield Item(line, None, [f"more than {MAX_ROWS} rows"], True)
+            return
         if len(cells) != len(header):
-            result.errors.append(
-                f"line {line}: {len(cells)} cells where the header has {len(header)}"
+            yield Item(
+                line,
+                None,
+                [f"{len(cells)} cells where the header has {len(header)}"],
             )
             continue
         if any(len(c) > MAX_CELL for c in cells):
-            result.errors.append(
-                f"line {line}: a cell is longer than {MAX_CELL} characters"
-            )
+            yield Item(line, None, [f"a cell is longer than {MAX_CELL} characters"])
             continue
-        parsed = row_to_concept(
-            dict(zip(header, map(unguard_cell, cells), strict=True))
-        )
+        parsed = reader.read(cells)
         record = normalise_concept_safely(parsed["record"], parsed["problems"])
         problems = parsed["problems"] + validate_concept(record)
-        if isinstance(record["id"], int):
-            if record["id"] in seen_ids:
-                problems.append(
-                    f"id {record['id']} is also on line {seen_ids[record['id']]}"
-                )
-            seen_ids[record["id"]] = line
-        if problems:
-            result.errors += [f"line {line}: {p}" for p in problems]
-            continue
-        result.records.append(record)
-        result.lines.append(line)
+        yield Item(line, None if problems else record, problems)
     if header is None:
-        result.errors.append("line 1: the file is empty (a header row is needed)")
-    return result
+        yield Item(1, None, ["the file is empty (a header row is needed)"], True)
+
+
+def read_concepts_csv(f: IO[str]) -> ReadResult:
+    """Read and validate every row of the CSV file F (text, already decoded)."""
+    return collect(iter_csv_items(f), "line", duplicate_id_message)
+
+
+def duplicate_id_message(concept_id: int, line: int) -> str:
+    """Say that CONCEPT_ID is also on LINE (CSV)."""
+    return f"id {concept_id} is also on line {line}"
 
 
 def normalise_concept_safely(record: dict, problems: list[str]) -> dict:

@@ -9,12 +9,21 @@ through glossary.exchange.
 from __future__ import annotations
 
 import io
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator
 from pathlib import PurePath
 from typing import IO
 
-from .csvfile import ReadResult, read_concepts_csv
-from .jsonfile import read_json
-from .tbx import read_tbx
+from .csvfile import (
+    Item,
+    ReadResult,
+    duplicate_id_message,
+    iter_csv_items,
+    read_concepts_csv,
+)
+from .jsonfile import duplicate_message, iter_json_items, read_json
+from .tbx import duplicate_entry_message, iter_tbx_items, read_tbx
 
 EXTENSIONS = {".csv": "csv", ".tsv": "csv", ".tbx": "tbx", ".json": "json"}
 EXPORT_FORMATS = ("csv", "tbx", "tbx2", "json")
@@ -90,3 +99,79 @@ def read_file(f: IO[bytes], filename: str, *, max_bytes: int = MAX_BYTES) -> Rea
         ) from None
     finally:
         text.detach()
+
+
+# What each format says when an id occurs twice.
+DUPLICATE_MESSAGES: dict[str, Callable[[int, int], str]] = {
+    "csv": duplicate_id_message,
+    "tbx": duplicate_entry_message,
+    "json": duplicate_message,
+}
+
+
+def item_reader(
+    f: IO[bytes], filename: str, *, max_bytes: int = MAX_BYTES
+) -> tuple[str, Callable[[], Iterator[Item]]]:
+    """Return (format, ITEMS) for file F: each call of ITEMS reads it again from
+    the start, one concept at a time (a file that cannot seek is spooled to a
+    temporary file first).
+
+    Raises FileProblem when the file as a whole cannot be read; a file that
+    turns out not to be UTF-8 part-way raises it from the iterator.
+    """
+    fmt = format_for(filename)
+    size = _size(f)
+    if size is None or not f.seekable():
+        spool = tempfile.TemporaryFile()
+        shutil.copyfileobj(_limited(f, max_bytes + 1), spool)
+        size = spool.tell()
+        spool.seek(0)
+        f = spool
+    if size > max_bytes:
+        raise FileProblem(
+            f"the file is {size:,} bytes; the limit is {max_bytes:,} bytes"
+        )
+    if size == 0:
+        raise FileProblem("the file is empty")
+    start = f.tell()
+
+    def items() -> Iterator[Item]:
+        f.seek(start)
+        if fmt == "tbx":
+            yield from iter_tbx_items(f)
+            return
+        _check_utf8_start(f.read(4))
+        f.seek(start)
+        text = io.TextIOWrapper(f, encoding="utf-8-sig", newline="")
+        try:
+            if fmt == "json":
+                yield from iter_json_items(text)
+            else:
+                yield from iter_csv_items(text)
+        except UnicodeDecodeError:
+            raise FileProblem(
+                "the file is not UTF-8 text; save it as UTF-8 (in Excel: CSV UTF-8) "
+                "and try again"
+            ) from None
+        finally:
+            try:
+                text.detach()
+            except ValueError:
+                pass  # the file was closed first (the reading stopped early)
+
+    return fmt, items
+
+
+class _limited(io.RawIOBase):
+    """At most N bytes of F (so that a huge upload is not copied whole)."""
+
+    def __init__(self, f: IO[bytes], n: int) -> None:
+        self.f, self.left = f, n
+
+    def read(self, size: int = -1) -> bytes:
+        if self.left <= 0:
+            return b""
+        size = self.left if size < 0 else min(size, self.left)
+        data = self.f.read(size)
+        self.left -= len(data)
+        return data

@@ -27,7 +27,7 @@ from ..model import (
     parse_id,
     validate_concept,
 )
-from .csvfile import ReadResult
+from .csvfile import Item, ReadResult, collect
 
 FORMAT = "glossary"
 VERSION = 1
@@ -124,56 +124,200 @@ def _shape_problems(c) -> list[str]:
     return problems
 
 
+MAX_VALUE = 16 * 1024 * 1024  # characters of one concept (or header value)
+_CHUNK = 1 << 16
+_SPACE = " \t\n\r"
+
+
+class _Malformed(ValueError):
+    """The JSON text is broken at LINE."""
+
+    def __init__(self, line: int, message: str) -> None:
+        super().__init__(message)
+        self.line = line
+
+
+class _Stream:
+    """Incremental JSON reading: one value at a time out of a text file.
+
+    Only one value (a concept) is held at once, so memory stays flat however
+    large the file; the layout may be the exporter's (a concept per line) or any
+    other valid JSON.
+    """
+
+    def __init__(self, f: IO[str]) -> None:
+        self.f = f
+        self.buf = ""
+        self.pos = 0
+        self.eof = False
+        self.lines_before = 0  # newlines in text already dropped from buf
+        self.decoder = json.JSONDecoder()
+
+    def line(self, pos: int | None = None) -> int:
+        at = self.pos if pos is None else pos
+        return self.lines_before + self.buf.count("\n", 0, at) + 1
+
+    def _more(self) -> bool:
+        if self.eof:
+            return False
+        chunk = self.f.read(_CHUNK)
+        if not chunk:
+            self.eof = True
+            return False
+        if self.pos > _CHUNK:
+            self.lines_before += self.buf.count("\n", 0, self.pos)
+            self.buf = self.buf[self.pos :]
+            self.pos = 0
+        self.buf += chunk
+        return True
+
+    def peek(self) -> str:
+        """Return the next non-space character ("" at the end), not consuming it."""
+        while True:
+            while self.pos < len(self.buf) and self.buf[self.pos] in _SPACE:
+                self.pos += 1
+            if self.pos < len(self.buf):
+                return self.buf[self.pos]
+            if not self._more():
+                return ""
+
+    def expect(self, chars: str) -> str:
+        c = self.peek()
+        if not c or c not in chars:
+            found = repr(c) if c else "the end of the file"
+            wanted = " or ".join(repr(x) for x in chars)
+            raise _Malformed(self.line(), f"expected {wanted}, found {found}")
+        self.pos += 1
+        return c
+
+    def value(self):
+        """Decode the next JSON value, reading more of the file as needed."""
+        self.peek()
+        while True:
+            try:
+                value, end = self.decoder.raw_decode(self.buf, self.pos)
+            except json.JSONDecodeError as exc:
+                if len(self.buf) - self.pos > MAX_VALUE:
+                    raise _Malformed(
+                        self.line(), f"a value is longer than {MAX_VALUE:,} characters"
+                    ) from None
+                if self._more():
+                    continue
+                raise _Malformed(self.line(exc.pos), exc.msg) from None
+            except RecursionError:
+                raise _Malformed(self.line(), "nested too deeply") from None
+            # A number at the very end of what was read may go on in the next chunk.
+            if end == len(self.buf) and not self.eof and self._more():
+                continue
+            self.pos = end
+            return value
+
+
+def iter_json_items(f: IO[str], *, max_concepts: int = MAX_CONCEPTS) -> Iterator[Item]:
+    """Read and validate a JSON export (text, decoded) one concept at a time."""
+    stream = _Stream(f)
+    header: dict = {}
+    seen_concepts = False
+    try:
+        if stream.peek() != "{":
+            if stream.peek() == "":
+                raise _Malformed(1, "Expecting value")
+            yield Item(0, None, [_NOT_OURS], True)
+            return
+        stream.expect("{")
+        if stream.peek() != "}":
+            while True:
+                if stream.peek() != '"':
+                    stream.expect('"')
+                key = stream.value()
+                stream.expect(":")
+                if key == "concepts" and stream.peek() == "[":
+                    if not _header_ok(header, final=False):
+                        yield Item(0, None, [_header_problem(header)], True)
+                        return
+                    seen_concepts = True
+                    yield from _concepts(stream, max_concepts)
+                else:
+                    header[key] = stream.value()
+                if stream.expect(",}") == "}":
+                    break
+        if stream.peek():
+            raise _Malformed(stream.line(), "Extra data")
+    except _Malformed as exc:
+        yield Item(0, None, [f"line {exc.line}: malformed JSON: {exc}"], True)
+        return
+    except _TooMany:
+        yield Item(0, None, [f"more than {max_concepts} concepts"], True)
+        return
+    if not _header_ok(header, final=True):
+        yield Item(0, None, [_header_problem(header)], True)
+    elif not seen_concepts:
+        yield Item(0, None, ['"concepts" must be a list'], True)
+
+
+_NOT_OURS = (
+    f'not a glossary JSON file: it needs "format": "{FORMAT}" '
+    "(the layout is in README.md)"
+)
+
+
+class _TooMany(ValueError):
+    pass
+
+
+def _header_ok(header: dict, *, final: bool) -> bool:
+    if "format" in header and header["format"] != FORMAT:
+        return False
+    if "version" in header and header["version"] != VERSION:
+        return False
+    return not final or ("format" in header and "version" in header)
+
+
+def _header_problem(header: dict) -> str:
+    if header.get("format") != FORMAT:
+        return _NOT_OURS
+    return f"unsupported version {header.get('version')!r} (expected 1)"
+
+
+def _concepts(stream: _Stream, max_concepts: int) -> Iterator[Item]:
+    stream.expect("[")
+    if stream.peek() == "]":
+        stream.pos += 1
+        return
+    n = 0
+    while True:
+        c = stream.value()
+        n += 1
+        if n > max_concepts:
+            raise _TooMany
+        yield _concept_item(n, c)
+        if stream.expect(",]") == "]":
+            return
+
+
+def _concept_item(n: int, c) -> Item:
+    where = f" (id {c['id']})" if isinstance(c, dict) and c.get("id") else ""
+    problems = _shape_problems(c)
+    if problems:
+        return Item(n, None, problems, where=where)
+    raw = {
+        **c,
+        "terms": [
+            {k: v for k, v in t.items() if k != "latin"} for t in c.get("terms", [])
+        ],
+    }
+    record = normalise_concept(raw)
+    problems = validate_concept(record)
+    return Item(n, None if problems else record, problems, where=where)
+
+
 def read_json(f: IO[str], *, max_concepts: int = MAX_CONCEPTS) -> ReadResult:
     """Read and validate a JSON export (text file F, already decoded)."""
-    result = ReadResult()
-    try:
-        doc = json.load(f)
-    except json.JSONDecodeError as exc:
-        result.errors.append(f"line {exc.lineno}: malformed JSON: {exc.msg}")
-        return result
-    if not isinstance(doc, dict) or doc.get("format") != FORMAT:
-        result.errors.append(
-            f'not a glossary JSON file: it needs "format": "{FORMAT}" '
-            "(the layout is in README.md)"
-        )
-        return result
-    if doc.get("version") != VERSION:
-        result.errors.append(f"unsupported version {doc.get('version')!r} (expected 1)")
-        return result
-    items = doc.get("concepts")
-    if not isinstance(items, list):
-        result.errors.append('"concepts" must be a list')
-        return result
-    if len(items) > max_concepts:
-        result.errors.append(f"more than {max_concepts} concepts")
-        return result
-    seen: dict[int, int] = {}
-    for n, c in enumerate(items, 1):
-        where = f"concept {n}" + (
-            f" (id {c['id']})" if isinstance(c, dict) and c.get("id") else ""
-        )
-        problems = _shape_problems(c)
-        if problems:
-            result.errors += [f"{where}: {p}" for p in problems]
-            continue
-        raw = {
-            **c,
-            "terms": [
-                {k: v for k, v in t.items() if k != "latin"} for t in c.get("terms", [])
-            ],
-        }
-        record = normalise_concept(raw)
-        problems = validate_concept(record)
-        if isinstance(record["id"], int):
-            if record["id"] in seen:
-                problems.append(
-                    f"id {record['id']} is also concept {seen[record['id']]}"
-                )
-            seen[record["id"]] = n
-        if problems:
-            result.errors += [f"{where}: {p}" for p in problems]
-            continue
-        result.records.append(record)
-        result.lines.append(n)
-    return result
+    return collect(
+        iter_json_items(f, max_concepts=max_concepts), "concept", duplicate_message
+    )
+
+
+def duplicate_message(concept_id: int, n: int) -> str:
+    """Say that CONCEPT_ID is also concept N (JSON)."""
+    return f"id {concept_id} is also concept {n}"

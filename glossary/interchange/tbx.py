@@ -41,7 +41,7 @@ from ..model import (
     parse_id,
     validate_concept,
 )
-from .csvfile import ReadResult
+from .csvfile import Item, ReadResult, collect
 
 TBX3_NS = "urn:iso:std:iso:30042:ed-2"
 GENERATOR = "glossary"
@@ -491,14 +491,12 @@ def entry_to_record(el, ours: bool) -> tuple[dict, list[str]]:
     return record, acc.problems
 
 
-def read_tbx(f: IO[bytes], *, max_entries: int = MAX_ENTRIES) -> ReadResult:
-    """Read and validate every concept of a TBX file (v3 or v2; binary file F)."""
-    result = ReadResult()
+def iter_tbx_items(f: IO[bytes], *, max_entries: int = MAX_ENTRIES) -> Iterator[Item]:
+    """Read and validate the concepts of a TBX file (v3 or v2) one entry at a time."""
     ours = False
     root_seen = None
     body = None
     position = 0
-    seen_ids: dict[int, int] = {}
     try:
         for event, el in iterparse(f, events=("start", "end"), forbid_dtd=True):
             name = _local(el.tag)
@@ -506,11 +504,16 @@ def read_tbx(f: IO[bytes], *, max_entries: int = MAX_ENTRIES) -> ReadResult:
                 if root_seen is None:
                     root_seen = name
                     if name not in ("tbx", "martif"):
-                        result.errors.append(
-                            f"the root element is <{name}>, not <tbx> or <martif>: "
-                            "not a TBX file"
+                        yield Item(
+                            0,
+                            None,
+                            [
+                                f"the root element is <{name}>, not <tbx> or "
+                                "<martif>: not a TBX file"
+                            ],
+                            True,
                         )
-                        return result
+                        return
                 if name == "body":
                     body = el
                 continue
@@ -520,11 +523,9 @@ def read_tbx(f: IO[bytes], *, max_entries: int = MAX_ENTRIES) -> ReadResult:
                 continue
             position += 1
             if position > max_entries:
-                result.errors.append(f"more than {max_entries} concept entries")
-                return result
-            where = f"entry {position}" + (
-                f" (id {el.get('id')})" if el.get("id") else ""
-            )
+                yield Item(0, None, [f"more than {max_entries} concept entries"], True)
+                return
+            where = f" (id {el.get('id')})" if el.get("id") else ""
             raw, problems = entry_to_record(el, ours)
             el.clear()
             if body is not None:
@@ -534,27 +535,31 @@ def read_tbx(f: IO[bytes], *, max_entries: int = MAX_ENTRIES) -> ReadResult:
                     pass
             record = normalise_concept(raw)
             problems += validate_concept(record)
-            if isinstance(record["id"], int):
-                if record["id"] in seen_ids:
-                    problems.append(
-                        f"id c{record['id']} is also entry {seen_ids[record['id']]}"
-                    )
-                seen_ids[record["id"]] = position
-            if problems:
-                result.errors += [f"{where}: {p}" for p in problems]
-                continue
-            result.records.append(record)
-            result.lines.append(position)
+            yield Item(position, None if problems else record, problems, where=where)
     except DefusedXmlException:
-        result.errors.append(
-            "the file declares a DTD or entities, which are refused for safety"
+        yield Item(
+            0,
+            None,
+            ["the file declares a DTD or entities, which are refused for safety"],
+            True,
         )
-        return result
+        return
     except SyntaxError as exc:  # xml.etree.ElementTree.ParseError
-        result.errors.append(f"malformed XML: {exc}")
-        return result
+        yield Item(0, None, [f"malformed XML: {exc}"], True)
+        return
     if root_seen is None:
-        result.errors.append("the file is empty")
-    elif position == 0 and not result.errors:
-        result.errors.append("the file has no concept entries")
-    return result
+        yield Item(0, None, ["the file is empty"], True)
+    elif position == 0:
+        yield Item(0, None, ["the file has no concept entries"], True)
+
+
+def read_tbx(f: IO[bytes], *, max_entries: int = MAX_ENTRIES) -> ReadResult:
+    """Read and validate every concept of a TBX file (v3 or v2; binary file F)."""
+    return collect(
+        iter_tbx_items(f, max_entries=max_entries), "entry", duplicate_entry_message
+    )
+
+
+def duplicate_entry_message(concept_id: int, position: int) -> str:
+    """Say that CONCEPT_ID is also entry POSITION (TBX)."""
+    return f"id c{concept_id} is also entry {position}"

@@ -178,7 +178,17 @@ class Packed:
 
     def raw(self, i: int) -> bytes:
         """Return string I as UTF-8 bytes."""
-        return self._buf[self._at[i] : self._at[i + 1]]
+        return bytes(self._buf[self._at[i] : self._at[i + 1]])
+
+    # Persisted (glossary.search.persist) as its two arrays only: mapped back from
+    # a file, the bytes are a view of the page cache, shared between processes.
+    def __getstate__(self) -> tuple[None, dict]:
+        return None, {"data": self.data, "offsets": self.offsets}
+
+    def __setstate__(self, state: tuple[None, dict]) -> None:
+        self.data, self.offsets = state[1]["data"], state[1]["offsets"]
+        self._buf = memoryview(self.data)
+        self._at = memoryview(self.offsets)
 
     def bisect(self, key: str, lo: int = 0, hi: int | None = None) -> int:
         """Return where KEY would go among these (sorted) strings."""

@@ -9,6 +9,7 @@ from werkzeug.exceptions import HTTPException
 
 from .. import concepts
 from ..db import get_db
+from ..lookup import current_lookup
 from ..model import DOMAIN_KEYS, LANGS, MAX_JSON_DEPTH, json_problem
 from ..problems import Problem, not_found
 from .messages import api_problems
@@ -171,9 +172,8 @@ def search():
     domain = _choice("domain", DOMAIN_KEYS)
     limit = _int_arg(SEARCH_LIMIT)
     offset = _int_arg(SEARCH_OFFSET)
-    results = concepts.search(
+    results = current_lookup().search(
         get_db(),
-        current_app.config["DATABASE"],
         q,
         lang=lang,
         domain=domain,
@@ -189,9 +189,7 @@ def suggest():
     q = _query()
     lang = _choice("lang", LANGS)
     limit = _int_arg(SUGGEST_LIMIT)
-    suggestions = concepts.complete(
-        get_db(), current_app.config["DATABASE"], q, lang=lang, limit=limit
-    )
+    suggestions = current_lookup().complete(get_db(), q, lang=lang, limit=limit)
     return jsonify({"ok": True, "query": q, "suggestions": suggestions})
 
 

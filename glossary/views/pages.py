@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, render_template, request, url_for
+from flask import Blueprint, abort, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from rapidfuzz import fuzz
@@ -10,6 +10,7 @@ from rapidfuzz.distance import Levenshtein
 
 from .. import concepts
 from ..db import get_db
+from ..lookup import current_lookup
 from ..model import DOMAIN_KEYS, LANGS
 from ..search import normalise
 from ..search.variants import skeleton
@@ -87,10 +88,6 @@ def domain_name(domain: dict | None) -> str:
     return domain.get(f"name_{get_locale()}") or domain["name_en"]
 
 
-def _cache_key() -> str:
-    return current_app.config["DATABASE"]
-
-
 @bp.get("/")
 def home():
     """Show the search box, an introduction and the domains."""
@@ -114,9 +111,8 @@ def search():
     results, suggestions = [], []
     elsewhere: dict | None = None
     if q:
-        results = concepts.search(
+        results = current_lookup().search(
             db,
-            _cache_key(),
             q,
             lang=search_lang,
             domain=domain_key,
@@ -124,7 +120,7 @@ def search():
             offset=(page - 1) * PAGE_SIZE,
         )
         if not results:
-            suggestions = concepts.suggestions(db, _cache_key(), q)
+            suggestions = current_lookup().suggestions(db, q)
             if search_lang or domain_key:
                 elsewhere = _found_elsewhere(db, q)
         elif page == 1 and all(r["match"]["how"] == "fuzzy" for r in results):
@@ -195,7 +191,7 @@ def _found_elsewhere(db, q: str) -> dict | None:
     """Say where Q is found when the filters hide it: its languages and domains."""
     hits = [
         r
-        for r in concepts.search(db, _cache_key(), q, limit=20)
+        for r in current_lookup().search(db, q, limit=20)
         if r["match"]["how"] != "fuzzy"
     ]
     if not hits:

@@ -9,7 +9,6 @@ import re
 from flask import (
     Blueprint,
     abort,
-    current_app,
     flash,
     g,
     redirect,
@@ -24,6 +23,7 @@ from markupsafe import Markup, escape
 from .. import concepts, proposals, ratelimit, term_requests
 from ..auth import login_required, reviewer_required
 from ..db import get_db
+from ..lookup import current_lookup
 from ..model import DOMAIN_KEYS, LANGS, PARTS_OF_SPEECH, STATUSES
 from ..problems import Problem
 from . import diffs, display
@@ -187,10 +187,6 @@ def init_app(app) -> None:
         }
 
 
-def _cache_key() -> str:
-    return current_app.config["DATABASE"]
-
-
 def _lines(text: str) -> list[str]:
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
@@ -268,7 +264,7 @@ def propose_concept():
             errors = exc.problems
         else:
             texts = [t for lang in LANGS for t in _lines(form.get(f"terms_{lang}"))]
-            similar = proposals.similar(db, _cache_key(), texts)
+            similar = proposals.similar(db, current_lookup(), texts)
             if not similar or form.get("confirm") == "1":
                 proposal = proposals.submit(db, data, g.user)
                 flash(_("Proposal %(id)d was sent for review.", id=proposal["id"]))
@@ -387,7 +383,7 @@ def _render_proposal(proposal: dict, errors=(), status: int = 200, form=None):
             for item in items
             if isinstance(item, dict | str)
         ]
-        similar = proposals.similar(db, _cache_key(), texts)
+        similar = proposals.similar(db, current_lookup(), texts)
     data = proposal["applied"] or proposal["submitted"]
     return (
         render_template(

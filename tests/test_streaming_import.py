@@ -1,0 +1,312 @@
+"""Streaming import: limits while reading, capped problem lists, replace inside the
+write transaction, confirmation of big removals, the change log, SIGKILL safety."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from glossary import ROOT, concepts, exchange, importer
+from glossary.db import connect
+from glossary.interchange import csvfile
+from glossary.interchange.formats import DUPLICATE_MESSAGES, item_reader
+from glossary.lookup import Lookup
+from tests.conftest import copy_database, make_app
+
+
+@pytest.fixture
+def database(tmp_path, seeded_database) -> Path:
+    path = tmp_path / "glossary.db"
+    copy_database(seeded_database, path)
+    return path
+
+
+def run_import(path: Path, name: str, data: bytes, **kwargs) -> dict:
+    db = connect(path)
+    try:
+        return exchange.import_file(db, io.BytesIO(data), name, author="t", **kwargs)
+    finally:
+        db.close()
+
+
+def csv_rows(n: int, start: int = 0, prefix: str = "stage term") -> bytes:
+    lines = ["term_en,term_ru,term_kk"]
+    lines += [f"{prefix} {i},,\r" for i in range(start, start + n)]
+    return ("\n".join(lines) + "\n").encode()
+
+
+def snapshot(path: Path) -> tuple:
+    db = connect(path)
+    try:
+        return (
+            concepts.generation(db),
+            db["concepts"].count,
+            db["terms"].count,
+            db["history"].count,
+            db.execute("select max(id) from search_changes").fetchone()[0],
+            sorted(
+                r[0]
+                for r in db.execute(
+                    "select name from sqlite_master where type = 'trigger'"
+                )
+            ),
+        )
+    finally:
+        db.close()
+
+
+# --- limits while streaming ---------------------------------------------------
+
+
+def test_problems_are_all_counted_and_the_first_ones_listed(database, monkeypatch):
+    monkeypatch.setattr(importer, "ERRORS_LISTED", 5)
+    bad = "term_en,term_ru,term_kk\n" + "".join(
+        f"museum {i},музeй,\n"
+        for i in range(12)  # Latin e in a Russian word
+    )
+    before = snapshot(database)
+    report = run_import(database, "bad.csv", bad.encode())
+    assert report["error_count"] == 12
+    assert len(report["errors"]) == 5
+    assert report["errors"][0].startswith("line 2: ru term")
+    assert snapshot(database) == before
+
+
+def test_the_row_limit_stops_reading(database, monkeypatch):
+    monkeypatch.setattr(csvfile, "MAX_ROWS", 5)
+    report = run_import(database, "many.csv", csv_rows(9))
+    assert report["errors"] == ["line 7: more than 5 rows"]
+
+
+def test_a_huge_cell_is_refused_while_it_is_read(database):
+    data = b'term_en,term_ru,term_kk\nmuseum,"' + b"x" * 500_000 + b'",\n'
+    report = run_import(database, "cell.csv", data)
+    assert report["errors"] == ["line 2: a cell is longer than 20000 characters"]
+
+
+def test_a_huge_id_is_refused_without_a_crash(database):
+    data = b"id,term_en\n" + b"9" * 5000 + b",museum\n"
+    [error] = run_import(database, "id.csv", data)["errors"]
+    assert error.startswith("line 2: id '999") and "(5000 characters)" in error
+
+
+def test_a_line_without_end_is_refused_while_it_is_read(database, monkeypatch):
+    monkeypatch.setattr(csvfile, "MAX_LINE", 1000)
+    data = b"term_en,term_ru,term_kk\n" + b"a" * 5000
+    assert run_import(database, "line.csv", data)["errors"] == [
+        "line 2: a line is longer than 1,000 characters"
+    ]
+
+
+# --- JSON read incrementally --------------------------------------------------
+
+
+def test_json_in_any_layout_is_read_a_concept_at_a_time(database, tmp_path):
+    doc = {
+        "format": "glossary",
+        "version": 1,
+        "concepts": [
+            {
+                "domain": "theatre",
+                "terms": [{"lang": "en", "text": f"stage wagon {i}"}],
+            }
+            for i in range(2500)
+        ],
+    }
+    pretty = json.dumps(doc, indent=2).encode()
+    report = run_import(database, "pretty.json", pretty, dry_run=True)
+    assert (report["ok"], report["new"], report["concepts"]) == (True, 2500, 2500)
+    # the concepts key first, the format after it: still accepted
+    reordered = json.dumps(
+        {"concepts": doc["concepts"][:3], "version": 1, "format": "glossary"}
+    ).encode()
+    assert run_import(database, "r.json", reordered, dry_run=True)["new"] == 3
+
+
+@pytest.mark.parametrize(
+    ("doc", "message"),
+    [
+        (
+            b'{"format": "glossary", "version": 1, "concepts": [\n{"id": 1,,}]}',
+            "line 2: malformed JSON",
+        ),
+        (
+            b'{"format": "glossary", "version": 1, "concepts": [' + b"[" * 100_000,
+            "malformed JSON",
+        ),
+        (
+            b'{"format": "other", "version": 1, "concepts": []}',
+            "not a glossary JSON file",
+        ),
+        (
+            b'{"format": "glossary", "version": 2, "concepts": []}',
+            "unsupported version 2",
+        ),
+        (
+            b'{"format": "glossary", "version": 1, "concepts": []} x',
+            "malformed JSON: Extra data",
+        ),
+    ],
+)
+def test_broken_json_is_refused_with_its_reason(database, doc, message):
+    [error] = run_import(database, "b.json", doc)["errors"]
+    assert message in error
+
+
+# --- replace ------------------------------------------------------------------
+
+
+def test_replace_removes_a_concept_approved_after_the_plan(database):
+    """The removals are worked out inside the write transaction."""
+    db = connect(database)
+    data = csv_rows(3)
+    fmt, items = item_reader(io.BytesIO(data), "keep.csv")
+    scanned = importer.scan(items(), "line", DUPLICATE_MESSAGES[fmt])
+    plan = importer.plan(db, scanned, replace=True)
+    # meanwhile a reviewer approves a new concept
+    late, _ = concepts.save_concept(
+        db,
+        {
+            "id": None,
+            "domain": "theatre",
+            "terms": [{"lang": "en", "text": "late arrival", "status": "preferred"}],
+        },
+        author="reviewer",
+    )
+    out = importer.run(
+        db, items, plan, author="t", reason="r", replace=True, dry_run=False
+    )
+    assert out.new == 3
+    assert db["concepts"].count == 3
+    with pytest.raises(concepts.NotFound):
+        concepts.load_record(db, late)
+    assert concepts.history(db, late)[0]["action"] == "import"
+    db.close()
+
+
+def test_a_big_replace_needs_yes(database):
+    app = make_app(database.parent)
+    path = database.parent / "three.csv"
+    path.write_bytes(csv_rows(3))
+    before = snapshot(database)
+    refused = app.test_cli_runner().invoke(args=["import", "--replace", str(path)])
+    assert refused.exit_code != 0
+    assert "--replace would remove" in refused.output and "--yes" in refused.output
+    assert snapshot(database) == before
+    done = app.test_cli_runner().invoke(
+        args=["import", "--replace", "--yes", str(path)]
+    )
+    assert done.exit_code == 0, done.output
+    assert "3 new" in done.output and "removed" in done.output
+    db = connect(database)
+    assert db["concepts"].count == 3
+    db.close()
+
+
+def test_a_small_replace_needs_no_confirmation(database):
+    db = connect(database)
+    extra, _ = concepts.save_concept(
+        db,
+        {
+            "id": None,
+            "domain": "theatre",
+            "terms": [{"lang": "en", "text": "passing entry", "status": "preferred"}],
+        },
+        author="t",
+    )
+    db.close()
+    app = make_app(database.parent)
+    export = database.parent / "all.csv"
+    assert app.test_cli_runner().invoke(args=["export", str(export)]).exit_code == 0
+    lines = export.read_bytes().split(b"\r\n")
+    assert lines[-1] == b"" and lines[-2].startswith(f"{extra},".encode())
+    export.write_bytes(b"\r\n".join(lines[:-2] + [b""]))  # the last one left out
+    done = app.test_cli_runner().invoke(args=["import", "--replace", str(export)])
+    assert done.exit_code == 0, done.output
+    assert "1 removed" in done.output
+
+
+# --- the change log and the search index ------------------------------------------
+
+
+def test_a_bulk_import_is_seen_by_a_running_search_index(database):
+    db = connect(database)
+    lookup = Lookup(database)
+    assert all(
+        r["match"]["text"] != "stage term 7" for r in lookup.search(db, "stage term 7")
+    )
+    triggers = snapshot(database)[-1]
+    report = run_import(database, "t.csv", csv_rows(50))
+    assert report["new"] == 50
+    assert snapshot(database)[-1] == triggers  # the triggers are back
+    [hit, *_] = lookup.search(db, "stage term 7")
+    assert (hit["match"]["text"], hit["match"]["how"]) == ("stage term 7", "exact")
+    assert lookup.events[-1] == "patched"
+    # and a later change made by the triggers is logged as before
+    record = concepts.load_record(db, hit["id"])
+    record["terms"][0]["text"] = "stage term seven"
+    concepts.save_concept(db, record, author="t")
+    assert lookup.search(db, "stage term seven")[0]["id"] == hit["id"]
+    db.close()
+
+
+def test_re_importing_an_export_changes_nothing(database):
+    app = make_app(database.parent)
+    for fmt, name in (("csv", "g.csv"), ("tbx", "g.tbx"), ("json", "g.json")):
+        path = database.parent / name
+        result = app.test_cli_runner().invoke(
+            args=["export", "--format", fmt, str(path)]
+        )
+        assert result.exit_code == 0
+        before = snapshot(database)
+        report = run_import(database, name, path.read_bytes())
+        assert report["ok"] and report["new"] == report["changed"] == 0, report
+        assert snapshot(database) == before
+
+
+# --- SIGKILL at any point leaves the old glossary whole ----------------------------
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("delay", [0.3, 0.8, 1.5, 2.5, 4.0])
+def test_an_import_killed_at_any_point_leaves_the_old_glossary(
+    database, tmp_path, delay
+):
+    path = tmp_path / "big.csv"
+    path.write_bytes(csv_rows(30_000, prefix="killed term"))
+    before = snapshot(database)
+    env = {
+        **os.environ,
+        "GLOSSARY_DATABASE": str(database),
+        "GLOSSARY_SECRET_KEY": "t",
+    }
+    child = subprocess.Popen(
+        [sys.executable, "-m", "flask", "--app", "glossary", "import", str(path)],
+        env=env,
+        cwd=str(ROOT),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    time.sleep(delay)
+    child.send_signal(signal.SIGKILL)
+    child.wait(timeout=30)
+    after = snapshot(database)
+    db = connect(database)
+    assert db.execute("pragma integrity_check").fetchone()[0] == "ok"
+    killed = db.execute(
+        "select count(*) from terms where text like 'killed term %'"
+    ).fetchone()[0]
+    db.close()
+    if killed == 0:
+        assert after == before  # not a row of it, triggers and counters as they were
+    else:  # it finished before the kill: all of it
+        assert killed == 30_000
+        assert after[1] == before[1] + 30_000 and after[-1] == before[-1]
