@@ -11,10 +11,10 @@ A query is found @1 (@10) when one of its targets is first (among the first ten)
 Its targets are the intended concept and every concept with the same normalised
 term; a phrase made of two entries is found @10 when both are among the first ten.
 A typo query is "resolvable" when its intended term is strictly closer to it (in
-Damerau–Levenshtein edits) than any other term of the corpus: only then can any
-engine be expected to put it first. The naive peer is a rapidfuzz full scan
-(``process.extract(normalise(q), keys, scorer=WRatio, limit=10)``) over a sample
-of each category.
+restricted Damerau–Levenshtein, OSA, edits) than any other term of the corpus:
+only then can any engine be expected to put it first. The naive peer is a
+rapidfuzz full scan (``process.extract(normalise(q), keys, scorer=WRatio,
+limit=10)``) over a sample of each category.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ ROOT = HERE.parent
 sys.path[:0] = [str(ROOT), str(HERE)]
 
 from rapidfuzz import fuzz, process  # noqa: E402
-from rapidfuzz.distance import DamerauLevenshtein  # noqa: E402
+from rapidfuzz.distance import OSA  # noqa: E402
 
 from glossary.search import SearchIndex, fold_kazakh, normalise  # noqa: E402
 from glossary.search.latin import to_kazakh_latin  # noqa: E402
@@ -217,9 +217,9 @@ def mark_resolvable(queries: list[dict], keys: list[str]) -> None:
         if q["category"] not in TYPO_KINDS:
             continue
         query = normalise(q["q"])
-        mine = DamerauLevenshtein.distance(query, q["key"])
+        mine = OSA.distance(query, q["key"])
         best = process.extract(
-            query, keys, scorer=DamerauLevenshtein.distance, limit=2, score_cutoff=mine
+            query, keys, scorer=OSA.distance, limit=2, score_cutoff=mine
         )
         q["resolvable"] = mine == best[0][1] and (len(best) < 2 or best[1][1] > mine)
 

@@ -69,6 +69,8 @@ ACCESS = {
     "exchange.download": "public",
     "exchange.export_file": "public",
     "exchange.import_page": "reviewer",
+    "quality.board": "reviewer",
+    "api.api_quality": "reviewer",
     "exchange.import_confirm": "reviewer",
     "api.check": "public",
     "api.qa": "public",

@@ -58,6 +58,11 @@ def _size(f: IO[bytes]) -> int | None:
 
 
 def _check_utf8_start(head: bytes) -> None:
+    # UTF-32's byte order marks begin like UTF-16's: test them first.
+    if head.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        raise FileProblem(
+            "the file is UTF-32; save it as UTF-8 (in Excel: CSV UTF-8) and try again"
+        )
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise FileProblem(
             "the file is UTF-16; save it as UTF-8 (in Excel: CSV UTF-8) and try again"

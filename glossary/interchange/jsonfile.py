@@ -206,6 +206,8 @@ class _Stream:
                 raise _Malformed(self.line(exc.pos), exc.msg) from None
             except RecursionError:
                 raise _Malformed(self.line(), "nested too deeply") from None
+            except ValueError as exc:  # a number of more than 4,300 digits
+                raise _Malformed(self.line(), str(exc).split(";")[0]) from None
             # A number at the very end of what was read may go on in the next chunk.
             if end == len(self.buf) and not self.eof and self._more():
                 continue

@@ -94,6 +94,7 @@ def init_app(app) -> None:
         exchange,
         messages,
         pages,
+        quality,
         review,
     )
 
@@ -106,6 +107,7 @@ def init_app(app) -> None:
     app.register_blueprint(review.bp)
     app.register_blueprint(exchange.bp)
     app.register_blueprint(check.bp)
+    app.register_blueprint(quality.bp)
     messages.init_app(app)
     pages.init_app(app)
     auth.init_app(app)

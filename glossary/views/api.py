@@ -127,8 +127,10 @@ def json_body(required: bool = True) -> dict:
 
 def _choice(name: str, allowed: tuple[str, ...]) -> str | None:
     value = request.args.get(name)
-    if value in (None, ""):
+    if value is None:
         return None
+    # An empty value (lang=) is no value of the enum either: the OpenAPI
+    # document says so, and the API keeps to it.
     if value not in allowed:
         raise ApiError(
             Problem("param_choice", name, {"name": name, "allowed": allowed})
@@ -154,10 +156,11 @@ def _int_arg(param: IntParam) -> int:
 
 def _query() -> str:
     """Return the q parameter, required and at most MAX_QUERY characters."""
-    q = request.args.get("q", "").strip()
+    raw = request.args.get("q", "")
+    q = raw.strip()
     if not q:
         raise ApiError(Problem("param_required", "q", {"name": "q"}))
-    if len(q) > MAX_QUERY:
+    if len(raw) > MAX_QUERY:  # as the OpenAPI document says: spaces count
         raise ApiError(
             Problem("param_too_long", "q", {"name": "q", "limit": MAX_QUERY})
         )

@@ -6,6 +6,7 @@ import json
 import re
 import secrets
 import time
+import unicodedata
 from pathlib import Path
 
 from flask import (
@@ -176,6 +177,21 @@ def _preview(token: str, path: Path, about: dict, **extra):
     ), (409 if extra else 200)
 
 
+def shown_filename(raw: str) -> str:
+    """Return an uploaded file's name as it is safe to show and to record.
+
+    Control, format and bidi characters (U+202E would show "evil‮gpj.exe" as
+    "evilexe.jpg") are written as visible escapes (\\u202e); the length is capped.
+    """
+    name = clean_line(Path(raw.replace("\\", "/")).name)
+    return "".join(
+        c
+        if unicodedata.category(c) not in ("Cc", "Cf", "Cs", "Co", "Cn")
+        else f"\\u{ord(c):04x}"
+        for c in name
+    )[:200]
+
+
 @bp.route("/import", methods=["GET", "POST"])
 @reviewer_required
 def import_page():
@@ -195,7 +211,7 @@ def import_page():
     token = secrets.token_hex(16)
     # Stored under a name of our own; the reviewer's file name (Cyrillic is
     # common) is kept only to show it and to tell the format by its extension.
-    name = clean_line(Path(upload.filename).name)[:200] or "upload"
+    name = shown_filename(upload.filename) or "upload"
     ext = Path(name).suffix.lower()
     ext = ext if ext in (".csv", ".tsv", ".tbx", ".json") else ".upload"
     path = _uploads() / f"{token}-{g.user['id']}{ext}"

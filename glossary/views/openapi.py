@@ -6,6 +6,7 @@ from ..model import DOMAIN_KEYS, LANGS, STATUSES
 from ..problems import MESSAGES
 from ..search.engine import HOW_DESCRIPTIONS, HOWS
 from .openapi_check import check_paths, check_schemas
+from .openapi_quality import quality_paths, quality_schemas
 from .openapi_review import review_paths, review_schemas
 from .params import SEARCH_LIMIT, SEARCH_OFFSET, SUGGEST_LIMIT, query_schema
 
@@ -152,6 +153,7 @@ def openapi_document() -> dict:
             },
             **review_paths(),
             **check_paths(),
+            **quality_paths(),
             "/openapi.json": {
                 "get": {
                     "summary": "This document",
@@ -170,6 +172,7 @@ def openapi_document() -> dict:
             "schemas": {
                 **review_schemas(),
                 **check_schemas(),
+                **quality_schemas(),
                 "Error": {
                     "type": "object",
                     "required": ["ok", "error", "status", "problems"],

@@ -42,5 +42,12 @@ def query_schema() -> dict:
         "name": "q",
         "in": "query",
         "required": True,
-        "schema": {"type": "string", "maxLength": MAX_QUERY},
+        # Something other than spaces (the query is stripped), at most
+        # MAX_QUERY characters once stripped.
+        "schema": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": MAX_QUERY,
+            "pattern": r"^\s*\S[\s\S]*$",
+        },
     }
