@@ -33,8 +33,14 @@ READ_ENDPOINTS = frozenset(
         "api.concept_history",
         "api.domains",
         "api.openapi",
+        "check.check_form",
     }
 )
+# Read-only work sent by POST (a text to check): served, since nothing is written.
+READ_POSTS = frozenset(
+    {"api.check", "api.qa", "check.check_text", "check.check_translation",
+     "check.job_glossary"}
+)  # fmt: skip
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
@@ -48,6 +54,8 @@ def refuse_writes():
     if request.endpoint is None:
         return None  # unknown URL: 404 as anywhere
     if request.endpoint in READ_ENDPOINTS and request.method in SAFE_METHODS:
+        return None
+    if request.endpoint in READ_POSTS:
         return None
     primary = primary_url()
     where = primary + request.full_path.rstrip("?") if primary else ""
@@ -65,7 +73,7 @@ def replica_url_for(endpoint: str, **values) -> str:
     """url_for for templates on a read node: write pages are linked on the primary."""
     url = url_for(endpoint, **values)
     primary = primary_url()
-    if endpoint in READ_ENDPOINTS or not primary or "://" in url:
+    if endpoint in READ_ENDPOINTS | READ_POSTS or not primary or "://" in url:
         return url
     return primary + url
 

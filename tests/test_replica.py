@@ -35,10 +35,19 @@ def replica(tmp_path, seeded_database):
         "/api/v1/concepts/1/history",
         "/api/v1/domains",
         "/api/v1/openapi.json",
+        "/check",
     ],
 )
 def test_a_read_node_serves_reads(replica, url):
     assert replica.test_client().get(url).status_code == 200
+
+
+def test_a_text_check_is_served_by_a_read_node(replica):
+    answer = replica.test_client().post(
+        "/api/v1/check", json={"text": "The museum opened.", "lang": "en"}
+    )
+    assert answer.status_code == 200, answer.get_json()
+    assert answer.get_json()["ok"] is True
 
 
 @pytest.mark.parametrize(

@@ -254,3 +254,23 @@ def is_lookalike_kazakh(words: list[str]) -> bool:
             if not KAZAKH_LETTERS.isdisjoint(lower):
                 kazakh += 1
     return cyrillic > 0 and kazakh <= cyrillic * 0.02
+
+
+def release_word_caches() -> None:
+    """Empty the word caches a big index build filled (this module's and lookup's).
+
+    Each cached word is a small tracked object: a million of them make every full
+    garbage collection of the process walk them all, seconds of pauses later on.
+    """
+    from ..search import variants
+
+    for cached in (
+        plain,
+        russian_lemmas,
+        term_keys,
+        variants.skeleton_word,
+        variants.kazakh_stem,
+        variants.skeleton_stem,
+        variants.english_stem,
+    ):
+        cached.cache_clear()

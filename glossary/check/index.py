@@ -34,6 +34,7 @@ from .forms import (
     kazakh_starts,
     kazakh_word_starts,
     plain,
+    release_word_caches,
     term_keys,
     text_keys,
 )
@@ -43,6 +44,7 @@ LANGS = ("en", "ru", "kk")
 _MULT = 0x9E3779B97F4A7C15  # odd: multiplying by it mixes the earlier words in
 _MASK = (1 << 64) - 1
 _U_MULT = np.uint64(_MULT)
+BIG_BUILD = 20_000  # terms: past this, the build's word caches are let go
 MAX_READINGS = 16  # key sequences indexed for one term (ambiguous words multiply)
 
 
@@ -217,6 +219,8 @@ class CheckIndex:
         self.key_entry = np.frombuffer(key_entry, dtype=np.int32)[order]
         self.key_mode = np.frombuffer(key_mode, dtype=np.int8)[order]
         self.prefixes = np.unique(np.frombuffer(prefixes, dtype=np.uint64))
+        if len(texts) >= BIG_BUILD:
+            release_word_caches()
 
     def __len__(self) -> int:
         return len(self.texts)
