@@ -268,6 +268,68 @@ MESSAGES: dict[str, str] = {
         "%(unit)s %(line)s: related id %(id)s is not in the file (replace removes it)"
     ),
     "related_missing": N_("%(unit)s %(line)s: related id %(id)s does not exist"),
+    # --- import files (the interchange readers' own messages; pages find the
+    # code back from the English text, glossary/views/display.py) ---
+    "file_empty": N_("the file is empty"),
+    "file_empty_header": N_("the file is empty (a header row is needed)"),
+    "file_no_entries": N_("the file has no concept entries"),
+    "file_utf16": N_(
+        "the file is UTF-16; save it as UTF-8 (in Excel: CSV UTF-8) and try again"
+    ),
+    "file_not_utf8": N_(
+        "the file is not UTF-8 text; save it as UTF-8 (in Excel: CSV UTF-8) "
+        "and try again"
+    ),
+    "file_too_big": N_("the file is %(size)s bytes; the limit is %(limit)s bytes"),
+    "file_unknown_format": N_(
+        "cannot tell the format of %(name)s: the name must end in .csv, .tsv, "
+        ".tbx or .json"
+    ),
+    "unknown_column": N_("unknown column %(name)s (the layout is in README.md)"),
+    "column_twice": N_("column %(name)s appears twice"),
+    "no_term_column": N_(
+        "no term column: the header needs term_en, term_ru or term_kk"
+    ),
+    "cells_count": N_("%(cells)s cells where the header has %(header)s"),
+    "cell_too_long": N_("a cell is longer than %(limit)s characters"),
+    "too_many_rows": N_("more than %(limit)s rows"),
+    "malformed_csv": N_("malformed CSV: %(detail)s"),
+    "malformed_json": N_("malformed JSON: %(detail)s"),
+    "malformed_xml": N_("malformed XML: %(detail)s"),
+    "id_also_on_line": N_("id %(id)s is also on line %(line)s"),
+    "id_also_entry": N_("id c%(id)s is also entry %(n)s"),
+    "given_for_empty_term": N_("%(fields)s given for an empty %(column)s"),
+    "related_not_number": N_("related id %(value)s is not a number"),
+    "json_not_glossary": N_(
+        'not a glossary JSON file: it needs "format": "glossary" '
+        "(the layout is in README.md)"
+    ),
+    "json_version": N_("unsupported version %(version)s (expected 1)"),
+    "json_concepts_not_list": N_('"concepts" must be a list'),
+    "too_many_concepts": N_("more than %(limit)s concepts"),
+    "json_unknown_key": N_("unknown key %(key)s"),
+    "json_unknown_term_key": N_("unknown term key %(key)s"),
+    "json_terms_not_list": N_("'terms' must be a list"),
+    "json_term_not_object": N_("each term must be an object of strings"),
+    "json_definitions_shape": N_(
+        "'definitions' must map languages to {text, source} objects"
+    ),
+    "json_notes_shape": N_(
+        "'notes' must be a list of {text, lang, author, date, term}"
+    ),
+    "json_related_shape": N_("'related' must be a list of concept ids"),
+    "json_domain_not_text": N_("'domain' must be a string"),
+    "tbx_root": N_(
+        "the root element is <%(name)s>, not <tbx> or <martif>: not a TBX file"
+    ),
+    "tbx_unsafe": N_(
+        "the file declares a DTD or entities, which are refused for safety"
+    ),
+    "too_many_entries": N_("more than %(limit)s concept entries"),
+    "tbx_unknown_status": N_(
+        "unknown administrativeStatus %(value)s (allowed: %(allowed)s)"
+    ),
+    "tbx_two_definitions": N_("two %(lang)s definitions"),
     "seed_invalid": N_("%(path)s: %(count)s invalid rows, first: %(first)s"),
     "at_line": N_("line %(line)s: %(problem)s"),
     "at_concept": N_("concept %(n)s: %(problem)s"),

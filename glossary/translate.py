@@ -21,7 +21,13 @@ CATALOG_LOCALES: tuple[str, ...] = tuple(code for code in LOCALES if code != "en
 # Beyond pybabel's defaults (_, gettext, ngettext, …): lazy_gettext is imported
 # as _l for module-level labels; the full names are listed in case it is not.
 # N_ marks the English templates of problem messages (glossary.problems).
-KEYWORDS: tuple[str, ...] = ("_l", "lazy_gettext", "lazy_ngettext:1,2", "N_")
+KEYWORDS: tuple[str, ...] = (
+    "_l",
+    "lazy_gettext",
+    "lazy_ngettext:1,2",
+    "lazy_pgettext:1c,2",
+    "N_",
+)
 
 translate = AppGroup("translate", help="Extract, update and compile UI translations.")
 

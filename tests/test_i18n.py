@@ -32,6 +32,7 @@ KEYWORDS = {
     "_l": None,
     "lazy_gettext": None,
     "lazy_ngettext": (1, 2),
+    "lazy_pgettext": ((1, "c"), 2),
 }
 UPDATE_HINT = "run `flask --app glossary translate update`, translate, then compile"
 
@@ -414,9 +415,11 @@ def test_language_switcher(client, locale):
 
 def test_language_switcher_names_each_language_in_itself(client):
     html = page(client, "/?lang=kk")
-    assert '<strong lang="kk" aria-current="true">Қазақша</strong>' in html
-    assert ">English</a>" in html
-    assert ">Русский</a>" in html
+    # The full name in its own language (a short form beside it for narrow screens).
+    current = '<strong lang="kk" aria-current="true"><span class="full">Қазақша</span>'
+    assert current in html
+    assert '<a lang="en" hreflang="en"' in html and ">English</span>" in html
+    assert '<a lang="ru" hreflang="ru"' in html and ">Русский</span>" in html
 
 
 @pytest.mark.parametrize("concepts", [1, 2, 3, 5, 11, 12, 21, 22, 25])

@@ -101,7 +101,8 @@ def test_a_bad_file_lists_its_problems_and_writes_nothing(site):
     html = page.get_data(as_text=True)
     assert page.status_code == 400
     assert "Nothing was imported: the file has problems." in html
-    assert "line 2:" in html and "mixes Latin and Cyrillic" in html
+    # shown as a sentence, the term's language in words (glossary/views/display.py)
+    assert "Line 2: Russian term" in html and "mixes Latin and Cyrillic" in html
     assert 'name="token"' not in html
     assert _counts(site) == before
 

@@ -67,8 +67,9 @@ def test_render_in_each_language():
     assert str(problem) == (
         "kk term 'диzайн': the word 'диzайн' mixes Latin and Cyrillic letters"
     )
+    # (pages and the API put the language as a word there: "казахский термин")
     assert render(problem, translations("ru").gettext) == (
-        "термин kk «диzайн»: в слове «диzайн» смешаны латинские и кириллические буквы"
+        "kk термин «диzайн»: в слове «диzайн» смешаны латинские и кириллические буквы"
     )
     assert "латын және кирилл" in render(problem, translations("kk").gettext)
     assert render(not_found("concept", 7), translations("kk").gettext) == (

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from urllib.parse import unquote_to_bytes
 
-from flask_babel import get_locale
+from flask_babel import get_locale, lazy_pgettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
@@ -165,3 +165,119 @@ def headword(terms: dict, ui_locale: str | None = None) -> dict:
         if term:
             return {**term, "lang": lang}
     return {"text": "", "lang": "", "status": ""}
+
+
+# --- problems: language names, and messages stored as English text ----------
+
+# Problem codes whose "lang" parameter names a language in prose (not a JSON
+# path such as terms.kk): on pages it is shown as a word in the interface
+# language ("қазақша термин «…»" rather than "kk термині «…»").
+PROSE_LANG_CODES = frozenset(
+    {
+        "part_term",
+        "part_term_unnamed",
+        "part_definition",
+        "part_definition_source",
+        "definition_without_text",
+        "too_many_terms",
+        "new_definition_empty",
+        "part_the_definition",
+    }
+)
+LANG_WORDS = {
+    "en": lazy_pgettext("language of a term, in a message", "English"),
+    "ru": lazy_pgettext("language of a term, in a message", "Russian"),
+    "kk": lazy_pgettext("language of a term, in a message", "Kazakh"),
+}
+
+
+def with_language_words(problem):
+    """Return PROBLEM with prose language codes replaced by translated words."""
+    from ..problems import Problem
+
+    params = {}
+    for key, value in problem.params.items():
+        if isinstance(value, Problem):
+            value = with_language_words(value)
+        elif key == "lang" and problem.code in PROSE_LANG_CODES and value in LANGS:
+            value = str(LANG_WORDS[value])
+        params[key] = value
+    return Problem(problem.code, problem.field, params)
+
+
+_GENERIC = {"message", "http_error"}
+
+
+def _template_pattern(template: str) -> re.Pattern:
+    parts = re.split(r"%\((\w+)\)s", template)
+    out = []
+    for i, part in enumerate(parts):
+        out.append(re.escape(part) if i % 2 == 0 else f"(?P<{part}>.+?)")
+    return re.compile("^" + "".join(out) + "$", re.S)
+
+
+_PATTERNS: list[tuple[str, re.Pattern]] | None = None
+
+
+def _patterns() -> list[tuple[str, re.Pattern]]:
+    global _PATTERNS
+    if _PATTERNS is None:
+        from ..problems import MESSAGES
+
+        found = [
+            (code, _template_pattern(template))
+            for code, template in MESSAGES.items()
+            if code not in _GENERIC
+        ]
+        # Where a problem is (line, entry, concept) comes first, then the most
+        # specific templates (most fixed text).
+        found.sort(
+            key=lambda item: (
+                not item[0].startswith("at_"),
+                -len(re.sub(r"\(\?P<\w+>\.\+\?\)", "", item[1].pattern)),
+            )
+        )
+        _PATTERNS = found
+    return _PATTERNS
+
+
+def problem_from_text(text: str, depth: int = 0):
+    """Return the Problem whose English rendering TEXT is, or None.
+
+    Some readers (the import file readers) still hand over their problems as
+    English text; this finds the code and parameters back so that a page can
+    show the message in its own language. Parameters that are themselves
+    rendered problems ("kk term 'x'") are found back too.
+    """
+    from ..problems import Problem
+
+    if depth > 3:
+        return None
+    for code, pattern in _patterns():
+        match = pattern.match(text)
+        if not match:
+            continue
+        params: dict = {}
+        for key, value in match.groupdict().items():
+            nested = key in _NESTED or " " in value
+            inner = problem_from_text(value, depth + 1) if nested else None
+            if inner is None and key in _NESTED:
+                break  # "where"/"what"/"problem" are always problems themselves
+            params[key] = inner if inner is not None else value
+        else:
+            return Problem(code, "", params)
+    return None
+
+
+_NESTED = frozenset({"where", "what", "problem"})
+
+
+def stored_message(text):
+    """Jinja filter: an import report's message in the interface language."""
+    from .messages import page_message
+
+    if isinstance(text, str):
+        problem = problem_from_text(text)
+        if problem is not None:
+            return page_message(problem)
+    return page_message(text)

@@ -12,6 +12,7 @@ from flask import request
 from flask_babel import force_locale, gettext
 
 from ..problems import Problem, render
+from .display import stored_message, with_language_words
 
 API_LOCALES: tuple[str, ...] = ("en", "ru", "kk")
 
@@ -31,7 +32,7 @@ def sentence(text: str) -> str:
 def page_message(value: Problem | str) -> str:
     """Return one problem (or an already made message) in the interface language."""
     if isinstance(value, Problem):
-        return sentence(render(value, _gettext))
+        return sentence(render(with_language_words(value), _gettext))
     return str(value)
 
 
@@ -58,10 +59,15 @@ def api_locale() -> str:
 
 def api_problems(problems: Iterable[Problem]) -> list[dict]:
     """Return PROBLEMS as the API's [{"code", "field", "message"}] list."""
-    with force_locale(api_locale()):
+    locale = api_locale()
+    with force_locale(locale):
+        if locale != "en":
+            # language codes in prose become words (the English stays as it was)
+            problems = [with_language_words(p) for p in problems]
         return [p.as_dict(_gettext) for p in problems]
 
 
 def init_app(app) -> None:
     """Register the `message` filter for templates."""
     app.add_template_filter(message_filter, "message")
+    app.add_template_filter(stored_message, "stored_message")

@@ -84,6 +84,9 @@ def search():
             # nothing matched as typed: say so, and offer the closest spellings
             close = {r["match"]["text"]: r["match"]["lang"] for r in results[:3]}
             suggestions = [{"text": t, "lang": lang} for t, lang in close.items()]
+        if search_lang:
+            # other languages are the "found elsewhere" line's business
+            suggestions = [s for s in suggestions if s["lang"] == search_lang]
         suggestions = close_suggestions(q, suggestions)
     domains = {d["key"]: d for d in concepts.list_domains(db)}
     filters = {k: v for k, v in (("in", search_lang), ("domain", domain_key)) if v}
