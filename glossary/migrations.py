@@ -277,6 +277,40 @@ def m004_sessions(db: sqlite_utils.Database) -> None:
     db.table("sessions").create_index(["user_id"], if_not_exists=True)
 
 
+@MIGRATIONS()
+def m005_import_jobs(db: sqlite_utils.Database) -> None:
+    """Keep the web imports that run in the background (glossary.jobs)."""
+    db.table("import_jobs").create(
+        {
+            "id": int,
+            "user_id": int,
+            "username": str,
+            "file_name": str,
+            "ext": str,
+            "replace": int,
+            "state": str,  # queued, running, done, failed
+            "plan": str,  # the preview's counts (JSON), checked before writing
+            "concepts": int,
+            "new": int,
+            "changed": int,
+            "unchanged": int,
+            "removed": int,
+            "problems": str,  # JSON list of messages (English, as import reports)
+            "problem_count": int,
+            "created_at": str,
+            "started_at": str,
+            "finished_at": str,
+        },
+        pk="id",
+        not_null={"user_id", "username", "file_name", "state", "created_at"},
+        defaults={"concepts": 0, "new": 0, "changed": 0, "unchanged": 0,
+                  "removed": 0, "problem_count": 0, "problems": "[]"},
+        foreign_keys=[("user_id", "users", "id")],
+        if_not_exists=True,
+    )  # fmt: skip
+    db.table("import_jobs").create_index(["state"], if_not_exists=True)
+
+
 def migrate(db: sqlite_utils.Database) -> None:
     """Apply pending schema migrations."""
     MIGRATIONS.apply(db)

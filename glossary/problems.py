@@ -377,6 +377,19 @@ MESSAGES: dict[str, str] = {
         "%(name)s must be one of: %(allowed)s (or null to detect it)"
     ),
     "same_languages": N_("source_lang and target_lang must be different languages"),
+    # --- web import jobs (glossary.jobs) ---
+    "job_interrupted": N_(
+        "the import was interrupted (the server stopped or restarted); "
+        "nothing was imported: start it again"
+    ),
+    "job_plan_changed": N_(
+        "the glossary has changed since your preview; nothing was imported: "
+        "upload the file again to see a new preview"
+    ),
+    "job_database": N_(
+        "the database could not take the import (%(detail)s); nothing was imported"
+    ),
+    "job_failed": N_("the import failed (%(detail)s); nothing was imported"),
     "http_error": N_("%(description)s"),
     # Words that other messages take as parameters (what was not found, where).
     "word_concept": N_("concept"),

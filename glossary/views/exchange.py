@@ -15,15 +15,19 @@ from flask import (
     abort,
     current_app,
     g,
+    jsonify,
+    redirect,
     render_template,
     request,
+    url_for,
 )
 from flask_babel import gettext
 
-from .. import concepts, exchange
+from .. import concepts, exchange, jobs
 from ..auth import reviewer_required
-from ..db import connect, get_db
-from ..model import DOMAIN_KEYS, LANGS, STATUSES, clean_line
+from ..db import connect, get_db, write_transaction
+from ..model import DOMAIN_KEYS, LANGS, MAX_ID, STATUSES, clean_line
+from .display import stored_message
 
 bp = Blueprint("exchange", __name__)
 
@@ -223,7 +227,7 @@ def import_page():
 @bp.post("/import/confirm")
 @reviewer_required
 def import_confirm():
-    """Import the file whose preview the reviewer has just seen, if still true."""
+    """Queue the import whose preview the reviewer has just seen; show its job."""
     token = request.form.get("token", "")
     stored = _stored(token)
     if stored is None:
@@ -236,22 +240,75 @@ def import_confirm():
             ),
         ), 409
     path, about = stored
-    check = _run_import(path, about, dry_run=True)
-    if check["errors"] or _plan(check) != about["plan"]:
-        # The glossary changed since the preview: show what it would do now.
-        return _preview(
-            token,
-            path,
-            about,
-            error=gettext(
-                "The glossary has changed since your preview. Check this new "
-                "preview before you import."
-            ),
+    db = get_db()
+    # The job runs in a thread of this worker: the request answers at once, and
+    # the reviewer can leave the progress page and come back to it.
+    with write_transaction(db):
+        job_id = jobs.create_job(
+            db,
+            user_id=g.user["id"],
+            username=g.user["username"],
+            file_name=about["name"],
+            ext=about["ext"],
+            replace=about["replace"],
+            plan=about["plan"],
         )
-    try:
-        report = _run_import(path, about, dry_run=False)
-    finally:
-        _forget(token)
-    return render_template("pages/import.html", report=report, done=True), (
-        200 if not report["errors"] else 400
+        jobs.prepare_dir(_jobs_folder(), job_id, path, about["ext"])
+    _forget(token)
+    jobs.start_job(current_app.config["DATABASE"], _jobs_folder(), job_id)
+    return redirect(url_for("exchange.import_job", job_id=job_id), 303)
+
+
+def _jobs_folder() -> Path:
+    """Return the folder of import jobs: beside the database unless configured."""
+    configured = current_app.config.get("IMPORT_JOBS_FOLDER")
+    if configured:
+        folder = Path(configured)
+    else:
+        database = Path(current_app.config["DATABASE"])
+        folder = database.with_name(f"{database.stem}-import-jobs")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _job_or_404(job_id: int) -> dict:
+    if not 0 < job_id <= MAX_ID:
+        abort(404)
+    job = jobs.get_job(get_db(), job_id)
+    if job is None:
+        abort(404)
+    return jobs.with_progress(get_db(), _jobs_folder(), job)
+
+
+@bp.get("/import/jobs")
+@reviewer_required
+def import_jobs():
+    """List the recent import jobs (every reviewer's), newest first."""
+    db = get_db()
+    jobs.reap_stale(db, _jobs_folder())
+    return render_template(
+        "pages/import_jobs.html",
+        jobs=[jobs.with_progress(db, _jobs_folder(), j) for j in jobs.recent_jobs(db)],
     )
+
+
+@bp.get("/import/jobs/<int:job_id>")
+@reviewer_required
+def import_job(job_id: int):
+    """Show an import job's progress (reloading itself while it runs) or result."""
+    return render_template("pages/import_job.html", job=_job_or_404(job_id))
+
+
+@bp.get("/import/jobs/<int:job_id>.json")
+@reviewer_required
+def import_job_json(job_id: int):
+    """Answer an import job's state and counts as JSON (the progress page polls it)."""
+    job = _job_or_404(job_id)
+    keys = ("id", "state", "phase", "total", "done", "file_name", "replace",
+            "concepts", "new", "changed", "unchanged", "removed",
+            "problem_count", "created_at", "started_at", "finished_at")  # fmt: skip
+    body = {"ok": True, **{k: job.get(k) for k in keys}}
+    body["problems"] = [str(stored_message(p)) for p in job["problems"]]
+    response = jsonify(body)
+    response.headers["Cache-Control"] = "no-store"
+    return response
