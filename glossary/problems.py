@@ -341,6 +341,11 @@ MESSAGES: dict[str, str] = {
     "param_required": N_("%(name)s is required"),
     "param_too_long": N_("%(name)s is longer than %(limit)s characters"),
     "param_choice": N_("%(name)s must be one of: %(allowed)s"),
+    "param_unknown": N_("unknown parameter %(name)s (allowed: %(allowed)s)"),
+    "body_schema": N_(
+        "%(field)s does not match the schema of a %(kind)s proposal "
+        "(see /api/v1/openapi.json)"
+    ),
     "param_not_integer": N_("%(name)s must be a whole number"),
     "param_range": N_("%(name)s must be between %(low)s and %(high)s"),
     "body_too_large": N_("the request body is larger than %(limit)s bytes"),

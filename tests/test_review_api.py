@@ -361,16 +361,69 @@ def test_openapi_describes_the_review_endpoints(site):
 
 def test_the_openapi_proposal_schema_comes_from_the_field_table_and_limits():
     from glossary import model, proposals
-    from glossary.views.openapi_review import proposal_input_schema
+    from glossary.views.openapi_review import kind_schema, proposal_input_schema
 
     schema = proposal_input_schema()
-    assert set(schema["properties"]) == set().union(*proposals.FIELDS.values())
-    props = schema["properties"]
-    assert props["source"]["maxLength"] == model.MAX_SOURCE
-    assert props["comment"]["maxLength"] == model.MAX_TEXT
-    item = props["terms"]["properties"]["kk"]
+    assert schema["discriminator"]["propertyName"] == "kind"
+    assert [r["$ref"] for r in schema["oneOf"]] == [
+        f"#/components/schemas/Proposal_{kind}" for kind in proposals.KINDS
+    ]
+    for kind, fields in proposals.FIELDS.items():
+        body = kind_schema(kind)
+        # Exactly the fields the validation accepts for this kind, no others.
+        assert set(body["properties"]) == fields
+        assert body["additionalProperties"] is False
+        assert body["properties"]["kind"] == {"const": kind}
+        assert set(body["required"]) <= fields
+        if "comment" in fields:
+            assert body["properties"]["comment"]["maxLength"] == model.MAX_TEXT
+    new_concept = kind_schema("new_concept")["properties"]
+    assert new_concept["source"]["maxLength"] == model.MAX_SOURCE
+    item = new_concept["terms"]["properties"]["kk"]["oneOf"][1]
     assert item["maxItems"] == proposals.MAX_TERMS_PER_LANG
     assert item["items"]["oneOf"][0]["maxLength"] == model.MAX_TERM
-    for kind, fields in proposals.FIELDS.items():
-        assert f"{kind}: " in schema["description"]
-        assert all(f in schema["description"] for f in fields - {"kind"})
+    assert "source" in kind_schema("new_term")["required"]
+    assert "concept_id" in kind_schema("note")["required"]
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"definition": ""}, "definition"),  # the data layer reads it as none
+        ({"domain": " design "}, "domain"),  # it would strip it
+        ({"terms": {"en": ["  "]}, "source": "s"}, "terms"),  # only blank terms
+    ],
+)
+def test_a_body_the_schema_refuses_is_refused_by_the_api(site, change, field):
+    """The API keeps to its OpenAPI document where the data layer is lenient."""
+    status, answer, _ = call(
+        site, "POST", "/api/v1/proposals", {**NEW_CONCEPT, **change}, "translator"
+    )
+    assert status == 400, answer
+    assert answer["problems"][0]["field"] == field
+
+
+def test_a_concept_id_in_quotes_is_refused_and_one_like_12_0_accepted(site):
+    body = {"kind": "note", "concept_id": "1", "text": "A note in quotes."}
+    status, answer, _ = call(site, "POST", "/api/v1/proposals", body, "translator")
+    assert status == 400
+    assert answer["problems"] == [
+        {
+            "code": "body_schema",
+            "field": "concept_id",
+            "message": "concept_id does not match the schema of a note proposal "
+            "(see /api/v1/openapi.json)",
+        }
+    ]
+    body["concept_id"] = 1.0  # JSON Schema's integer
+    status, answer, _ = call(site, "POST", "/api/v1/proposals", body, "translator")
+    assert status == 201, answer
+
+
+def test_listing_proposals_refuses_an_unknown_parameter(site):
+    status, answer, _ = call(
+        site, "GET", "/api/v1/proposals?statu=pending", token="translator"
+    )
+    assert status == 400
+    assert answer["problems"][0]["code"] == "param_unknown"
+    assert answer["problems"][0]["field"] == "statu"

@@ -72,6 +72,9 @@ ACCESS = {
     "quality.board": "reviewer",
     "api.api_quality": "reviewer",
     "exchange.import_confirm": "reviewer",
+    "exchange.import_jobs": "reviewer",
+    "exchange.import_job": "reviewer",
+    "exchange.import_job_json": "reviewer",
     "api.check": "public",
     "api.qa": "public",
     "check.check_form": "public",
@@ -117,6 +120,7 @@ def site(tmp_path_factory):
             "letter": "C",
             "filename": "style.css",
             "ext": "csv",
+            "job_id": 1,
         },
     }
 

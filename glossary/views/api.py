@@ -141,8 +141,9 @@ def _choice(name: str, allowed: tuple[str, ...]) -> str | None:
 def _int_arg(param: IntParam) -> int:
     name, low, high = param.name, param.low, param.high
     raw = request.args.get(name)
-    if raw in (None, ""):
+    if raw is None:
         return param.default
+    # An empty value (limit=) is no whole number: refused, as the schema says.
     try:
         value = int(raw)
     except ValueError:

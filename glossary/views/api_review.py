@@ -6,7 +6,7 @@ by `flask create-token`); no cookie is accepted, so no CSRF token is needed.
 
 from __future__ import annotations
 
-from flask import jsonify
+from flask import jsonify, request
 
 from .. import concepts, proposals
 from ..auth import bearer_user
@@ -14,6 +14,7 @@ from ..db import get_db
 from ..model import DOMAIN_KEYS, LANGS
 from ..problems import Problem, not_found
 from .api import ApiError, _choice, bp, json_body
+from .openapi_review import LIST_PARAMETERS, kind_schema, proposal_body_validator
 
 
 def _require_user() -> dict:
@@ -48,12 +49,50 @@ def _www_authenticate(response):
     return response
 
 
+_VALIDATOR = []  # the published proposal schema's validator, made on first use
+
+
+def _schema_problem(data: dict) -> Problem | None:
+    """Say where DATA breaks the published proposal schema, or None.
+
+    The data layer reads some values leniently (null as absent, a digit string
+    as an id, any false value as no definition); the API keeps to its OpenAPI
+    document, so a body the document refuses is refused here too.
+    """
+    if not _VALIDATOR:
+        _VALIDATOR.append(proposal_body_validator())
+    error = next(iter(_VALIDATOR[0].iter_errors(data)), None)
+    if error is None:
+        return None
+    kind = data.get("kind")
+    if kind in proposals.KINDS:
+        # Name the field within the body schema of its own kind.
+        error = next(iter(_kind_validator(kind).iter_errors(data)), error)
+    where = ".".join(str(p) for p in error.absolute_path) or "body"
+    return Problem("body_schema", where, {"field": where, "kind": str(kind)})
+
+
+def _kind_validator(kind: str):
+    from jsonschema import Draft202012Validator
+
+    return Draft202012Validator(kind_schema(kind))
+
+
 @bp.post("/proposals")
 def create_proposal():
     """Submit a proposal (new_concept, new_term, change or note)."""
     user = _require_user()
     data = _json_body()
+    cid = data.get("concept_id")
+    if isinstance(cid, float) and cid.is_integer():
+        # JSON Schema's integer includes 12.0; it names concept 12.
+        data["concept_id"] = int(cid)
     try:
+        # The data layer's own reasons first (they say more), then the schema's.
+        proposals.build(get_db(), data, user["username"])
+        problem = _schema_problem(data)
+        if problem is not None:
+            raise ApiError(problem)
         proposal = proposals.submit(get_db(), data, user)
     except proposals.ProposalError as exc:
         raise ApiError(exc.problems, 400) from None
@@ -73,6 +112,15 @@ def create_proposal():
 def list_proposals():
     """List proposals: reviewers see all, translators their own."""
     user = _require_user()
+    unknown = sorted(set(request.args) - set(LIST_PARAMETERS))
+    if unknown:
+        raise ApiError(
+            Problem(
+                "param_unknown",
+                unknown[0],
+                {"name": unknown[0], "allowed": LIST_PARAMETERS},
+            )
+        )
     status = _choice("status", proposals.DECISIONS)
     found = proposals.list_proposals(
         get_db(),

@@ -75,7 +75,13 @@ def check_paths() -> dict:
 def check_schemas() -> dict:
     """Return the schemas of the text check endpoints."""
     lang = {"oneOf": [{"enum": list(LANGS)}, {"type": "null"}]}
-    text = {"type": "string", "minLength": 1, "description": "At most 1 MB of UTF-8"}
+    # Something other than spaces (a blank text is refused), at most 1 MB.
+    text = {
+        "type": "string",
+        "minLength": 1,
+        "pattern": r"\S",
+        "description": "At most 1 MB of UTF-8",
+    }
     place = {
         "type": "object",
         "required": ["start", "end", "text"],
@@ -142,6 +148,19 @@ def check_schemas() -> dict:
                 "source_lang": lang,
                 "target": text,
                 "target_lang": lang,
+            },
+            # Two languages given must differ.
+            "not": {
+                "anyOf": [
+                    {
+                        "required": ["source_lang", "target_lang"],
+                        "properties": {
+                            "source_lang": {"const": code},
+                            "target_lang": {"const": code},
+                        },
+                    }
+                    for code in LANGS
+                ]
             },
         },
         "QaFinding": {

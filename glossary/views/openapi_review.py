@@ -5,14 +5,17 @@ from __future__ import annotations
 from ..model import (
     DOMAIN_KEYS,
     LANGS,
+    MAX_ID,
     MAX_SOURCE,
     MAX_TERM,
     MAX_TEXT,
     PARTS_OF_SPEECH,
     STATUSES,
 )
-from ..proposals import DECISIONS, FIELDS, KINDS, MAX_TERMS_PER_LANG
+from ..proposals import DECISIONS, EDITABLE, FIELDS, KINDS, MAX_TERMS_PER_LANG
 
+# The query parameters of GET /proposals (any other is refused).
+LIST_PARAMETERS: tuple[str, ...] = ("status", "lang", "domain", "kind")
 _SECURED: list[dict[str, list[str]]] = [{"bearer": []}]
 
 
@@ -82,7 +85,7 @@ def review_paths() -> dict:
                 ],
                 "responses": {
                     "200": _json("Proposals, oldest first", "ProposalList"),
-                    "400": _error("Invalid filter"),
+                    "400": _error("Invalid filter, or a parameter not listed here"),
                     "401": _error("No valid API token"),
                 },
             },
@@ -113,7 +116,7 @@ def review_paths() -> dict:
                 "parameters": [_id_param()],
                 "requestBody": {
                     "required": False,
-                    "content": {"application/json": {"schema": {"type": "object"}}},
+                    "content": {"application/json": {"schema": approve_schema()}},
                 },
                 "responses": {
                     "200": _json("Approved and applied", "ProposalAnswer"),
@@ -159,81 +162,240 @@ def review_paths() -> dict:
     }
 
 
-def _field_schemas() -> dict[str, dict]:
-    """Return the schema of every proposal field, with the limits validation uses."""
+# Text fields that may also be null or absent (the API reads null as absent).
+def _optional_text(limit: int) -> dict:
+    return {"type": ["string", "null"], "maxLength": limit}
+
+
+def _required_text(limit: int) -> dict:
+    # Something other than spaces: the value is stripped before it is checked.
+    return {"type": "string", "maxLength": limit, "pattern": r"\S"}
+
+
+def _optional_choice(values) -> dict:
+    return {"enum": [*values, "", None]}
+
+
+def _field_schemas(kind: str) -> dict[str, dict]:
+    """Return the schema of every field of a KIND proposal, with the limits."""
     term_item = {
         "oneOf": [
             {"type": "string", "maxLength": MAX_TERM},
             {
                 "type": "object",
                 "required": ["text"],
+                "additionalProperties": False,
                 "properties": {
                     "text": {"type": "string", "maxLength": MAX_TERM},
-                    "status": {"enum": list(STATUSES)},
-                    "pos": {"enum": list(PARTS_OF_SPEECH)},
-                    "usage": {"type": "string", "maxLength": MAX_TEXT},
+                    "status": _optional_choice(STATUSES),
+                    "pos": _optional_choice(PARTS_OF_SPEECH),
+                    "usage": _optional_text(MAX_TEXT),
                 },
             },
         ]
     }
-    text = {"type": "string", "maxLength": MAX_TEXT}
-    return {
-        "kind": {"enum": list(KINDS)},
-        "concept_id": {"type": "integer", "minimum": 1},
-        "domain": {"enum": list(DOMAIN_KEYS)},
+    definitions = {
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {lang: _required_text(MAX_TEXT) for lang in LANGS},
+    }
+    fields = {
+        "kind": {"const": kind},
+        "concept_id": {"type": "integer", "minimum": 1, "maximum": MAX_ID},
+        "domain": _optional_choice(DOMAIN_KEYS),
         "terms": {
             "type": "object",
+            "minProperties": 1,
+            "additionalProperties": False,
+            "description": "{lang: [term, …]} (a single term may be a string); "
+            "the first term of a language is preferred unless a status is given",
             "properties": {
                 lang: {
-                    "type": "array",
-                    "items": term_item,
-                    "maxItems": MAX_TERMS_PER_LANG,
+                    "oneOf": [
+                        {"type": "string", "maxLength": MAX_TERM},
+                        {
+                            "type": "array",
+                            "items": term_item,
+                            "maxItems": MAX_TERMS_PER_LANG,
+                        },
+                    ]
                 }
                 for lang in LANGS
             },
         },
         "definition": {
-            "type": "object",
-            "properties": {lang: text for lang in LANGS},
+            "oneOf": [
+                {
+                    **definitions,
+                    "properties": {
+                        lang: {"type": "string", "maxLength": MAX_TEXT}
+                        for lang in LANGS
+                    },
+                },
+                {"type": "null"},
+            ]
         },
-        "source": {"type": "string", "maxLength": MAX_SOURCE},
-        "note": text,
-        "note_lang": {"enum": list(LANGS)},
-        "lang": {"enum": list(LANGS)},
-        "text": {
-            "type": "string",
-            "maxLength": MAX_TEXT,
-            "description": f"a term (at most {MAX_TERM} characters) or a note",
-        },
-        "term": {"type": "string", "description": "lang:text of a term"},
-        "status": {"enum": list(STATUSES)},
-        "pos": {"enum": list(PARTS_OF_SPEECH)},
-        "usage": text,
-        "comment": text,
+        "source": _optional_text(MAX_SOURCE),
+        "note": _optional_text(MAX_TEXT),
+        "note_lang": _optional_choice(LANGS),
+        "lang": _optional_choice(LANGS),
+        "text": _optional_text(MAX_TEXT),
+        "term": {"type": ["string", "null"], "description": "lang:text of a term"},
+        "status": _optional_choice(STATUSES),
+        "pos": _optional_choice(PARTS_OF_SPEECH),
+        "usage": _optional_text(MAX_TEXT),
+        "comment": _optional_text(MAX_TEXT),
     }
+    # What each kind needs (proposals.build refuses a proposal without it).
+    if kind in ("new_concept", "new_term"):
+        fields["source"] = _required_text(MAX_SOURCE)
+    if kind == "new_term":
+        fields["lang"] = {"enum": list(LANGS)}
+        fields["text"] = _required_text(MAX_TERM)
+    if kind == "note":
+        fields["text"] = _required_text(MAX_TEXT)
+    return fields
+
+
+REQUIRED: dict[str, list[str]] = {
+    "new_concept": ["kind", "terms", "source"],
+    "new_term": ["kind", "concept_id", "lang", "text", "source"],
+    "change": ["kind", "concept_id"],
+    "note": ["kind", "concept_id", "text"],
+}
+_BLANK = {"type": ["string", "null"], "pattern": r"^\s*$"}
+
+
+def kind_schema(kind: str) -> dict:
+    """Return the body schema of a KIND proposal: exactly the fields FIELDS allows."""
+    schemas = _field_schemas(kind)
+    names = sorted(FIELDS[kind], key=list(schemas).index)
+    schema = {
+        "type": "object",
+        "required": REQUIRED[kind],
+        "additionalProperties": False,
+        "properties": {name: schemas[name] for name in names},
+    }
+    if kind == "new_concept":
+        # At least one term that is not blank, in some language.
+        filled = {"type": "string", "pattern": r"\S"}
+        schema["properties"]["terms"] = {
+            **schema["properties"]["terms"],
+            "anyOf": [
+                {
+                    "required": [lang],
+                    "properties": {
+                        lang: {
+                            "anyOf": [
+                                filled,
+                                {
+                                    "type": "array",
+                                    "contains": {
+                                        "anyOf": [
+                                            filled,
+                                            {
+                                                "type": "object",
+                                                "properties": {"text": filled},
+                                            },
+                                        ]
+                                    },
+                                },
+                            ]
+                        }
+                    },
+                }
+                for lang in LANGS
+            ],
+        }
+    if kind == "change":
+        # One term ("lang:text") or one or more definitions, never both.
+        schema["description"] = (
+            "Either `term` (with text, status, pos or source to change) or "
+            "`definition` ({lang: new text}, with an optional source)."
+        )
+        schema["oneOf"] = [
+            {
+                "required": ["term"],
+                "properties": {
+                    "term": {"type": "string", "pattern": r"\S"},
+                    "definition": {"type": "null"},
+                },
+            },
+            {
+                "required": ["definition"],
+                "properties": {
+                    "term": _BLANK,
+                    "definition": {
+                        "type": "object",
+                        "minProperties": 1,
+                        "additionalProperties": False,
+                        "properties": {
+                            lang: _required_text(MAX_TEXT) for lang in LANGS
+                        },
+                    },
+                },
+            },
+        ]
+    return schema
+
+
+def approve_schema() -> dict:
+    """Return the body of an approval: a reason and edits of the proposal's fields.
+
+    Which fields may be edited depends on the kind of the proposal the path
+    names (proposals.EDITABLE); the schema lists every field any kind allows.
+    """
+    editable = sorted(set().union(*EDITABLE.values()))
+    generic = _field_schemas("change")
+    return {
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {
+            "reason": _optional_text(MAX_TEXT),
+            "kind": {"enum": list(KINDS)},
+            "concept_id": generic["concept_id"],
+            "term": generic["term"],
+            # An edit of "" or null removes the field from the proposal.
+            **{name: {"anyOf": [_field_schemas("new_concept").get(name, generic[name]),
+                                {"enum": ["", None]}]}
+               for name in editable},
+        },
+    }  # fmt: skip
 
 
 def proposal_input_schema() -> dict:
-    """Return the ProposalInput schema, built from proposals.FIELDS (one source)."""
-    schemas = _field_schemas()
-    names = sorted(set().union(*FIELDS.values()), key=list(schemas).index)
+    """Return the ProposalInput schema: one body schema per kind, by "kind"."""
     return {
-        "type": "object",
-        "required": ["kind"],
-        "description": "Fields by kind (others are refused): "
-        + "; ".join(
-            f"{kind}: " + ", ".join(n for n in names if n in FIELDS[kind] - {"kind"})
-            for kind in KINDS
-        )
-        + ". A new concept and a new term need a source.",
-        "properties": {name: schemas[name] for name in names},
+        "description": "A proposal; its fields depend on its kind (others are "
+        "refused). Each kind's schema is built from proposals.FIELDS, the table "
+        "the validation uses.",
+        "oneOf": [_ref(f"Proposal_{kind}") for kind in KINDS],
+        "discriminator": {
+            "propertyName": "kind",
+            "mapping": {
+                kind: f"#/components/schemas/Proposal_{kind}" for kind in KINDS
+            },
+        },
     }
+
+
+def proposal_body_validator():
+    """Return a JSON Schema validator of proposal bodies (the published schema)."""
+    from jsonschema import Draft202012Validator
+
+    schemas = {f"Proposal_{kind}": kind_schema(kind) for kind in KINDS}
+    document = {
+        "oneOf": [{"$ref": f"#/$defs/Proposal_{kind}"} for kind in KINDS],
+        "$defs": schemas,
+    }
+    return Draft202012Validator(document)
 
 
 def review_schemas() -> dict:
     """Return the schemas of the review workflow."""
     return {
         "ProposalInput": proposal_input_schema(),
+        **{f"Proposal_{kind}": kind_schema(kind) for kind in KINDS},
         "ProposalCreated": {
             "type": "object",
             "required": ["ok", "proposal"],
