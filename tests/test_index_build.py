@@ -75,9 +75,7 @@ def test_word_hashes_agree_for_few_and_many_words():
 
 def test_a_shared_hash_never_mixes_two_words_up():
     vocab = ["alpha", "beta", "gamma", "delta"]
-    postings = Postings(
-        vocab, np.arange(4), np.arange(4), np.zeros(4, dtype=np.int64)
-    )
+    postings = Postings(vocab, np.arange(4), np.arange(4), np.zeros(4, dtype=np.int64))
     # every word given one hash: the lookup must compare the words themselves
     postings.hashes = np.zeros(4, dtype=np.uint64)
     postings.hash_words = np.arange(4, dtype=np.int32)
