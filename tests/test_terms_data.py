@@ -49,10 +49,13 @@ DOMAINS = (
 STATUSES = ("preferred", "admitted", "deprecated", "superseded")
 LANGUAGES = ("en", "ru", "kk")
 
-# The figures of issue #6 ("a real creative-industries term base").
+# The figures of issue #6 ("a real creative-industries term base"), raised by
+# issue #14. Issue #14 puts sources before completeness: a language without a
+# sourced equivalent is left out of a concept (the quality board lists it), so
+# the share of concepts in all three languages may fall below issue #6's 95%.
 MIN_CONCEPTS = 300
 MIN_PER_DOMAIN = 12
-MIN_ALL_THREE_SHARE = 0.95
+MIN_ALL_THREE_SHARE = 0.85
 MIN_EN_DEFINITIONS = 40
 PARTS_OF_SPEECH = ("", "noun", "verb", "adjective", "adverb", "properNoun", "other")
 
@@ -333,7 +336,7 @@ def test_each_domain_has_at_least_twelve_concepts(domain):
     assert count >= MIN_PER_DOMAIN, f"{domain} has {count} concepts"
 
 
-def test_at_least_95_percent_have_a_term_in_all_three_languages():
+def test_most_concepts_have_a_term_in_all_three_languages():
     records = _records()
     full = [r for r in records if {t["lang"] for t in r["terms"]} >= set(LANGUAGES)]
     share = len(full) / len(records)

@@ -13,11 +13,19 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import IO, NamedTuple
 
-from ..model import LANGS, id_problem, normalise_concept, parse_id, validate_concept
+from ..model import (
+    LANGS,
+    ConceptRecord,
+    bad_id,
+    normalise_concept,
+    parse_id,
+    validate_concept,
+)
+from ..problems import Problem
 
 TERM_FIELDS = ("term", "status", "pos", "usage", "source")
 NOTE_FIELDS = ("", "_lang", "_term", "_author", "_date")
@@ -57,8 +65,8 @@ class Item(NamedTuple):
     after it can be read."""
 
     pos: int
-    record: dict | None
-    problems: list[str]
+    record: ConceptRecord | None
+    problems: Sequence[str | Problem]  # a Problem shows its English message
     fatal: bool = False
     where: str = ""  # said after the number: " (id c17)"
 
@@ -82,6 +90,7 @@ def collect(
             if item.fatal:
                 return result
             continue
+        assert record is not None  # an Item without problems carries its record
         result.records.append(record)
         result.lines.append(item.pos)
     return result
@@ -91,7 +100,7 @@ def collect(
 class ReadResult:
     """Concept records read from a file, with the line-numbered errors found."""
 
-    records: list[dict] = field(default_factory=list)
+    records: list[ConceptRecord] = field(default_factory=list)
     lines: list[int] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
 
@@ -248,9 +257,10 @@ class RowReader:
         self.notes = [notes[n] for n in sorted(notes)]
 
     def read(self, cells: list[str]) -> dict:
-        """Return {"record", "problems"} for one row's CELLS (as row_to_concept)."""
+        """Return {"record", "problems"} for one row's CELLS."""
         cells = [unguard_cell(c) if c[:1] == "'" else c for c in cells]
-        terms, problems = [], []
+        terms: list[dict[str, str]] = []
+        problems: list[str | Problem] = []
         for lang, slot, where in self.slots:
             got = {f: cells[i] for f, i in where.items()}
             if not got.get("term", "").strip():
@@ -298,7 +308,7 @@ class RowReader:
             if value is not None:
                 related.append(value)
             else:
-                problems.append(id_problem("related", r))
+                problems.append(bad_id("related", r))
         raw_id = cells[self.id].strip() if self.id is not None else ""
         domain = cells[self.domain] if self.domain is not None else ""
         record = {
@@ -311,78 +321,6 @@ class RowReader:
             "related": related,
         }
         return {"record": record, "problems": problems}
-
-
-def row_to_concept(row: dict[str, str]) -> dict:
-    """Turn one CSV row (column → cell) into a raw concept record."""
-    slots: dict[tuple[str, int], dict[str, str]] = {}
-    notes: dict[int, dict[str, str]] = {}
-    definitions: dict[str, dict[str, str]] = {}
-    for name, value in row.items():
-        if m := _SLOT.match(name):
-            f, lang, slot = m.group(1), m.group(2), int(m.group(3) or 1)
-            slots.setdefault((lang, slot), {})[f] = value
-        elif m := _DEF.match(name):
-            key = "source" if m.group(1) else "text"
-            definitions.setdefault(m.group(2), {"text": "", "source": ""})[key] = value
-        elif m := _NOTE.match(name):
-            key = (m.group(2) or "_text")[1:]
-            notes.setdefault(int(m.group(1)), {})[key] = value
-    terms, problems = [], []
-    for lang, slot in sorted(slots, key=lambda k: (LANGS.index(k[0]), k[1])):
-        cells = slots[(lang, slot)]
-        if not cells.get("term", "").strip():
-            extra = [f for f in TERM_FIELDS[1:] if cells.get(f, "").strip()]
-            if extra:
-                col = term_columns(lang, slot)[0]
-                problems.append(f"{', '.join(extra)} given for an empty {col}")
-            continue
-        default_status = "preferred" if slot == 1 else "admitted"
-        terms.append(
-            {
-                "lang": lang,
-                "text": cells["term"],
-                "status": cells.get("status", "").strip() or default_status,
-                "pos": cells.get("pos", ""),
-                "usage": cells.get("usage", ""),
-                "source": cells.get("source", ""),
-            }
-        )
-    note_list = []
-    for n in sorted(notes):
-        cells = notes[n]
-        if not any(v.strip() for v in cells.values()):
-            continue
-        lang = cells.get("lang", "").strip()
-        term = cells.get("term", "").strip()
-        if not lang and ":" in term:
-            lang = term.split(":", 1)[0]
-        note_list.append(
-            {
-                "text": cells.get("text", ""),
-                "lang": lang,
-                "author": cells.get("author", ""),
-                "date": cells.get("date", ""),
-                "term": term,
-            }
-        )
-    related, raw_related = [], (row.get("related") or "").replace(",", " ").split()
-    for r in raw_related:
-        if parse_id(r) is not None:
-            related.append(parse_id(r))
-        else:
-            problems.append(id_problem("related", r))
-    raw_id = (row.get("id") or "").strip()
-    record = {
-        # An id out of range stays text, for validate_concept to report.
-        "id": parse_id(raw_id) or raw_id or None,
-        "domain": row.get("domain") or "general",
-        "terms": terms,
-        "definitions": definitions,
-        "notes": note_list,
-        "related": related,
-    }
-    return {"record": record, "problems": problems}
 
 
 def sniff_delimiter(first_line: str) -> str:
@@ -495,9 +433,11 @@ def duplicate_id_message(concept_id: int, line: int) -> str:
     return f"id {concept_id} is also on line {line}"
 
 
-def normalise_concept_safely(record: dict, problems: list[str]) -> dict:
+def normalise_concept_safely(
+    record: dict, problems: list[str | Problem]
+) -> ConceptRecord:
     """Normalise RECORD, turning a non-numeric id into a problem instead of a crash."""
     if record["id"] is not None and not isinstance(record["id"], int):
-        problems.append(id_problem("id", record["id"]))
+        problems.append(bad_id("id", record["id"]))
         record = {**record, "id": None}
     return normalise_concept(record)
