@@ -35,6 +35,7 @@ pytestmark = pytest.mark.slow
 CONTENT_CODES = frozenset(
     {
         "mixed_script",
+        "mixed_scripts",
         "confusable_script",
         "cyrillic_in_english",
         "kazakh_not_cyrillic",
