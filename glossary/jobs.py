@@ -22,12 +22,13 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 import sqlite_utils
 
 from . import exchange
 from .clock import now
-from .db import classify_fault, connect, write_transaction
+from .db import classify_fault, connect, inserted_id, write_transaction
 from .problems import Problem, render
 
 STATES = ("queued", "running", "done", "failed")
@@ -72,7 +73,7 @@ def create_job(
             "created_at": now(),
         }
     )
-    return int(table.last_pk)
+    return inserted_id(table)
 
 
 def get_job(db: sqlite_utils.Database, job_id: int) -> dict | None:
@@ -164,7 +165,7 @@ class _Heartbeat:
 
     def __init__(self, folder: Path, job_id: int) -> None:
         self.folder, self.job_id = folder, job_id
-        self.state = {"phase": "queued", "total": 0, "done": 0}
+        self.state: dict[str, Any] = {"phase": "queued", "total": 0, "done": 0}
         self._stop = threading.Event()
         self._thread = threading.Thread(
             target=self._beat, name=f"import-job-{job_id}-heartbeat", daemon=True
@@ -193,7 +194,10 @@ class _Heartbeat:
         self.state = {**self.state, **values}
 
 
-def _retry_busy(action: Callable[[], object]) -> object:
+_T = TypeVar("_T")
+
+
+def _retry_busy(action: Callable[[], _T]) -> _T:
     """Run ACTION, retrying while the database is busy (up to the wait limit)."""
     deadline = time.monotonic() + WAIT_FOR_LOCK_SECONDS
     while True:

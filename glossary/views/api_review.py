@@ -49,7 +49,7 @@ def _www_authenticate(response):
     return response
 
 
-_VALIDATOR = []  # the published proposal schema's validator, made on first use
+_VALIDATOR: list = []  # the published proposal schema's validator, made on first use
 
 
 def _schema_problem(data: dict) -> Problem | None:

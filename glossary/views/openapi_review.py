@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from ..model import (
     DOMAIN_KEYS,
     LANGS,
@@ -176,7 +178,7 @@ def _optional_choice(values) -> dict:
     return {"enum": [*values, "", None]}
 
 
-def _field_schemas(kind: str) -> dict[str, dict]:
+def _field_schemas(kind: str) -> dict[str, Any]:
     """Return the schema of every field of a KIND proposal, with the limits."""
     term_item = {
         "oneOf": [
@@ -266,11 +268,11 @@ REQUIRED: dict[str, list[str]] = {
 _BLANK = {"type": ["string", "null"], "pattern": r"^\s*$"}
 
 
-def kind_schema(kind: str) -> dict:
+def kind_schema(kind: str) -> dict[str, Any]:
     """Return the body schema of a KIND proposal: exactly the fields FIELDS allows."""
     schemas = _field_schemas(kind)
     names = sorted(FIELDS[kind], key=list(schemas).index)
-    schema = {
+    schema: dict[str, Any] = {
         "type": "object",
         "required": REQUIRED[kind],
         "additionalProperties": False,
