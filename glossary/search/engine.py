@@ -358,7 +358,7 @@ class Postings:
                 cands |= self.grams.candidates(swapped, limit)
         found = process.extract(
             word,
-            list(cands),
+            sorted(cands),  # one order in every process (a set's is not)
             scorer=DamerauLevenshtein.distance,
             score_cutoff=limit,
             limit=SIMILAR_WORDS,
