@@ -194,7 +194,8 @@ def latin_word(word: str) -> str:
     return skeleton_word(lower)
 
 
-@lru_cache(maxsize=200_000)
+# Not cached: a build asks once per distinct word (its own memo), and a cache of a
+# million words' keys would only hold memory after the build.
 def term_keys(word: str, lang: str, inner: bool = False) -> tuple[tuple[int, str], ...]:
     """Return the (mode, key) pairs a glossary WORD of LANG is indexed under.
 
@@ -409,7 +410,6 @@ def release_word_caches() -> None:
         plain,
         russian_lemmas,
         russian_irregular_forms,
-        term_keys,
         kazakh_word_readings,
         variants.skeleton_word,
         variants.english_stem,
