@@ -102,15 +102,20 @@ def _here() -> str:
     return request.full_path if request.query_string else request.path
 
 
+def _to_sign_in():
+    """Answer an anonymous visitor: 401 for a form or API call, else go sign in."""
+    if request.method != "GET":
+        abort(401)
+    return redirect(url_for("auth.signin", next=_here()))
+
+
 def login_required(view):
     """Send anonymous visitors to the sign-in page, then back."""
 
     @functools.wraps(view)
     def wrapped(*args, **kwargs):
         if g.user is None:
-            if request.method != "GET":
-                abort(401)
-            return redirect(url_for("auth.signin", next=_here()))
+            return _to_sign_in()
         return view(*args, **kwargs)
 
     return wrapped
@@ -123,9 +128,7 @@ def role_required(*roles: str):
         @functools.wraps(view)
         def wrapped(*args, **kwargs):
             if g.user is None:
-                if request.method != "GET":
-                    abort(401)
-                return redirect(url_for("auth.signin", next=_here()))
+                return _to_sign_in()
             if g.user["role"] not in roles:
                 abort(403)
             return view(*args, **kwargs)

@@ -248,7 +248,7 @@ class RowReader:
         self.notes = [notes[n] for n in sorted(notes)]
 
     def read(self, cells: list[str]) -> dict:
-        """Return {"record", "problems"} for one row's CELLS (as row_to_concept)."""
+        """Return {"record", "problems"} for one row's CELLS."""
         cells = [unguard_cell(c) if c[:1] == "'" else c for c in cells]
         terms, problems = [], []
         for lang, slot, where in self.slots:
@@ -311,78 +311,6 @@ class RowReader:
             "related": related,
         }
         return {"record": record, "problems": problems}
-
-
-def row_to_concept(row: dict[str, str]) -> dict:
-    """Turn one CSV row (column → cell) into a raw concept record."""
-    slots: dict[tuple[str, int], dict[str, str]] = {}
-    notes: dict[int, dict[str, str]] = {}
-    definitions: dict[str, dict[str, str]] = {}
-    for name, value in row.items():
-        if m := _SLOT.match(name):
-            f, lang, slot = m.group(1), m.group(2), int(m.group(3) or 1)
-            slots.setdefault((lang, slot), {})[f] = value
-        elif m := _DEF.match(name):
-            key = "source" if m.group(1) else "text"
-            definitions.setdefault(m.group(2), {"text": "", "source": ""})[key] = value
-        elif m := _NOTE.match(name):
-            key = (m.group(2) or "_text")[1:]
-            notes.setdefault(int(m.group(1)), {})[key] = value
-    terms, problems = [], []
-    for lang, slot in sorted(slots, key=lambda k: (LANGS.index(k[0]), k[1])):
-        cells = slots[(lang, slot)]
-        if not cells.get("term", "").strip():
-            extra = [f for f in TERM_FIELDS[1:] if cells.get(f, "").strip()]
-            if extra:
-                col = term_columns(lang, slot)[0]
-                problems.append(f"{', '.join(extra)} given for an empty {col}")
-            continue
-        default_status = "preferred" if slot == 1 else "admitted"
-        terms.append(
-            {
-                "lang": lang,
-                "text": cells["term"],
-                "status": cells.get("status", "").strip() or default_status,
-                "pos": cells.get("pos", ""),
-                "usage": cells.get("usage", ""),
-                "source": cells.get("source", ""),
-            }
-        )
-    note_list = []
-    for n in sorted(notes):
-        cells = notes[n]
-        if not any(v.strip() for v in cells.values()):
-            continue
-        lang = cells.get("lang", "").strip()
-        term = cells.get("term", "").strip()
-        if not lang and ":" in term:
-            lang = term.split(":", 1)[0]
-        note_list.append(
-            {
-                "text": cells.get("text", ""),
-                "lang": lang,
-                "author": cells.get("author", ""),
-                "date": cells.get("date", ""),
-                "term": term,
-            }
-        )
-    related, raw_related = [], (row.get("related") or "").replace(",", " ").split()
-    for r in raw_related:
-        if parse_id(r) is not None:
-            related.append(parse_id(r))
-        else:
-            problems.append(id_problem("related", r))
-    raw_id = (row.get("id") or "").strip()
-    record = {
-        # An id out of range stays text, for validate_concept to report.
-        "id": parse_id(raw_id) or raw_id or None,
-        "domain": row.get("domain") or "general",
-        "terms": terms,
-        "definitions": definitions,
-        "notes": note_list,
-        "related": related,
-    }
-    return {"record": record, "problems": problems}
 
 
 def sniff_delimiter(first_line: str) -> str:
