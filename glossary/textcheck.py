@@ -10,6 +10,7 @@ point; its state is plain arrays that can be rebuilt from the rows.
 
 from __future__ import annotations
 
+import gc
 import json
 import threading
 from collections.abc import Iterator
@@ -24,7 +25,7 @@ from .check import (
     check_translation,
     guess_languages,
 )
-from .check.index import concept_counts
+from .check.index import BIG_BUILD, concept_counts
 from .check.qa import aligned_lines as aligned_lines
 from .db import read_transaction
 from .interchange.csvfile import header_for, iter_concepts_csv, slots_needed
@@ -85,6 +86,11 @@ def check_index(
             current = _generation(db)
             last = _change_log(db)[1]
             base = CheckIndex(db.query(TERM_ROWS))
+        if len(base) >= BIG_BUILD:
+            # A big index is hundreds of thousands of long-lived objects: out of
+            # the garbage collector's generations, no full collection walks
+            # them again (each would pause a check by tens of milliseconds).
+            gc.freeze()
         cached = _INDEXES[cache_key] = _Cached(current, last, base)
         return cached.index
 

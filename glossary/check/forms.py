@@ -32,7 +32,7 @@ from ..search.morphology import (
     kazakh_term_stem,
     latin_term_stem,
 )
-from ..search.normalise import fold_kazakh, normalise
+from ..search.normalise import KAZAKH_TO_RUSSIAN_LOOKALIKE, normalise
 from ..search.variants import english_stem, kazakh_stem, skeleton_stem, skeleton_word
 
 LEMMA, FOLDED, LATIN = 0, 1, 2
@@ -42,9 +42,22 @@ _APOSTROPHES = "'’ʼ`´"
 _RU_PARSES = 4  # readings of one Russian word that are kept (as lookup keeps)
 
 
+_PLAIN_WORD = re.compile(r"[^\W_]+")
+
+
 @lru_cache(maxsize=200_000)
 def plain(word: str) -> str:
     """Return WORD as one search key: lower case, ё as е, no marks or apostrophes."""
+    if (
+        _PLAIN_WORD.fullmatch(word)
+        and "I" not in word
+        and "İ" not in word
+        and unicodedata.is_normalized("NFC", word)
+    ):
+        # only letters and digits (most words): normalise() comes down to this
+        key = word.lower().replace("ё", "е").replace("ı", "i")
+        if unicodedata.is_normalized("NFC", key):
+            return key
     key = normalise(word).replace(" ", "").replace("\u00ad", "")
     if "\u0301" in key or "\u0300" in key:
         # stress marks over Russian vowels (мо́ст; no precomposed letter) go
@@ -124,6 +137,18 @@ def _single_lemma(morph, word: str) -> str | None:
     return lemmas.pop().replace("ё", "е") if len(lemmas) == 1 else None
 
 
+_CYRILLIC_LOWER = re.compile("[а-яәғқңөұүһі]")
+_CYRILLIC_LOWER_YO = re.compile("[а-яёәғқңөұүһі]")
+_TO_LOOKALIKE = KAZAKH_TO_RUSSIAN_LOOKALIKE
+
+
+def fold_word(key: str) -> str:
+    """Return fold_kazakh(KEY) for one plain word KEY (no spaces), faster."""
+    if "i" in key and _CYRILLIC_LOWER.search(key):
+        key = key.replace("i", "и")  # a Latin i typed for і in a Cyrillic word
+    return key.translate(_TO_LOOKALIKE)
+
+
 def latin_word(word: str) -> str:
     """Return the Latin skeleton of a Latin-letter WORD of a text."""
     # skeleton_word reads apostrophes (2017) and accents (2018) itself
@@ -147,7 +172,7 @@ def term_keys(word: str, lang: str) -> tuple[tuple[int, str], ...]:
     # plural ending is taken off) and, for a word inflected inside a phrase
     # (креативті индустрияны дамыту), the stem without its case ending too;
     # in each script a text may use.
-    folded, latin = fold_kazakh(key), skeleton_word(key)
+    folded, latin = fold_word(key), skeleton_word(key)
     return _unique(
         [
             (LEMMA, key),
@@ -197,7 +222,7 @@ def text_keys(
         )
     pairs = [(LEMMA, s) for s in _stems(CYRILLIC_SUFFIXES, key, inflect)]
     if lookalike:
-        folded = fold_kazakh(key)
+        folded = fold_word(key)
         pairs += [(FOLDED, s) for s in _stems(FOLDED_SUFFIXES, folded, inflect)]
     return _unique(pairs)
 
@@ -206,37 +231,41 @@ def _stems(suffixes, word: str, inflect: bool) -> list[str]:
     return list(suffixes.stems(word)) if inflect and len(word) >= 3 else [word]
 
 
-# A stem's last п/к/қ may be voiced before an ending (кітап → кітабы).
-_VOICED = str.maketrans("пкқ", "бгғ")
-
-
-def kazakh_starts(mode: int, key: str) -> list[str]:
-    """Return the beginnings a word of a text has when KEY (of MODE) is its stem."""
-    if len(key) <= 2:
-        return [key]
-    out = [key[:3]]
-    if len(key) == 3:
-        voiced = key[:2] + key[2].translate(_VOICED if mode != LATIN else _LATIN_VOICED)
-        if voiced != key:
-            out.append(voiced)
-    return out
-
-
-_LATIN_VOICED = str.maketrans("pk", "bg")
-
-
-def kazakh_word_starts(word: str) -> list[tuple[int, str]]:
-    """Return the (mode, beginning) of a Kazakh WORD of a text, for every script."""
+@lru_cache(maxsize=200_000)
+def kazakh_word_readings(word: str) -> tuple[tuple[int, str], ...]:
+    """Return the (mode, key) a Kazakh WORD of a text is stemmed in, per script."""
     if is_latin(word):
-        return [(LATIN, latin_word(word)[:3]), (LATIN, latin_word(word)[:2])]
+        return ((LATIN, latin_word(word)),)
     key = plain(word)
-    folded = fold_kazakh(key)
-    return [
-        (LEMMA, key[:3]),
-        (LEMMA, key[:2]),
-        (FOLDED, folded[:3]),
-        (FOLDED, folded[:2]),
-    ]
+    return ((LEMMA, key), (FOLDED, fold_word(key)))
+
+
+_SUFFIX_SETS = {
+    LEMMA: CYRILLIC_SUFFIXES,
+    FOLDED: FOLDED_SUFFIXES,
+    LATIN: LATIN_SUFFIXES,
+}
+
+
+def stem_heads(mode: int, key: str) -> tuple[str, ...]:
+    """Return KEY (a glossary word's key of MODE) as the beginning of a longer word.
+
+    A stem whose last letter is п/к/қ may be written б/г/ғ before an ending
+    (кітап → кітабы): both spellings begin its forms.
+    """
+    softened = _SUFFIX_SETS[mode].softened
+    voiced = [soft for soft, hard in softened.items() if key.endswith(hard)]
+    return (key, *(key[:-1] + v for v in voiced))
+
+
+def has_stem_in(key: str, heads: set[str]) -> bool:
+    """Is some proper beginning of KEY (2 letters or more) in HEADS (stem_heads)?
+
+    Every stem the Kazakh endings leave of a word is such a beginning (кітабы →
+    кітап): a word none of whose beginnings is a glossary word's key has no
+    ending worth taking off.
+    """
+    return any(key[:n] in heads for n in range(2, len(key)))
 
 
 def is_lookalike_kazakh(words: list[str]) -> bool:
@@ -249,7 +278,7 @@ def is_lookalike_kazakh(words: list[str]) -> bool:
     cyrillic = kazakh = 0
     for w in words:
         lower = w.lower()
-        if any("а" <= c <= "я" or c in "ёәғқңөұүһі" for c in lower):
+        if _CYRILLIC_LOWER_YO.search(lower):
             cyrillic += 1
             if not KAZAKH_LETTERS.isdisjoint(lower):
                 kazakh += 1

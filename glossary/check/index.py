@@ -30,15 +30,16 @@ from .forms import (
     FOLDED,
     LATIN,
     LEMMA,
+    has_stem_in,
     is_lookalike_kazakh,
-    kazakh_starts,
-    kazakh_word_starts,
+    kazakh_word_readings,
     plain,
     release_word_caches,
+    stem_heads,
     term_keys,
     text_keys,
 )
-from .tokens import scan, words_of
+from .tokens import scan_words, words_of
 
 LANGS = ("en", "ru", "kk")
 _MULT = 0x9E3779B97F4A7C15  # odd: multiplying by it mixes the earlier words in
@@ -98,18 +99,30 @@ class _Found(NamedTuple):
     mode: int
 
 
+@lru_cache(maxsize=200_000)
+def text_hashes(
+    word: str, lang: str, lookalike: bool, inflect: bool
+) -> tuple[int, ...]:
+    """Return the hashed keys a WORD of a text may match (text_keys, hashed once)."""
+    keys = text_keys(word, lang, lookalike, inflect)
+    return tuple(dict.fromkeys(word_hash(lang, m, k) for m, k in keys))
+
+
 class PreparedText:
     """A text's words and every key each may stand for, hashed, as numpy arrays.
 
-    MAY_INFLECT(lang, word, plain word) says whether a word may be a form of
-    some glossary word (pymorphy3 and the Kazakh endings are tried only then:
-    they are the slow part).
+    Each distinct word of the text is analysed once. MAY_INFLECT(lang, word,
+    plain word) says whether a word may be a form of some glossary word
+    (pymorphy3 and the Kazakh endings are tried only then: they are the slow
+    part); PRESENT(hashes) says which word keys some term has at all (the others
+    are dropped before the walk: they can match nothing).
     """
 
-    def __init__(self, text: str, lang: str, may_inflect=None) -> None:
+    def __init__(self, text: str, lang: str, may_inflect=None, present=None) -> None:
         self.text, self.lang = text, lang
-        self.starts, self.ends, joins = scan(text, keep_tail_apostrophe=lang == "kk")
-        words = [text[s:e] for s, e in zip(self.starts, self.ends, strict=True)]
+        self.starts, self.ends, joins, words = scan_words(
+            text, keep_tail_apostrophe=lang == "kk"
+        )
         distinct: dict[str, int] = {}
         self.word_ids = [distinct.setdefault(w, len(distinct)) for w in words]
         self.lookalike = lang == "kk" and is_lookalike_kazakh(list(distinct))
@@ -119,13 +132,18 @@ class PreparedText:
         for w in distinct:
             p = plain(w)
             inflect = lang == "en" or may_inflect is None or may_inflect(lang, w, p)
-            keys = text_keys(w, lang, self.lookalike, inflect)
-            hashes = list(dict.fromkeys(word_hash(lang, m, k) for m, k in keys))
+            hashes = text_hashes(w, lang, self.lookalike, inflect)
             flat.extend(hashes)
             counts.append(len(hashes))
             self.plains.append(p)
-        ids = np.array(self.word_ids, dtype=np.int64)
+        all_hashes = np.frombuffer(flat, dtype=np.uint64)
         count_of = np.frombuffer(counts, dtype=np.int64)
+        if present is not None and len(all_hashes):
+            keep = present(all_hashes)
+            owner = np.repeat(np.arange(len(count_of)), count_of)
+            all_hashes = all_hashes[keep]
+            count_of = np.bincount(owner[keep], minlength=len(count_of))
+        ids = np.array(self.word_ids, dtype=np.int64)
         first_of = np.cumsum(count_of) - count_of
         self.alt_count = count_of[ids] if len(ids) else np.zeros(0, np.int64)
         self.alt_offset = np.zeros(len(ids) + 1, dtype=np.int64)
@@ -134,27 +152,12 @@ class PreparedText:
             first_of[ids] if len(ids) else np.zeros(0, np.int64),
             (first_of + count_of)[ids] if len(ids) else np.zeros(0, np.int64),
         )
-        self.alt_hash = np.frombuffer(flat, dtype=np.uint64)[at]
+        self.alt_hash = all_hashes[at]
         self.joins = np.array(joins, dtype=bool)
 
     def plain_words(self, first: int, last: int) -> list[str]:
         """Return the plain keys of words FIRST..LAST."""
         return [self.plains[i] for i in self.word_ids[first : last + 1]]
-
-
-def _sequences(per_word: list[tuple[tuple[int, str], ...]]):
-    """Yield (mode, key sequence) for each reading of a term's words (capped)."""
-    for mode in (LEMMA, FOLDED, LATIN):
-        if mode != LEMMA and not any(m == mode for pairs in per_word for m, _ in pairs):
-            continue
-        options = []
-        for pairs in per_word:
-            ks = [k for m, k in pairs if m == mode]
-            # a word with no key of this mode (a Latin name inside a Kazakh
-            # term) is matched as itself
-            options.append(ks or [k for m, k in pairs if m == LEMMA])
-        for combo in islice(product(*options), MAX_READINGS):
-            yield mode, combo
 
 
 def _ranges(lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -175,7 +178,11 @@ class CheckIndex:
         texts: list[str] = []
         keys, key_entry, key_mode = array("Q"), array("i"), array("b")
         prefixes = array("Q")
-        hashes: dict[tuple[str, int, str], int] = {}
+        # Each distinct word of the glossary is analysed once (its keys hashed
+        # per mode, its beginnings noted): a million terms share a few hundred
+        # thousand words.
+        words_seen: dict[tuple[str, str], tuple] = {}
+        word_hashes = array("Q")
         self.max_words = 1
         # Beginnings of the Russian glossary words and their lemmas (all but the
         # last two letters: a noun's or adjective's stem): a word of a text that
@@ -183,9 +190,10 @@ class CheckIndex:
         # it. Short words may lose a vowel inside (день → дня): one letter counts.
         self.ru_starts: set[str] = set()
         self.ru_short_starts: set[str] = set()
-        # Likewise the beginnings of Kazakh stems, per script (Kazakh endings
-        # follow the stem: a word that begins otherwise has none of them).
-        self.kk_starts: set[tuple[int, str]] = set()
+        # The keys of the Kazakh glossary words, per script: Kazakh endings
+        # follow the stem, so a word of a text is stemmed only when it begins
+        # with one of them.
+        self.kk_heads: tuple[set[str], ...] = (set(), set(), set())
         for entry, r in enumerate(rows):
             lang, text = r["lang"], r["text"]
             concept.append(int(r["concept_id"]))
@@ -195,21 +203,30 @@ class CheckIndex:
             if not words:
                 continue
             self.max_words = max(self.max_words, len(words))
-            per_word = [term_keys(w, lang) for w in words]
-            self._note_starts(lang, words, per_word)
-            for mode, combo in _sequences(per_word):
-                h = 0
-                for n, key in enumerate(combo):
-                    if n:
+            per_word = []
+            for w in words:
+                seen = words_seen.get((lang, w))
+                if seen is None:
+                    seen = words_seen[(lang, w)] = self._word(lang, w, word_hashes)
+                per_word.append(seen)
+            for mode in (LEMMA, FOLDED, LATIN):
+                if mode != LEMMA and not any(seen[mode][1] for seen in per_word):
+                    continue
+                options = [seen[mode][0] for seen in per_word]
+                if len(options) == 1:
+                    for h in islice(options[0], MAX_READINGS):
+                        keys.append(h)
+                        key_entry.append(entry)
+                        key_mode.append(mode)
+                    continue
+                for combo in islice(product(*options), MAX_READINGS):
+                    h = combo[0]
+                    for w in combo[1:]:
                         prefixes.append(h)
-                    wk = (lang, mode, key)
-                    w = hashes.get(wk)
-                    if w is None:
-                        w = hashes[wk] = word_hash(lang, mode, key)
-                    h = _extend(h, w) if n else w
-                keys.append(h)
-                key_entry.append(entry)
-                key_mode.append(mode)
+                        h = (h * _MULT + w) & _MASK
+                    keys.append(h)
+                    key_entry.append(entry)
+                    key_mode.append(mode)
         self.concept = np.frombuffer(concept, dtype=np.int64)
         self.status = np.frombuffer(status, dtype=np.int8)
         self.texts = texts
@@ -219,76 +236,132 @@ class CheckIndex:
         self.key_entry = np.frombuffer(key_entry, dtype=np.int32)[order]
         self.key_mode = np.frombuffer(key_mode, dtype=np.int8)[order]
         self.prefixes = np.unique(np.frombuffer(prefixes, dtype=np.uint64))
+        # every word key of every term: a word of a text with none of them
+        # takes no part in the walk
+        self.word_hashes = np.unique(np.frombuffer(word_hashes, dtype=np.uint64))
+        self._inflect: dict[tuple[str, str], bool] = {}
+        del words_seen
         if len(texts) >= BIG_BUILD:
             release_word_caches()
+
+    def _word(self, lang: str, word: str, word_hashes: array) -> tuple:
+        """Return, per mode, the hashed keys of one glossary WORD (and whether own).
+
+        A word with no key of a mode (a Latin name inside a Kazakh term) is
+        matched in that mode as itself: its LEMMA keys hashed in that mode.
+        """
+        pairs = term_keys(word, lang)
+        self._note_starts(lang, word, pairs)
+        out = []
+        for mode in (LEMMA, FOLDED, LATIN):
+            own = [k for m, k in pairs if m == mode]
+            ks = own or [k for m, k in pairs if m == LEMMA]
+            hashes = tuple(word_hash(lang, mode, k) for k in ks)
+            if lang == "kk":
+                for k in ks:
+                    self.kk_heads[mode].update(stem_heads(mode, k))
+            word_hashes.extend(hashes)
+            out.append((hashes, bool(own)))
+        return tuple(out)
 
     def __len__(self) -> int:
         return len(self.texts)
 
-    def _note_starts(self, lang: str, words: list[str], per_word: list) -> None:
-        """Remember how the words of one term (and their forms) begin."""
-        if lang == "kk":
-            for pairs in per_word:
-                for mode, k in pairs:
-                    self.kk_starts.update((mode, b) for b in kazakh_starts(mode, k))
-        elif lang == "ru":
-            for w, pairs in zip(words, per_word, strict=True):
-                for k in (plain(w), *(k for _, k in pairs)):
-                    self.ru_starts.add(k[: max(3, len(k) - 2)])
-                    if len(k) <= 4:
-                        self.ru_short_starts.add(k[:1])
+    def _note_starts(self, lang: str, word: str, pairs: tuple) -> None:
+        """Remember how one glossary word (and its forms) begins."""
+        if lang == "ru":
+            for k in (plain(word), *(k for _, k in pairs)):
+                self.ru_starts.add(k[: max(3, len(k) - 2)])
+                if len(k) <= 4:
+                    self.ru_short_starts.add(k[:1])
 
     def may_inflect(self, lang: str, word: str, key: str) -> bool:
         """May WORD (plain KEY) of a text in LANG be a form of a word of this index?"""
+        known = self._inflect.get((lang, word))
+        if known is None:
+            known = self._may_inflect(lang, word, key)
+            if len(self._inflect) >= 200_000:
+                self._inflect.clear()
+            self._inflect[(lang, word)] = known
+        return known
+
+    def _may_inflect(self, lang: str, word: str, key: str) -> bool:
         if lang == "kk":
-            starts = self.kk_starts
-            return any(b in starts for b in kazakh_word_starts(word))
+            return any(
+                has_stem_in(k, self.kk_heads[mode])
+                for mode, k in kazakh_word_readings(word)
+            )
         if len(key) <= 5 and key[:1] in self.ru_short_starts:
             return True
         starts = self.ru_starts
         return any(key[:n] in starts for n in range(3, len(key) + 1))
 
+    def forget_words(self) -> None:
+        """Empty this index's memory of the words of texts (for a cold benchmark)."""
+        self._inflect.clear()
+
+    def present(self, hashes: np.ndarray) -> np.ndarray:
+        """Which of HASHES (word keys) are keys of some word of some term?"""
+        return _member(self.word_hashes, hashes)
+
+    def hits(self, prep: PreparedText, skip: frozenset[int] = frozenset()):
+        """Return (first word, last word, key row) of every term found in PREP.
+
+        Concepts in SKIP are left out. The walk: all words' keys are looked up
+        at once; the sequences that begin some term go on with the next word.
+        """
+        firsts, lasts, rows = [], [], []
+        if len(self.keys) and len(prep.alt_hash):
+            token = prep.alt_token
+            h = prep.alt_hash
+            first = token
+            length = 1
+            keys, prefixes = self.keys, self.prefixes
+            while len(h):
+                lo = np.searchsorted(keys, h, "left")
+                hit = np.flatnonzero(keys[np.minimum(lo, len(keys) - 1)] == h)
+                if len(hit):
+                    hi = np.searchsorted(keys, h[hit], "right")
+                    which, at = _ranges(lo[hit], hi)
+                    firsts.append(first[hit][which])
+                    lasts.append(token[hit][which])
+                    rows.append(at)
+                if length >= self.max_words or not len(prefixes):
+                    break
+                go = _member(prefixes, h) & prep.joins[token]
+                if not go.any():
+                    break
+                token, h, first = token[go] + 1, h[go], first[go]
+                which, at = _ranges(prep.alt_offset[token], prep.alt_offset[token + 1])
+                h = h[which] * _U_MULT + prep.alt_hash[at]
+                token, first = token[which], first[which]
+                length += 1
+        if not rows:
+            empty = np.zeros(0, np.int64)
+            return empty, empty, empty
+        f, la, k = np.concatenate(firsts), np.concatenate(lasts), np.concatenate(rows)
+        if skip:
+            skipped = np.fromiter(skip, np.int64)
+            keep = ~np.isin(self.concept[self.key_entry[k]], skipped)
+            f, la, k = f[keep], la[keep], k[keep]
+        return f, la, k
+
     def found(self, prep: PreparedText, skip: frozenset[int] = frozenset()):
-        """Yield every term of this index found in PREP (concepts in SKIP left out)."""
-        if not len(self.keys) or not len(prep.alt_hash):
-            return
-        token = prep.alt_token
-        h = prep.alt_hash
-        first = token
-        length = 1
-        while len(h):
-            lo = np.searchsorted(self.keys, h, "left")
-            hi = np.searchsorted(self.keys, h, "right")
-            hit = np.flatnonzero(hi > lo)
-            if len(hit):
-                which, at = _ranges(lo[hit], hi[hit])
-                firsts = first[hit][which].tolist()
-                lasts = token[hit][which].tolist()
-                for f, la, k in zip(firsts, lasts, at.tolist(), strict=True):
-                    e = int(self.key_entry[k])
-                    cid = int(self.concept[e])
-                    if cid in skip:
-                        continue
-                    yield _Found(
-                        f, la, cid, int(self.status[e]), self.texts[e],
-                        int(self.key_mode[k]),
-                    )  # fmt: skip
-            if length >= self.max_words or not len(self.prefixes):
-                break
-            p = np.minimum(np.searchsorted(self.prefixes, h), len(self.prefixes) - 1)
-            go = (self.prefixes[p] == h) & prep.joins[token]
-            if not go.any():
-                break
-            token, h, first = token[go] + 1, h[go], first[go]
-            which, at = _ranges(prep.alt_offset[token], prep.alt_offset[token + 1])
-            h = h[which] * _U_MULT + prep.alt_hash[at]
-            token, first = token[which], first[which]
-            length += 1
+        """Return the terms found in PREP: [(index, firsts, lasts, key rows)]."""
+        return [(self, *self.hits(prep, skip))]
 
     def check(self, text: str, lang: str) -> list[Match]:
         """Return the glossary terms of LANG found in TEXT, in order."""
-        prep = PreparedText(text, lang, self.may_inflect)
+        prep = PreparedText(text, lang, self.may_inflect, self.present)
         return resolve(prep, self.found(prep))
+
+
+def _member(sorted_keys: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """Which of VALUES are in SORTED_KEYS (a sorted unique array)?"""
+    if not len(sorted_keys):
+        return np.zeros(len(values), dtype=bool)
+    at = np.searchsorted(sorted_keys, values)
+    return sorted_keys[np.minimum(at, len(sorted_keys) - 1)] == values
 
 
 class LayeredCheckIndex:
@@ -303,9 +376,8 @@ class LayeredCheckIndex:
         return len(self.base) + len(self.patch)
 
     def found(self, prep: PreparedText, skip: frozenset[int] = frozenset()):
-        """Yield the terms found in PREP: changed concepts from the patch only."""
-        yield from self.base.found(prep, skip | self.changed)
-        yield from self.patch.found(prep, skip)
+        """Return the terms found in PREP: changed concepts from the patch only."""
+        return self.base.found(prep, skip | self.changed) + self.patch.found(prep, skip)
 
     def may_inflect(self, lang: str, word: str, key: str) -> bool:
         """May WORD (plain KEY) be a form of a word of either index?"""
@@ -313,9 +385,18 @@ class LayeredCheckIndex:
             lang, word, key
         )
 
+    def present(self, hashes: np.ndarray) -> np.ndarray:
+        """Which of HASHES are word keys of either index?"""
+        return self.base.present(hashes) | self.patch.present(hashes)
+
+    def forget_words(self) -> None:
+        """Empty both indexes' memory of the words of texts."""
+        self.base.forget_words()
+        self.patch.forget_words()
+
     def check(self, text: str, lang: str) -> list[Match]:
         """Return the glossary terms of LANG found in TEXT, in order."""
-        prep = PreparedText(text, lang, self.may_inflect)
+        prep = PreparedText(text, lang, self.may_inflect, self.present)
         return resolve(prep, self.found(prep))
 
 
@@ -330,6 +411,7 @@ def _term_words(term: str, loose: bool) -> tuple[str, ...]:
     return tuple(skeleton_word(w) for w in words) if loose else tuple(words)
 
 
+@lru_cache(maxsize=100_000)
 def _how(surface: str, term: str, mode: int) -> str:
     if surface.casefold() == term.casefold():
         return "exact"
@@ -366,94 +448,145 @@ def _rank(f: _Found, surface: str, written: list[str]) -> tuple:
     return (_HOW_RANK[how], closeness, f.status, len(f.text), f.text), how
 
 
-def resolve(prep: PreparedText, found: Iterable[_Found]) -> list[Match]:
+def resolve(prep: PreparedText, found: list[tuple]) -> list[Match]:
     """Choose among found terms: the longest wins where they overlap; in order.
 
-    A stretch of text that is a term of several concepts gives one match per
-    concept (the best term of each: as written, then by status); where one
-    concept's term is closer to the words as written (креативті индустриялардың:
-    индустриялар rather than индустрия), only the closest concepts are kept.
+    FOUND holds (index, firsts, lasts, key rows) batches. A stretch of text that
+    is a term of several concepts gives one match per concept (the best term of
+    each: as written, then by status); where one concept's term is closer to the
+    words as written (креативті индустриялардың: индустриялар rather than
+    индустрия), only the closest concepts are kept.
     """
+    batches = [b for b in found if len(b[1])]
+    if not batches:
+        return []
     text, starts, ends = prep.text, prep.starts, prep.ends
-    spans: dict[tuple[int, int], list[_Found]] = {}
-    for f in found:
-        spans.setdefault((f.first, f.last), []).append(f)
-    taken = bytearray(len(starts))
-    kept = []
-    # longest first (in characters, then words), then leftmost
-    for first, last in sorted(
-        spans, key=lambda s: (starts[s[0]] - ends[s[1]], s[0] - s[1], s[0])
-    ):
-        if first == last:
-            if taken[first]:
+    n = len(starts)
+    first = np.concatenate([b[1] for b in batches])
+    last = np.concatenate([b[2] for b in batches])
+    entries = [b[0].key_entry[b[3]] for b in batches]
+    entry = np.concatenate(entries)
+    pairs = list(zip(batches, entries, strict=True))
+    concept = np.concatenate([b[0].concept[e] for b, e in pairs])
+    status = np.concatenate([b[0].status[e] for b, e in pairs])
+    mode = np.concatenate([b[0].key_mode[b[3]] for b in batches])
+    source = np.repeat(np.arange(len(batches)), [len(b[1]) for b in batches])
+    # group the candidates by stretch (first, last word), keeping their order
+    code = first * n + last
+    order = np.argsort(code, kind="stable")
+    code = code[order]
+    new_span = np.empty(len(code), dtype=bool)
+    new_span[0] = True
+    np.not_equal(code[1:], code[:-1], out=new_span[1:])
+    span_of = np.cumsum(new_span) - 1
+    span_code = code[new_span]
+    span_first, span_last = span_code // n, span_code % n
+    # Longest first (in characters, then words), then leftmost. A stretch of one
+    # word loses only to a longer stretch over it, so only the stretches of
+    # several words need the walk in that order.
+    taken = bytearray(n)
+    multi = np.flatnonzero(span_first != span_last)
+    if len(multi):
+        starts_np = np.asarray(starts)
+        ends_np = np.asarray(ends)
+        mf, ml = span_first[multi], span_last[multi]
+        by_length = np.lexsort((mf, mf - ml, starts_np[mf] - ends_np[ml]))
+        kept_multi = np.zeros(len(span_code), dtype=bool)
+        for i, f, la in zip(
+            multi[by_length].tolist(),
+            mf[by_length].tolist(),
+            ml[by_length].tolist(),
+            strict=True,
+        ):
+            if any(taken[f : la + 1]):
                 continue
-            taken[first] = 1
-        else:
-            if any(taken[first : last + 1]):
-                continue
-            taken[first : last + 1] = b"\x01" * (last - first + 1)
-        kept.append((first, last))
-    kept.sort()
-    matches = []
+            taken[f : la + 1] = b"\x01" * (la - f + 1)
+            kept_multi[i] = True
+        covered = np.frombuffer(bytes(taken), dtype=np.uint8).astype(bool)
+        kept_span = kept_multi | ((span_first == span_last) & ~covered[span_first])
+    else:
+        kept_span = np.ones(len(span_code), dtype=bool)
+    keep = kept_span[span_of]
+    chosen = order[keep]
+    # where each kept stretch's candidates begin and end in CHOSEN
+    bounds = np.flatnonzero(new_span[keep]).tolist() + [len(chosen)]
+    firsts, lasts = first[chosen].tolist(), last[chosen].tolist()
+    sources, entries_l = source[chosen].tolist(), entry[chosen].tolist()
+    concepts, statuses = concept[chosen].tolist(), status[chosen].tolist()
+    modes = mode[chosen].tolist()
+    matches: list[Match] = []
     lang = prep.lang
-    for first, last in kept:
-        start, end = starts[first], ends[last]
+    for lo, hi in zip(bounds, bounds[1:]):  # noqa: B905 (one shorter)
+        start, end = starts[firsts[lo]], ends[lasts[lo]]
         surface = text[start:end]
-        group = spans[(first, last)]
-        if len(group) == 1:
-            f = group[0]
-            how = _how(surface, f.text, f.mode)
+        if hi - lo == 1:
+            term = batches[sources[lo]][0].texts[entries_l[lo]]
             matches.append(
                 Match(
                     start,
                     end,
                     surface,
-                    f.concept_id,
-                    f.text,
-                    STATUSES[f.status],
-                    how,
+                    concepts[lo],
+                    term,
+                    STATUSES[statuses[lo]],
+                    _how(surface, term, modes[lo]),
                     lang,
                 )  # fmt: skip
             )
             continue
-        by_concept: dict[int, list[_Found]] = {}
-        for f in group:
-            by_concept.setdefault(f.concept_id, []).append(f)
-        if len(by_concept) == 1:
-            # one concept (found through several keys): its best term
-            f, how = min(
-                ((f, _how(surface, f.text, f.mode)) for f in group),
-                key=lambda fh: (_HOW_RANK[fh[1]], fh[0].status, len(fh[0].text)),
-            )
-            matches.append(
-                Match(
-                    start,
-                    end,
-                    surface,
-                    f.concept_id,
-                    f.text,
-                    STATUSES[f.status],
-                    how,
-                    lang,
-                )  # fmt: skip
-            )
-            continue
-        written = prep.plain_words(first, last)
-        best: dict[int, tuple] = {}
-        for f in group:
-            rank, how = _rank(f, surface, written)
-            current = best.get(f.concept_id)
-            if current is None or rank < current[0]:
-                best[f.concept_id] = (rank, f, how)
-        options = sorted(best.items(), key=lambda kv: (kv[1][0], kv[0]))
-        top = options[0][1][0][:2]
-        for cid, (rank, f, how) in options:
-            if rank[:2] != top:
-                break
-            matches.append(
-                Match(start, end, surface, cid, f.text, STATUSES[f.status], how, lang)
-            )
+        group = [
+            _Found(
+                firsts[i],
+                lasts[i],
+                concepts[i],
+                statuses[i],
+                batches[sources[i]][0].texts[entries_l[i]],
+                modes[i],
+            )  # fmt: skip
+            for i in range(lo, hi)
+        ]
+        _choose(prep, group, matches, surface, start, end)
     return matches
+
+
+def _choose(prep, group, matches, surface, start, end) -> None:
+    """Add to MATCHES the best terms of one stretch's GROUP of candidates."""
+    lang = prep.lang
+    concepts = {f.concept_id for f in group}
+    if len(concepts) == 1:
+        # one concept (found through several keys): its best term
+        f, how = min(
+            ((f, _how(surface, f.text, f.mode)) for f in group),
+            key=lambda fh: (_HOW_RANK[fh[1]], fh[0].status, len(fh[0].text)),
+        )
+        matches.append(
+            Match(
+                start,
+                end,
+                surface,
+                f.concept_id,
+                f.text,
+                STATUSES[f.status],
+                how,
+                lang,
+            )  # fmt: skip
+        )
+        return
+    written = prep.plain_words(group[0].first, group[0].last)
+    best: dict[int, tuple] = {}
+    for f in group:
+        rank, how = _rank(f, surface, written)
+        current = best.get(f.concept_id)
+        if current is None or rank < current[0]:
+            best[f.concept_id] = (rank, f, how)
+    options = sorted(best.items(), key=lambda kv: (kv[1][0], kv[0]))
+    top = options[0][1][0][:2]
+    for cid, (rank, f, how) in options:
+        if rank[:2] != top:
+            break
+        matches.append(
+            Match(start, end, surface, cid, f.text, STATUSES[f.status], how, lang)
+        )
 
 
 _HOW_RANK = {"exact": 0, "normalised": 1, "lemma": 2, "folded": 3, "latin": 3}
