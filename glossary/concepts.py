@@ -7,7 +7,7 @@ the API and the CLI all go through them. Multi-step writes run in one
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
 import sqlite_utils
@@ -464,7 +464,9 @@ def save_concept(
     return concept_id, outcome
 
 
-def match_existing(db: sqlite_utils.Database, records: list[dict]) -> list[int | None]:
+def match_existing(
+    db: sqlite_utils.Database, records: Sequence[Mapping[str, Any]]
+) -> list[int | None]:
     """Return, per record, the id of the concept it updates (None: a new concept).
 
     A record with an id updates that concept; one without matches an existing
@@ -488,7 +490,7 @@ def match_existing(db: sqlite_utils.Database, records: list[dict]) -> list[int |
 
 def plan_import(
     db: sqlite_utils.Database,
-    records: list[dict],
+    records: Sequence[Mapping[str, Any]],
     lines: list[int] | None = None,
     *,
     replace: bool = False,
@@ -560,7 +562,7 @@ def _remove_concept(
 
 def import_records(
     db: sqlite_utils.Database,
-    records: list[dict],
+    records: Sequence[Mapping[str, Any]],
     *,
     author: str,
     reason: str,

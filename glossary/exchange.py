@@ -248,8 +248,9 @@ def import_file(
         return report
 
     try:
-        report["format"], items = item_reader(f, filename, max_bytes=max_bytes)
-        unit = UNITS[report["format"]]
+        fmt, items = item_reader(f, filename, max_bytes=max_bytes)
+        report["format"] = fmt
+        unit = UNITS[fmt]
         spool = tempfile.TemporaryFile()  # noqa: SIM115 (closed below)
     except FileProblem as exc:
         return fail([str(exc)])

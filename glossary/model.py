@@ -192,6 +192,11 @@ def id_problem(field: str, raw: object) -> Problem | None:
     """Say why RAW is not a valid id (1 to MAX_ID) for FIELD, or None when it is."""
     if parse_id(raw) is not None and not isinstance(raw, str):
         return None
+    return bad_id(field, raw)
+
+
+def bad_id(field: str, raw: object) -> Problem:
+    """Say that RAW, already found not to be a valid id, is not one for FIELD."""
     code = "related_id_out_of_range" if field == "related" else "id_out_of_range"
     return Problem(code, field, {"value": shown_value(raw), "max": MAX_ID})
 
@@ -539,7 +544,7 @@ def validate_concept(record: ConceptRecord) -> list[Problem]:
     return errors
 
 
-def terms_signature(record: dict) -> frozenset[tuple[str, str]]:
+def terms_signature(record: Mapping[str, Any]) -> frozenset[tuple[str, str]]:
     """Return the (lang, casefolded text) set that identifies a concept without id."""
     return frozenset((t["lang"], t["text"].casefold()) for t in record["terms"])
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
+from typing import Any
 
 from .model import DOMAIN_KEYS, LANGS
 from .search.normalise import normalise
@@ -64,7 +65,8 @@ def _item(record: dict, **detail) -> dict:
 
 def coverage(records: Iterable[dict]) -> list[dict]:
     """Count concepts per domain, and those with a term in each language."""
-    rows = {
+    # Per domain: {"domain": key, "total": n, "en": n, "ru": n, "kk": n}.
+    rows: dict[str, dict[str, Any]] = {
         key: {"domain": key, "total": 0, **dict.fromkeys(LANGS, 0)}
         for key in DOMAIN_KEYS
     }
@@ -269,7 +271,7 @@ def run_checks(
         "spelling": spelling(records, speller) if speller else None,
         "missing_references": missing_references(records),
     }
-    checks = []
+    checks: list[dict[str, Any]] = []
     for key in CHECKS:
         items = lists[key]
         if items is None:

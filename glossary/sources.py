@@ -264,9 +264,9 @@ def kind_of(part: str) -> str:
             return kind
     url = _URL.search(part)
     if url:
-        kind = host_kind(urlsplit(url.group()).hostname or "")
-        if kind:
-            return kind
+        hosted = host_kind(urlsplit(url.group()).hostname or "")
+        if hosted:
+            return hosted
         if re.search(r"[(/]law\b|\bLaw\b|Заң|Закон", part):
             return "law"
         return "other"

@@ -13,11 +13,19 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import IO, NamedTuple
 
-from ..model import LANGS, id_problem, normalise_concept, parse_id, validate_concept
+from ..model import (
+    LANGS,
+    ConceptRecord,
+    bad_id,
+    normalise_concept,
+    parse_id,
+    validate_concept,
+)
+from ..problems import Problem
 
 TERM_FIELDS = ("term", "status", "pos", "usage", "source")
 NOTE_FIELDS = ("", "_lang", "_term", "_author", "_date")
@@ -57,8 +65,8 @@ class Item(NamedTuple):
     after it can be read."""
 
     pos: int
-    record: dict | None
-    problems: list[str]
+    record: ConceptRecord | None
+    problems: Sequence[str | Problem]  # a Problem shows its English message
     fatal: bool = False
     where: str = ""  # said after the number: " (id c17)"
 
@@ -82,6 +90,7 @@ def collect(
             if item.fatal:
                 return result
             continue
+        assert record is not None  # an Item without problems carries its record
         result.records.append(record)
         result.lines.append(item.pos)
     return result
@@ -91,7 +100,7 @@ def collect(
 class ReadResult:
     """Concept records read from a file, with the line-numbered errors found."""
 
-    records: list[dict] = field(default_factory=list)
+    records: list[ConceptRecord] = field(default_factory=list)
     lines: list[int] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
 
@@ -250,7 +259,8 @@ class RowReader:
     def read(self, cells: list[str]) -> dict:
         """Return {"record", "problems"} for one row's CELLS."""
         cells = [unguard_cell(c) if c[:1] == "'" else c for c in cells]
-        terms, problems = [], []
+        terms: list[dict[str, str]] = []
+        problems: list[str | Problem] = []
         for lang, slot, where in self.slots:
             got = {f: cells[i] for f, i in where.items()}
             if not got.get("term", "").strip():
@@ -298,7 +308,7 @@ class RowReader:
             if value is not None:
                 related.append(value)
             else:
-                problems.append(id_problem("related", r))
+                problems.append(bad_id("related", r))
         raw_id = cells[self.id].strip() if self.id is not None else ""
         domain = cells[self.domain] if self.domain is not None else ""
         record = {
@@ -423,9 +433,11 @@ def duplicate_id_message(concept_id: int, line: int) -> str:
     return f"id {concept_id} is also on line {line}"
 
 
-def normalise_concept_safely(record: dict, problems: list[str]) -> dict:
+def normalise_concept_safely(
+    record: dict, problems: list[str | Problem]
+) -> ConceptRecord:
     """Normalise RECORD, turning a non-numeric id into a problem instead of a crash."""
     if record["id"] is not None and not isinstance(record["id"], int):
-        problems.append(id_problem("id", record["id"]))
+        problems.append(bad_id("id", record["id"]))
         record = {**record, "id": None}
     return normalise_concept(record)

@@ -22,11 +22,12 @@ from typing import IO
 from ..model import (
     LANGS,
     MAX_ID,
-    id_problem,
+    bad_id,
     normalise_concept,
     parse_id,
     validate_concept,
 )
+from ..problems import Problem
 from .csvfile import Item, ReadResult, collect
 
 FORMAT = "glossary"
@@ -77,10 +78,12 @@ def iter_json(
     yield "\n]}\n"
 
 
-def _shape_problems(c) -> list[str]:
+def _shape_problems(c) -> list[str | Problem]:
     if not isinstance(c, dict):
         return ["a concept must be a JSON object"]
-    problems = [f"unknown key {k!r}" for k in c if k not in _CONCEPT_KEYS]
+    problems: list[str | Problem] = [
+        f"unknown key {k!r}" for k in c if k not in _CONCEPT_KEYS
+    ]
     if not isinstance(c.get("terms", []), list):
         problems.append("'terms' must be a list")
     else:
@@ -118,7 +121,7 @@ def _shape_problems(c) -> list[str]:
     if c.get("id") is not None and (
         not isinstance(c["id"], int) or parse_id(c["id"]) is None
     ):
-        problems.append(id_problem("id", c["id"]))
+        problems.append(bad_id("id", c["id"]))
     if not isinstance(c.get("domain", ""), str):
         problems.append("'domain' must be a string")
     return problems
@@ -299,9 +302,9 @@ def _concepts(stream: _Stream, max_concepts: int) -> Iterator[Item]:
 
 def _concept_item(n: int, c) -> Item:
     where = f" (id {c['id']})" if isinstance(c, dict) and c.get("id") else ""
-    problems = _shape_problems(c)
-    if problems:
-        return Item(n, None, problems, where=where)
+    shape = _shape_problems(c)
+    if shape:
+        return Item(n, None, shape, where=where)
     raw = {
         **c,
         "terms": [

@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
-from typing import IO
+from typing import IO, Any
 from xml.sax.saxutils import escape, quoteattr
 
 from defusedxml import DefusedXmlException
@@ -36,11 +36,12 @@ from ..model import (
     DOMAINS,
     LANGS,
     STATUSES,
-    id_problem,
+    bad_id,
     normalise_concept,
     parse_id,
     validate_concept,
 )
+from ..problems import Problem
 from .csvfile import Item, ReadResult, collect
 
 TBX3_NS = "urn:iso:std:iso:30042:ed-2"
@@ -301,7 +302,7 @@ class _Entry:
     def __init__(self) -> None:
         self.notes: list[tuple[tuple, dict]] = []
         self.meta: dict[str, dict] = {}
-        self.problems: list[str] = []
+        self.problems: list[str | Problem] = []
 
 
 def _read_notes_and_meta(parent, lang: str | None, term: str | None, acc: _Entry):
@@ -420,14 +421,15 @@ def _term_note(term: dict, kind: str | None, value: str, acc: _Entry) -> None:
         term["usage"] = value
 
 
-def entry_to_record(el, ours: bool) -> tuple[dict, list[str]]:
+def entry_to_record(el, ours: bool) -> tuple[dict[str, Any], list[str | Problem]]:
     """Turn one conceptEntry/termEntry element into a raw record and problems."""
     acc = _Entry()
     raw_id = el.get("id") or ""
     m = _OUR_ID.match(raw_id)
     if ours and m and parse_id(m.group(1)) is None:
-        acc.problems.append(id_problem("id", m.group(1)))
-    record = {
+        acc.problems.append(bad_id("id", m.group(1)))
+    # Raw: cross-references stay text until normalise_concept reads them.
+    record: dict[str, Any] = {
         "id": parse_id(m.group(1)) if (ours and m) else None,
         "domain": "",
         "terms": [],
