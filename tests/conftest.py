@@ -13,7 +13,11 @@ from glossary import ROOT, create_app
 from glossary.db import connect, migrate
 from glossary.interchange.csvfile import read_concepts_csv
 from tests.browser_support import browser  # noqa: F401 (the browser fixture)
-from tests.review_support import copy_database, seeded_template
+from tests.review_support import (  # noqa: F401 (copy_database: used by tests)
+    copy_database,
+    copy_database_and_index,
+    seeded_template,
+)
 
 SEED_PATH = ROOT / "terms.csv"
 
@@ -42,7 +46,7 @@ def app(tmp_path, seeded_database):
     The file is a copy of one seeded database (seeding takes a while); the first
     start itself is tested in test_db.py.
     """
-    copy_database(seeded_database, tmp_path / "glossary.db")
+    copy_database_and_index(seeded_database, tmp_path / "glossary.db")
     return make_app(tmp_path)
 
 

@@ -19,6 +19,7 @@ from werkzeug.serving import make_server
 
 from glossary import accounts, create_app
 from glossary.db import connect
+from glossary.lookup import current_lookup, index_directory
 from glossary.startup import ensure_ready
 
 PASSWORD = "correct horse battery"
@@ -36,6 +37,15 @@ def seeded_template() -> Path:
         path = folder / "glossary.db"
         app = create_app({"TESTING": True, "SECRET_KEY": "test", "DATABASE": str(path)})
         ensure_ready(app)
+        # Its search index files too, as `flask index` writes them: an app made
+        # from a copy opens them instead of building its own (as a restarted
+        # worker does), which keeps the suite fast.
+        with app.app_context():
+            db = open_db(app)
+            try:
+                current_lookup().write_version(db)
+            finally:
+                db.close()
         _TEMPLATE.append(path)
     return _TEMPLATE[0]
 
@@ -48,6 +58,14 @@ def copy_database(source: Path, target: Path) -> None:
     finally:
         dest.close()
         src.close()
+
+
+def copy_database_and_index(source: Path, target: Path) -> None:
+    """Copy SOURCE to TARGET with the index files written for it (same generation)."""
+    copy_database(source, target)
+    index = index_directory(source)
+    if index is not None and index.is_dir():
+        shutil.copytree(index, index_directory(target))
 
 
 def make_app(tmp_path: Path, **config):
@@ -64,7 +82,7 @@ def make_app(tmp_path: Path, **config):
     settings.update(config)
     target = Path(settings["DATABASE"])
     if "SEED_PATH" not in config and not target.exists():
-        copy_database(seeded_template(), target)
+        copy_database_and_index(seeded_template(), target)
     return create_app(settings)
 
 

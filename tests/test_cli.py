@@ -361,6 +361,7 @@ def test_import_is_visible_to_search_at_once(app, client, runner, tmp_path):
 # --- hostile cells -------------------------------------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "lang, cell, stored",
     [
@@ -671,6 +672,7 @@ def test_flask_command_line_end_to_end(tmp_path, cli_env, seed_records):
     assert b"already exists" in done.stderr
 
 
+@pytest.mark.slow
 def test_flask_run_from_elsewhere_finds_templates_and_seed(
     tmp_path, cli_env, seed_records
 ):
@@ -682,6 +684,7 @@ def test_flask_run_from_elsewhere_finds_templates_and_seed(
     assert concept_count(cli_env["GLOSSARY_DATABASE"]) == len(seed_records)
 
 
+@pytest.mark.slow
 def test_export_to_stdout_is_utf8_whatever_the_console_encoding(cli_env):
     # A Russian Windows console (cp1251) cannot encode Kazakh letters; the CSV
     # is UTF-8 by definition, so `flask export > file.csv` must still work.
@@ -697,6 +700,7 @@ def test_seed_file_is_the_repository_terms_csv():
     assert SEED_PATH == ROOT / "terms.csv"
 
 
+@pytest.mark.slow
 def test_init_db_no_seed_on_a_new_file_leaves_it_empty(tmp_path, cli_env):
     """As a user runs it: a real process, the database named by GLOSSARY_DATABASE."""
     database = cli_env["GLOSSARY_DATABASE"]
@@ -716,6 +720,7 @@ def test_init_db_no_seed_on_a_new_file_leaves_it_empty(tmp_path, cli_env):
     assert concept_count(database) == 0
 
 
+@pytest.mark.slow
 def test_commands_that_write_say_which_database(tmp_path, cli_env):
     database = cli_env["GLOSSARY_DATABASE"]
     done = flask(

@@ -93,6 +93,7 @@ def state(app) -> tuple:
         db.close()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fmt", list(FORMATS))
 def test_export_import_export_is_byte_identical_on_the_term_base(
     fmt, app, empty_app, tmp_path
@@ -193,6 +194,7 @@ def test_a_hostile_csv_is_refused_line_by_line_and_changes_nothing(app, tmp_path
     assert state(app) == before
 
 
+@pytest.mark.slow
 def test_dry_run_reports_new_changed_unchanged_and_writes_nothing(app, tmp_path):
     path = tmp_path / "g.csv"
     cli(app, "export", str(path))
@@ -221,6 +223,7 @@ def test_dry_run_reports_new_changed_unchanged_and_writes_nothing(app, tmp_path)
         db.close()
 
 
+@pytest.mark.slow
 def test_replace_makes_the_glossary_exactly_the_file(app, tmp_path):
     path = tmp_path / "g.csv"
     cli(app, "export", str(path))

@@ -473,6 +473,7 @@ def test_seed_glossary_count_in_each_language(seeded_client):
         assert f'<p class="counts">{text}.' in html
 
 
+@pytest.mark.slow
 def test_translate_commands(app_factory, tmp_path, monkeypatch):
     # On a copy of the catalogs: the repository's files stay as they are.
     copy = tmp_path / "translations"
@@ -502,6 +503,7 @@ def test_translate_commands(app_factory, tmp_path, monkeypatch):
         assert compiled.gettext("Search") == SEARCH_WORD[locale]
 
 
+@pytest.mark.slow
 def test_translate_update_lists_what_is_left_to_translate(
     app_factory, tmp_path, monkeypatch
 ):

@@ -76,6 +76,7 @@ def versions(path: Path) -> list[Path]:
     return sorted(index_directory(path).glob("search-*.idx"))
 
 
+@pytest.mark.slow
 def test_a_second_process_opens_the_version_the_first_wrote(database):
     first = run_child(database, "museum")
     assert first["events"] == ["built"]
@@ -91,6 +92,7 @@ def test_a_second_process_opens_the_version_the_first_wrote(database):
     assert first["found"][0][0] == second["found"][0][0]  # the same concept
 
 
+@pytest.mark.slow
 def test_a_change_after_the_version_is_laid_over_it(database):
     run_child(database, "museum")
     db = connect(database)
@@ -133,6 +135,7 @@ def test_a_damaged_index_file_is_rebuilt_not_used(database, damage):
     assert len(index) > 1000 and meta["change_id"] > 0
 
 
+@pytest.mark.slow
 def test_many_changes_write_a_new_version_that_others_switch_to(database, monkeypatch):
     app = make_app(database.parent)
     with app.app_context():

@@ -154,6 +154,7 @@ def test_a_kazakh_form_in_latin_or_with_look_alikes_finds_the_noun(index):
 # --- Russian --------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_every_form_of_the_russian_terms_finds_its_entry_first(index):
     generated: dict[str, set[int]] = defaultdict(set)
     for r in ROWS:
@@ -180,6 +181,7 @@ def test_russian_forms_of_the_issue(index, query, text):
 # --- English --------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_every_form_of_the_english_words_finds_its_entry_first(index):
     generated: dict[str, set[int]] = defaultdict(set)
     for pos in ("noun", "verb"):

@@ -135,8 +135,13 @@ def _ordered_stripper(suffixes: SuffixSet, groups: list[list[str]]):
         for g in groups
     ]
 
+    # one test per group first: most words end in none of its endings
+    any_of = [tuple(group) for group in patterns]
+
     def stem(word: str) -> str:
-        for group in patterns:
+        for group, ends in zip(patterns, any_of, strict=True):
+            if not word.endswith(ends):
+                continue
             for s in group:
                 rest = word[: -len(s)]
                 if (

@@ -46,5 +46,8 @@ def fold_kazakh(key: str) -> str:
 
     A Latin "i" inside a Cyrillic word (typed for і) is folded as і is.
     """
-    key = _CYRILLIC_WORD_WITH_LATIN_I.sub(lambda m: m.group().replace("i", "и"), key)
+    if "i" in key:
+        key = _CYRILLIC_WORD_WITH_LATIN_I.sub(
+            lambda m: m.group().replace("i", "и"), key
+        )
     return key.translate(KAZAKH_TO_RUSSIAN_LOOKALIKE)

@@ -27,7 +27,9 @@ from pathlib import Path
 from typing import Any
 
 MAGIC = b"GLOSSARY-INDEX\n\x00"
-FORMAT = 1
+# Raised whenever the file layout or the attributes of the indexed classes change:
+# a file of another format is rebuilt, never read into objects it does not fit.
+FORMAT = 2
 ALIGN = 64  # arrays start on cache-line boundaries
 _PREFIX = struct.Struct("<16sQI")  # magic, header length, header CRC-32
 _CHUNK = 16 * 1024 * 1024

@@ -85,8 +85,37 @@ def skeleton_of_word(word: str) -> str:
 
 
 # Cached, for queries and the text check; indexing a million terms calls
-# skeleton_of_word with its own per-build memo instead.
+# ``skeletons`` with its own per-build memo instead.
 skeleton_word = lru_cache(maxsize=200_000)(skeleton_of_word)
+
+
+def skeletons(words: list[str]) -> list[str]:
+    """Return ``skeleton_of_word`` of each of WORDS (whitespace-free), all at once.
+
+    The Cyrillic words are joined and folded as one text: no rule reaches across
+    the line breaks between them, and the rules are repeated until the whole text
+    stops changing, which leaves each word at its own fixed point.
+    """
+    out = [""] * len(words)
+    cyrillic = [i for i, w in enumerate(words) if _CYRILLIC.search(w)]
+    text = "\n".join([words[i] for i in cyrillic]).translate(_CYR_TABLE)
+    while True:
+        before = text
+        for a, b in _DIGRAPHS:
+            if a in text:
+                text = text.replace(a, b)
+        text = _DOUBLED.sub(r"\1", text)
+        if text == before:
+            break
+    for i, folded in zip(cyrillic, text.split("\n") if cyrillic else [], strict=True):
+        if not folded.isascii() or not folded.isalpha():
+            folded = _SPACES.sub(" ", _NOT_LETTER.sub(" ", folded)).strip()
+        out[i] = folded
+    cyrillic_set = set(cyrillic)
+    for i, w in enumerate(words):
+        if i not in cyrillic_set:
+            out[i] = skeleton_of_word(w)
+    return out
 
 
 def skeleton(text: str) -> str:
