@@ -13,8 +13,11 @@ import pytest
 
 from glossary.check import CheckIndex, check_translation, detect_language
 from glossary.check.files import UploadProblem, read_upload, srt_text
+from glossary.check.forms import MIN_LOOKALIKE_ALONE
 from glossary.check.qa import aligned_lines
 from glossary.check.tokens import tokenise
+from glossary.search import fold_kazakh, to_kazakh_latin
+from tests.paradigms import attributive, case, plural, possessive, term_base
 
 
 @pytest.fixture(scope="module")
@@ -232,6 +235,65 @@ CASES = [
 ]
 
 
+def chained_forms(noun: str) -> list[str]:
+    """Forms of NOUN with chained endings (tests/paradigms.py, not the engine).
+
+    Plural + possessive + case, the possessive's "n" before a case, -дағы and
+    endings again after it, the dative after "my".
+    """
+    pl = plural(noun)
+    return [
+        case(possessive(pl, "1pl"), "gen"),  # театрларымыздың
+        case(possessive(pl, "3"), "loc", "3"),  # театрларында
+        attributive(case(pl, "loc")),  # театрлардағы
+        case(plural(attributive(case(possessive(noun, "3"), "loc", "3"))), "gen"),
+        case(attributive(case(possessive(pl, "2pol"), "loc")), "abl"),
+        case(possessive(noun, "1sg"), "dat", "1sg"),  # театрыма
+        case(plural(attributive(case(noun, "loc"))), "ins"),  # театрдағылармен
+    ]
+
+
+def _kk_concepts() -> dict[str, list[int]]:
+    """Kazakh term text → the concepts that have it (the seed glossary)."""
+    out: dict[str, list[int]] = {}
+    for r in term_base():
+        if r["lang"] == "kk":
+            out.setdefault(r["text"].lower(), []).append(r["concept_id"])
+    return {text: sorted(set(ids)) for text, ids in out.items()}
+
+
+KK_CONCEPTS = _kk_concepts()
+CHAIN_NOUNS = ["театр", "кітапхана", "мұражай", "кітап", "өнер", "фестиваль", "қолөнер"]
+# Every chained form of those nouns, in a sentence; and of a phrase's last word.
+CASES += [
+    ("kk", f"Біз {form} туралы", [(form, cid) for cid in KK_CONCEPTS[noun]])
+    for noun in CHAIN_NOUNS
+    for form in chained_forms(noun)
+]
+CASES += [
+    (
+        "kk",
+        f"креативті {form}",
+        [(f"креативті {form}", cid) for cid in KK_CONCEPTS["креативті индустриялар"]],
+    )
+    for form in chained_forms("индустрия")[:3]
+]
+CASES += [
+    # a look-alike word inside a correctly written Kazakh text
+    ("kk", "Біз китапханалардын ішінде отырмыз", [("китапханалардын", 268)]),
+    ("kk", "Бұл мурагаттарында сақталған", [("мурагаттарында", 283)]),
+    # a term's inner word inflected otherwise than in the term
+    (
+        "kk",
+        "креативті индустрияларымызды дамыту тұжырымдамасына",
+        [("креативті индустрияларымызды дамыту тұжырымдамасына", 10)],
+    ),
+    # Russian lexemes whose forms do not begin as the dictionary form does
+    ("ru", "много окон", [("окон", 95)]),
+    ("ru", "несколько юбок и арок", [("юбок", 172), ("арок", 85)]),
+]
+
+
 @pytest.mark.parametrize(("lang", "text", "expected"), CASES)
 def test_terms_found_in_text(index, lang, text, expected):
     matches = index.check(text, lang)
@@ -296,6 +358,64 @@ def test_offsets_are_python_string_indices_with_astral_characters(index):
     assert [m.text for m in matches] == ["Креативті индустриялардың", "театрдағы"]
     for m in matches:
         assert text[m.start : m.end] == m.text
+
+
+def _unambiguous_nouns() -> list[tuple[str, int]]:
+    """The seed glossary's one-word Kazakh nouns that no other term begins with.
+
+    Where a longer term of another concept begins with the noun (көрермен,
+    көрермендер; мүсін, мүсінші), a form may rightly be read as that term.
+    """
+    rows = [r for r in term_base() if r["lang"] == "kk"]
+    texts = {r["text"].lower() for r in rows}
+    out = []
+    for r in rows:
+        noun = r["text"].lower()
+        if r["pos"] != "noun" or r["status"] != "preferred" or not noun.isalpha():
+            continue
+        if any(t != noun and t.startswith(noun) for t in texts):
+            continue
+        out.append((noun, r["concept_id"]))
+    return out
+
+
+@pytest.mark.parametrize(("noun", "concept_id"), _unambiguous_nouns())
+def test_every_chained_kazakh_form_is_found_in_every_script(index, noun, concept_id):
+    for form in chained_forms(noun):
+        for text, lang_text in (
+            (f"Біз {form} туралы", None),
+            # look-alike letters: the whole text typed so, and one word alone
+            (fold_kazakh(f"біз {form} туралы"), None),
+            # (by a stem long enough not to be another word written plainly)
+            (f"Біз {fold_kazakh(form)} туралы", len(noun) >= MIN_LOOKALIKE_ALONE),
+            (to_kazakh_latin(f"Biz {form} turaly"), None),
+        ):
+            if lang_text is False:
+                continue
+            matches = index.check(text, "kk")
+            words = {
+                m.text
+                for m in matches
+                if m.concept_id == concept_id and len(m.text.split()) == 1
+            }
+            assert len(words) == 1, (noun, text, matches)
+
+
+def test_russian_suppletive_forms_through_the_dictionary_form():
+    index = CheckIndex(
+        [
+            {"concept_id": 1, "lang": "ru", "text": "человек", "status": "preferred"},
+            {"concept_id": 2, "lang": "ru", "text": "ребёнок", "status": "preferred"},
+        ]
+    )
+    matches = index.check("Много людей, детей; с детьми и людьми. Дети.", "ru")
+    assert [(m.text, m.concept_id, m.how) for m in matches] == [
+        ("людей", 1, "lemma"),
+        ("детей", 2, "lemma"),
+        ("детьми", 2, "lemma"),
+        ("людьми", 1, "lemma"),
+        ("Дети", 2, "lemma"),
+    ]
 
 
 def test_look_alike_reading_only_for_texts_without_kazakh_letters(index):

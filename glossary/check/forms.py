@@ -28,18 +28,22 @@ from ..search.morphology import (
     CYRILLIC_SUFFIXES,
     FOLDED_SUFFIXES,
     LATIN_SUFFIXES,
-    folded_term_stem,
+    LEFT,
+    MAX_SUFFIXES,
+    SuffixSet,
     kazakh_term_stem,
-    latin_term_stem,
 )
 from ..search.normalise import KAZAKH_TO_RUSSIAN_LOOKALIKE, normalise
-from ..search.variants import english_stem, kazakh_stem, skeleton_stem, skeleton_word
+from ..search.variants import english_stem, skeleton_word
 
 LEMMA, FOLDED, LATIN = 0, 1, 2
 MODES = ("lemma", "folded", "latin")
 KAZAKH_LETTERS = frozenset("әғқңөұүһі")
 _APOSTROPHES = "'’ʼ`´"
 _RU_PARSES = 4  # readings of one Russian word that are kept (as lookup keeps)
+# letters: a word of a correctly written Kazakh text is read as look-alikes only
+# by stems this long (short ones are often another real word: сан, сән)
+MIN_LOOKALIKE_ALONE = 5
 
 
 _PLAIN_WORD = re.compile(r"[^\W_]+")
@@ -149,6 +153,40 @@ def fold_word(key: str) -> str:
     return key.translate(_TO_LOOKALIKE)
 
 
+MIN_STEM_FOR_SHORT_FORMS = 3  # letters: a shorter stem lets forms begin otherwise
+
+
+@lru_cache(maxsize=20_000)
+def russian_irregular_forms(word: str) -> tuple[str, ...]:
+    """Return the forms of a plain Russian WORD's irregular lexemes, or ().
+
+    A lexeme whose forms share fewer than three letters (человек: люди, людей;
+    ребёнок: дети; идти: шёл) is listed whole: its forms do not begin as its
+    dictionary form does, and the text check must know them by their beginnings.
+    """
+    if len(word) < 2 or not word.isalpha():
+        return ()
+    morph = _morph()
+    try:
+        dictionary = morph.dictionary
+        items = dictionary.words.similar_items(word, morph.char_substitutes)
+    except AttributeError:  # another pymorphy3 inside: no irregular forms known
+        return ()
+    out: dict[str, None] = {}
+    for fixed, parses in items:
+        for para_id, idx in parses:
+            paradigm = dictionary.paradigms[para_id]
+            stem = dictionary.build_stem(paradigm, idx, fixed)
+            if len(stem) >= MIN_STEM_FOR_SHORT_FORMS:
+                continue
+            n = len(paradigm) // 3
+            for i in range(n):
+                prefix = dictionary.paradigm_prefixes[paradigm[2 * n + i]]
+                form = prefix + stem + dictionary.suffixes[paradigm[i]]
+                out.setdefault(form.replace("ё", "е"))
+    return tuple(out)
+
+
 def latin_word(word: str) -> str:
     """Return the Latin skeleton of a Latin-letter WORD of a text."""
     # skeleton_word reads apostrophes (2017) and accents (2018) itself
@@ -157,8 +195,13 @@ def latin_word(word: str) -> str:
 
 
 @lru_cache(maxsize=200_000)
-def term_keys(word: str, lang: str) -> tuple[tuple[int, str], ...]:
-    """Return the (mode, key) pairs a glossary WORD of LANG is indexed under."""
+def term_keys(word: str, lang: str, inner: bool = False) -> tuple[tuple[int, str], ...]:
+    """Return the (mode, key) pairs a glossary WORD of LANG is indexed under.
+
+    INNER: the word stands before the last word of a term, where a Kazakh word
+    may be inflected (креативті индустрияларды дамыту); the last word (and a
+    one-word term) is a dictionary form.
+    """
     key = plain(word)
     if not key:
         return ()
@@ -170,22 +213,65 @@ def term_keys(word: str, lang: str) -> tuple[tuple[int, str], ...]:
         return ((LEMMA, key),)
     # The word, its dictionary stem (a term is nominative: only a possessive or
     # plural ending is taken off) and, for a word inflected inside a phrase
-    # (креативті индустрияны дамыту), the stem without its case ending too;
+    # (креативті индустрияны дамыту), its stems under the case ending too;
     # in each script a text may use.
-    folded, latin = fold_word(key), skeleton_word(key)
-    return _unique(
-        [
-            (LEMMA, key),
-            (LEMMA, kazakh_term_stem(key)),
-            (LEMMA, kazakh_stem(key)),
-            (FOLDED, folded),
-            (FOLDED, folded_term_stem(folded)),
-            (FOLDED, kazakh_stem(folded)),
-            (LATIN, latin),
-            (LATIN, latin_term_stem(latin)),
-            (LATIN, skeleton_stem(latin)),
-        ]
-    )
+    # The stems are found in Cyrillic, where the endings are told apart, and
+    # then written as look-alikes and Latin (the Latin skeleton reads ш as с:
+    # мүсінші would lose a "possessive" -сі there).
+    stems = [kazakh_term_stem(key)]
+    if inner:
+        stems += inflected_stems(CYRILLIC_SUFFIXES, key)
+    pairs = [(LEMMA, key), *((LEMMA, s) for s in stems)]
+    pairs += [(FOLDED, fold_word(key)), *((FOLDED, fold_word(s)) for s in stems)]
+    pairs += [(LATIN, skeleton_word(key)), *((LATIN, skeleton_word(s)) for s in stems)]
+    return _unique(pairs)
+
+
+# Endings that make a word inflected rather than a dictionary form: the cases
+# (after the possessive's "n" too), the attributive -ғы (-дағы) and -нікі.
+_INFLECTED = frozenset({"case", "loc", "case_p3", "loc_p3", "case_p12", "attr", "niki"})
+_NOT_AFTER_STEM = frozenset({"case_p3", "loc_p3", "case_p12"})
+MIN_INNER_STEM = 3  # letters: shorter stems of a term's word would be guesses
+
+
+def inflected_stems(suffixes: SuffixSet, word: str) -> list[str]:
+    """Return the stems of a Kazakh WORD whose last ending is a case (or -ғы).
+
+    A term's word inflected inside the term (креативті индустрияларды дамыту,
+    мұражайдағы көрме) is matched by the stems under its case ending: the same
+    analysis as lookup's (glossary.search.morphology: every chain of plural,
+    possessive, case and -дағы endings, read from the end in grammatical order,
+    softened stems), begun only where the word ends in a case ending. A word in
+    its dictionary form gives none, so no ending is guessed off a plain word.
+    """
+    found: dict[str, None] = {}
+    todo = [(word, "start", 0)]
+    seen = set()
+    while todo:
+        current, state, depth = todo.pop()
+        if depth >= MAX_SUFFIXES or (current, state) in seen:
+            continue
+        seen.add((current, state))
+        allowed = LEFT[state] if depth else _INFLECTED
+        for n in suffixes.lengths:
+            ending, stem = current[-n:], current[:-n]
+            kinds = suffixes.kinds.get(ending)
+            if (
+                not kinds
+                or len(stem) < MIN_INNER_STEM
+                or suffixes.vowels.isdisjoint(stem)
+            ):
+                continue
+            options = [stem]
+            hard = suffixes.softened.get(stem[-1])
+            if hard and ending[0] in suffixes.vowels:
+                options.append(stem[:-1] + hard)
+            for kind in kinds & allowed:
+                for s in options:
+                    if kind not in _NOT_AFTER_STEM:
+                        found.setdefault(s)
+                    todo.append((s, kind, depth + 1))
+    return list(found)
 
 
 def _unique(pairs: list[tuple[int, str]]) -> tuple[tuple[int, str], ...]:
@@ -217,14 +303,40 @@ def text_keys(
     if is_latin(word):
         latin = latin_word(word)
         return _unique(
-            [(LEMMA, key)]
-            + [(LATIN, s) for s in _stems(LATIN_SUFFIXES, latin, inflect)]
+            [(LEMMA, key)] + [(LATIN, s) for s in _latin_stems(latin, inflect)]
         )
     pairs = [(LEMMA, s) for s in _stems(CYRILLIC_SUFFIXES, key, inflect)]
     if lookalike:
         folded = fold_word(key)
         pairs += [(FOLDED, s) for s in _stems(FOLDED_SUFFIXES, folded, inflect)]
+    elif KAZAKH_LETTERS.isdisjoint(key) and len(key) >= MIN_LOOKALIKE_ALONE:
+        # One word typed with look-alikes in a correctly written text
+        # (китапханалардын): read as look-alikes too, by stems long enough not
+        # to be another word written plainly (сан "number" is no сән "fashion").
+        folded = fold_word(key)
+        pairs += [
+            (FOLDED, s)
+            for s in _stems(FOLDED_SUFFIXES, folded, inflect)
+            if len(s) >= MIN_LOOKALIKE_ALONE
+        ]
     return _unique(pairs)
+
+
+def _latin_stems(latin: str, inflect: bool) -> list[str]:
+    """Return the stems of a Latin skeleton, doubled letters given back.
+
+    The skeleton writes a doubled letter once (мәдениеттер → madenieter), so a
+    stem that ended in the letter its ending begins with lost it: it is tried
+    with that letter too.
+    """
+    stems = _stems(LATIN_SUFFIXES, latin, inflect)
+    if len(stems) == 1:
+        return stems
+    out = list(stems)
+    for s in stems:
+        if len(s) < len(latin) and latin[len(s)] not in "aeiou":
+            out.append(s + latin[len(s)])
+    return out
 
 
 def _stems(suffixes, word: str, inflect: bool) -> list[str]:
@@ -296,10 +408,10 @@ def release_word_caches() -> None:
     for cached in (
         plain,
         russian_lemmas,
+        russian_irregular_forms,
         term_keys,
+        kazakh_word_readings,
         variants.skeleton_word,
-        variants.kazakh_stem,
-        variants.skeleton_stem,
         variants.english_stem,
     ):
         cached.cache_clear()

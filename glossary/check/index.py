@@ -35,6 +35,7 @@ from .forms import (
     kazakh_word_readings,
     plain,
     release_word_caches,
+    russian_irregular_forms,
     stem_heads,
     term_keys,
     text_keys,
@@ -46,7 +47,7 @@ _MULT = 0x9E3779B97F4A7C15  # odd: multiplying by it mixes the earlier words in
 _MASK = (1 << 64) - 1
 _U_MULT = np.uint64(_MULT)
 BIG_BUILD = 20_000  # terms: past this, the build's word caches are let go
-MAX_READINGS = 16  # key sequences indexed for one term (ambiguous words multiply)
+MAX_READINGS = 32  # key sequences indexed for one term (ambiguous words multiply)
 
 
 def word_hash(lang: str, mode: int, key: str) -> int:
@@ -181,7 +182,7 @@ class CheckIndex:
         # Each distinct word of the glossary is analysed once (its keys hashed
         # per mode, its beginnings noted): a million terms share a few hundred
         # thousand words.
-        words_seen: dict[tuple[str, str], tuple] = {}
+        words_seen: dict[tuple[str, str, bool], tuple] = {}
         word_hashes = array("Q")
         self.max_words = 1
         # Beginnings of the Russian glossary words and their lemmas (all but the
@@ -204,10 +205,13 @@ class CheckIndex:
                 continue
             self.max_words = max(self.max_words, len(words))
             per_word = []
-            for w in words:
-                seen = words_seen.get((lang, w))
+            last = len(words) - 1
+            for i, w in enumerate(words):
+                inner = lang == "kk" and i < last
+                seen = words_seen.get((lang, w, inner))
                 if seen is None:
-                    seen = words_seen[(lang, w)] = self._word(lang, w, word_hashes)
+                    seen = self._word(lang, w, inner, word_hashes)
+                    words_seen[(lang, w, inner)] = seen
                 per_word.append(seen)
             for mode in (LEMMA, FOLDED, LATIN):
                 if mode != LEMMA and not any(seen[mode][1] for seen in per_word):
@@ -244,13 +248,13 @@ class CheckIndex:
         if len(texts) >= BIG_BUILD:
             release_word_caches()
 
-    def _word(self, lang: str, word: str, word_hashes: array) -> tuple:
+    def _word(self, lang: str, word: str, inner: bool, word_hashes: array) -> tuple:
         """Return, per mode, the hashed keys of one glossary WORD (and whether own).
 
         A word with no key of a mode (a Latin name inside a Kazakh term) is
         matched in that mode as itself: its LEMMA keys hashed in that mode.
         """
-        pairs = term_keys(word, lang)
+        pairs = term_keys(word, lang, inner)
         self._note_starts(lang, word, pairs)
         out = []
         for mode in (LEMMA, FOLDED, LATIN):
@@ -270,7 +274,8 @@ class CheckIndex:
     def _note_starts(self, lang: str, word: str, pairs: tuple) -> None:
         """Remember how one glossary word (and its forms) begins."""
         if lang == "ru":
-            for k in (plain(word), *(k for _, k in pairs)):
+            forms = russian_irregular_forms(plain(word))
+            for k in (plain(word), *(k for _, k in pairs), *forms):
                 self.ru_starts.add(k[: max(3, len(k) - 2)])
                 if len(k) <= 4:
                     self.ru_short_starts.add(k[:1])
