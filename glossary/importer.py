@@ -31,7 +31,7 @@ from .clock import now
 from .concepts import _fill_note_defaults
 from .db import read_transaction, write_transaction
 from .interchange.csvfile import Item
-from .model import LANGS, term_key, terms_signature
+from .model import LANGS, ConceptRecord, term_key, terms_signature
 
 ERRORS_LISTED = 1000  # problems listed in a report (all are counted)
 BATCH = 1000  # concepts compared and written together
@@ -71,7 +71,8 @@ def scan(
     them back instead of parsing and validating the file again.
     """
     s = Scan(unit)
-    pending: list[dict] = []  # spooled a batch at a time (one marshal call each)
+    # Spooled a batch at a time (one marshal call each).
+    pending: list[ConceptRecord] = []
     try:
         _scan_items(s, items, pending, spool)
     finally:
@@ -85,7 +86,10 @@ def scan(
 
 
 def _scan_items(
-    s: Scan, items: Iterable[Item], pending: list[dict], spool: IO[bytes] | None
+    s: Scan,
+    items: Iterable[Item],
+    pending: list[ConceptRecord],
+    spool: IO[bytes] | None,
 ) -> None:
     for item in items:
         if item.problems:
@@ -122,7 +126,7 @@ def _duplicates(s: Scan, twice: Callable[[int, int], str]) -> None:
     again = np.flatnonzero(sorted_ids[1:] == sorted_ids[:-1]) + 1
     if not len(again):
         return
-    first = {}
+    first: dict[int, int] = {}
     for i in range(len(order)):
         first.setdefault(int(sorted_ids[i]), int(order[i]))
     pos = np.frombuffer(s.pos, dtype=np.int64)
@@ -142,7 +146,8 @@ def _stored_ids(db: sqlite_utils.Database) -> np.ndarray:
 def _stored_signatures(db: sqlite_utils.Database) -> tuple[np.ndarray, np.ndarray]:
     """(hash of the term signature, concept id), sorted by hash then id."""
     hashes, ids = array("q"), array("q")
-    current, terms = None, set()
+    current: int | None = None
+    terms: set[tuple[str, str]] = set()
     for cid, lang, text in db.execute(
         "select concept_id, lang, text from terms order by concept_id"
     ):
@@ -220,8 +225,8 @@ def spooled(spool: IO[bytes]) -> Iterator[Item]:
             yield Item(0, record, [])
 
 
-def _batches(items: Iterable[Item]) -> Iterator[list[dict]]:
-    batch: list[dict] = []
+def _batches(items: Iterable[Item]) -> Iterator[list[ConceptRecord]]:
+    batch: list[ConceptRecord] = []
     for item in items:
         if item.record is None:
             continue  # pass 1 found no problem, so there is none
@@ -380,7 +385,8 @@ def _compare_and_write(
             marks = ",".join("?" * len(existing))
             for rec in concepts._records(db, f"and id in ({marks})", tuple(existing)):
                 current[rec["id"]] = rec
-        new_records, touched = [], []
+        new_records: list[dict] = []
+        touched: list[int] = []
         for k, record in enumerate(batch):
             target = int(targets[k])
             now_stored = current.get(target) if target else None
@@ -391,19 +397,19 @@ def _compare_and_write(
             if now_stored is None:
                 if not target:
                     target, next_id = next_id, next_id + 1
-                record = _fill_note_defaults({**record, "id": target}, None, author)
-                new_records.append(record)
+                merged = _fill_note_defaults({**record, "id": target}, None, author)
+                new_records.append(merged)
                 out.new += 1
             else:
-                record = _fill_note_defaults(
+                merged = _fill_note_defaults(
                     {**record, "id": target}, now_stored, author
                 )
-                if record == now_stored:
+                if merged == now_stored:
                     out.unchanged += 1
                 else:
                     out.changed += 1
                     if writer is not None:
-                        writer.update(record, now_stored)
+                        writer.update(merged, now_stored)
                         touched.append(target)
             kept[slot + k] = target
         if writer is not None and new_records:
