@@ -27,3 +27,27 @@ limit_request_fields = 100
 limit_request_field_size = 8190
 # Behind nginx (deploy/nginx.conf): trust X-Forwarded-* from loopback only.
 forwarded_allow_ips = "127.0.0.1"
+
+# The app is imported once, in the master, which then opens the search index
+# (mapped from its file) and loads pymorphy3's dictionaries before it forks: the
+# workers share those pages and answer their first search at once. The app
+# factory opens no database connection, and the warm-up's is closed before the
+# fork, so no SQLite connection crosses it.
+preload_app = True
+
+
+def when_ready(server):
+    """Warm the loaded app in the master before the workers are forked."""
+    import gc
+    import logging
+
+    app = server.app.wsgi()
+    try:
+        from glossary.lookup import warm
+
+        warm(app)
+    except Exception:  # a worker opens (or builds) the index on its own then
+        logging.getLogger("gunicorn.error").exception("index warm-up failed")
+    # objects made so far are never freed: keep the collector off their pages,
+    # so that the workers' copies stay shared
+    gc.freeze()

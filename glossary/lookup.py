@@ -117,7 +117,7 @@ class Lookup:
             self._switch(found)
             return
         if self.directory is None:
-            self._switch(self._build(db, None))
+            self._switch(self._build(db, None), built=True)
             return
         try:
             self._refresh_files(db, state)
@@ -126,7 +126,7 @@ class Lookup:
             log.warning(
                 "index files in %s: %s; index kept in memory", self.directory, exc
             )
-            self._switch(self._build(db, None))
+            self._switch(self._build(db, None), built=True)
 
     def _refresh_files(self, db: sqlite_utils.Database, state: _State | None) -> None:
         with self._file_lock(blocking=state is None) as locked:
@@ -147,9 +147,10 @@ class Lookup:
             self._apply(db, found, None)
         self._switch(found)
 
-    def _switch(self, state: _State) -> None:
+    def _switch(self, state: _State, built: bool = False) -> None:
         self._state = state
-        _release_memory()
+        if built:  # a build in memory leaves garbage; opening a file does not
+            _release_memory()
 
     def _apply(
         self, db: sqlite_utils.Database, state: _State, limit: int | None
@@ -396,6 +397,22 @@ def _release_memory() -> None:
         ctypes.CDLL("libc.so.6").malloc_trim(0)
     except (OSError, AttributeError):
         pass
+
+
+def warm(app) -> None:
+    """Open APP's index and load the Russian dictionary now (gunicorn's master).
+
+    With ``preload_app`` the master does this once before it forks: every worker
+    starts with the index file mapped and pymorphy3's dictionaries in memory
+    (shared, copy-on-write), and answers its first search at once. The request's
+    connection is closed when the app context ends, before any fork.
+    """
+    from .db import get_db
+    from .search.variants import russian_forms
+
+    russian_forms("музей")  # pymorphy3 loads its dictionaries on first use
+    with app.app_context():
+        current_lookup().index(get_db())
 
 
 def init_app(app) -> None:

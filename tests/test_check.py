@@ -602,3 +602,23 @@ def test_docx_with_an_entity_declaration_is_refused():
         z.writestr("word/document.xml", xml)
     with pytest.raises(UploadProblem):
         read_upload("evil.docx", buffer.getvalue())
+
+
+def test_a_stem_is_not_lengthened_by_a_letter_the_text_does_not_double():
+    # seriialarymyzdyñ (серияларымыздың) has the skeleton of serial + larymyzdyn
+    # too; the doubled-letter repair may read it so only where ll is written
+    index = CheckIndex(
+        [
+            {"concept_id": 77, "lang": "kk", "text": "серия", "status": "preferred"},
+            {"concept_id": 459, "lang": "kk", "text": "сериал", "status": "preferred"},
+        ]
+    )
+    for text in (
+        "Біз серияларымыздың туралы",
+        "Biz seriialarymyzdyñ turaly",
+        "Biz seriyalarymyzdyng turaly",
+    ):
+        assert {m.concept_id for m in index.check(text, "kk")} == {77}, text
+    assert {m.concept_id for m in index.check("Biz serialdarymyz turaly", "kk")} == {
+        459
+    }

@@ -186,7 +186,7 @@ def test_tiers_rank_in_order():
     assert 12 not in [h.concept_id for h in hits]
 
 
-def test_a_whole_term_in_latin_ranks_before_prefix_and_word():
+def test_a_whole_term_in_latin_ranks_before_word_and_prefix():
     rows = [
         row(21, "en", "qalamger"),  # prefix
         row(22, "kk", "қала"),  # latin
@@ -199,8 +199,8 @@ def test_a_whole_term_in_latin_ranks_before_prefix_and_word():
         (25, "exact"),
         (23, "normalised"),
         (22, "latin"),
-        (21, "prefix"),
-        (24, "word"),
+        (24, "word"),  # the whole word in a longer term
+        (21, "prefix"),  # above a prefix inside another, longer word
     ]
 
 
@@ -338,7 +338,7 @@ def test_hit_shape(index):
     assert hit.distance is None
     rank, hit = index.ranked("desing", None, None, 10)[0]
     assert (hit.text, hit.how, hit.distance) == ("design", "fuzzy", 1)
-    assert rank == Rank(0, Tier.FUZZY, 1, 0, 6, 3)
+    assert rank == Rank(0, 2 * Tier.FUZZY, Tier.FUZZY, 1, 0, 6, 3)
 
 
 @pytest.mark.parametrize(
@@ -363,3 +363,18 @@ def test_suggest_says_did_you_mean(index, query, suggestion):
 def test_suggest_limit(index):
     assert len(index.suggest("индустрии", limit=1)) == 1
     assert len(index.suggest("индустрии", limit=2)) == 2
+
+
+def test_a_whole_word_inflected_ranks_before_a_prefix_of_a_longer_word():
+    rows = [
+        row(41, "kk", "кассалық түсім"),  # касса only begins the word кассалық
+        row(42, "kk", "билет кассасы"),  # касса is a word of it, inflected
+        row(43, "en", "kuishi"),  # kuis only begins the word
+        row(44, "en", "kui"),  # kuis is its plural
+    ]
+    index = SearchIndex(rows)
+    assert [(h.concept_id, h.how) for h in index.search("касса")][:2] == [
+        (42, "word"),
+        (41, "prefix"),
+    ]
+    assert [h.concept_id for h in index.search("kuis")][:2] == [44, 43]

@@ -95,6 +95,7 @@ CASES = [
     ("property", 20, "word"),
     ("меншік", 20, "word"),
     ("касса", 126, "word"),
+    ("kuis", 411, "lemma"),
     ("шапалақтау", 134, "word"),
     ("министрлігі", 14, "word"),
     ("Information", 14, "word"),

@@ -53,10 +53,10 @@ LANGUAGES = ("en", "ru", "kk")
 # issue #14. Issue #14 puts sources before completeness: a language without a
 # sourced equivalent is left out of a concept (the quality board lists it), so
 # the share of concepts in all three languages may fall below issue #6's 95%.
-MIN_CONCEPTS = 300
-MIN_PER_DOMAIN = 12
+MIN_CONCEPTS = 500
+MIN_PER_DOMAIN = 30
 MIN_ALL_THREE_SHARE = 0.85
-MIN_EN_DEFINITIONS = 40
+MIN_EN_DEFINITIONS = 400
 PARTS_OF_SPEECH = ("", "noun", "verb", "adjective", "adverb", "properNoun", "other")
 
 WORD = re.compile(r"[^\W\d_]+")
@@ -326,12 +326,12 @@ def test_related_ids_exist():
 # ---------------------------------------------------------------- issue #6 figures
 
 
-def test_at_least_300_concepts():
+def test_at_least_500_concepts():
     assert len(_records()) >= MIN_CONCEPTS
 
 
 @pytest.mark.parametrize("domain", DOMAINS)
-def test_each_domain_has_at_least_twelve_concepts(domain):
+def test_each_domain_has_at_least_thirty_concepts(domain):
     count = sum(1 for r in _records() if r["domain"] == domain)
     assert count >= MIN_PER_DOMAIN, f"{domain} has {count} concepts"
 
@@ -344,7 +344,7 @@ def test_most_concepts_have_a_term_in_all_three_languages():
     assert share >= MIN_ALL_THREE_SHARE, f"{share:.1%}; incomplete entries: {gaps}"
 
 
-def test_at_least_40_concepts_have_a_sourced_english_definition():
+def test_at_least_400_concepts_have_a_sourced_english_definition():
     defined = [
         r["id"]
         for r in _records()
@@ -352,6 +352,27 @@ def test_at_least_40_concepts_have_a_sourced_english_definition():
         and r["definitions"]["en"].get("source", "").strip()
     ]
     assert len(defined) >= MIN_EN_DEFINITIONS, f"only {len(defined)}: {defined}"
+
+
+# One-word English headwords still without a sourced definition (issue #14 wants
+# none): no dictionary read so far gives the sense of the entry. Shrink this set,
+# never grow it.
+UNDEFINED_ONE_WORD_ALLOWED = {135, 301, 309, 392, 412}
+
+
+def test_one_word_english_headwords_have_a_definition():
+    """Every one-word English headword is defined, except the known gaps above."""
+    undefined = {
+        r["id"]
+        for r in _records()
+        for first in [next((t for t in r["terms"] if t["lang"] == "en"), None)]
+        if first is not None
+        and len(WORD.findall(first["text"])) == 1
+        and not r["definitions"].get("en", {}).get("text", "").strip()
+    }
+    assert undefined <= UNDEFINED_ONE_WORD_ALLOWED, sorted(
+        undefined - UNDEFINED_ONE_WORD_ALLOWED
+    )
 
 
 def test_every_definition_language_is_allowed():
@@ -516,8 +537,9 @@ def test_no_kazakh_term_is_written_with_yo_unless_deprecated():
 # ---------------------------------------------------------------- issue #14 sources
 
 # The share of concepts resting only on a single word list: issue #14 asks for at
-# most 25%. Keep it there (lower it whenever concepts are re-sourced).
-MAX_SINGLE_WORD_LIST_SHARE = 0.25
+# most 25%; after re-sourcing it is under 1%, so hold it at 5% (lower it whenever
+# concepts are re-sourced, never raise it past the issue's 25%).
+MAX_SINGLE_WORD_LIST_SHARE = 0.05
 
 
 def test_every_source_has_a_known_kind():

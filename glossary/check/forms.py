@@ -194,7 +194,8 @@ def latin_word(word: str) -> str:
     return skeleton_word(lower)
 
 
-@lru_cache(maxsize=200_000)
+# Not cached: a build asks once per distinct word (its own memo), and a cache of a
+# million words' keys would only hold memory after the build.
 def term_keys(word: str, lang: str, inner: bool = False) -> tuple[tuple[int, str], ...]:
     """Return the (mode, key) pairs a glossary WORD of LANG is indexed under.
 
@@ -302,9 +303,8 @@ def text_keys(
     # the word itself when no glossary word begins as it does)
     if is_latin(word):
         latin = latin_word(word)
-        return _unique(
-            [(LEMMA, key)] + [(LATIN, s) for s in _latin_stems(latin, inflect)]
-        )
+        stems = _latin_stems(latin, inflect, _doubled(word))
+        return _unique([(LEMMA, key)] + [(LATIN, s) for s in stems])
     pairs = [(LEMMA, s) for s in _stems(CYRILLIC_SUFFIXES, key, inflect)]
     if lookalike:
         folded = fold_word(key)
@@ -322,19 +322,28 @@ def text_keys(
     return _unique(pairs)
 
 
-def _latin_stems(latin: str, inflect: bool) -> list[str]:
+def _doubled(word: str) -> frozenset[str]:
+    """Return the skeleton letters a Latin WORD of a text writes doubled."""
+    lower = turkic_lower(unicodedata.normalize("NFC", word))
+    return frozenset(
+        skeleton_word(a) for a, b in zip(lower, lower[1:], strict=False) if a == b
+    )
+
+
+def _latin_stems(latin: str, inflect: bool, doubled: frozenset[str]) -> list[str]:
     """Return the stems of a Latin skeleton, doubled letters given back.
 
     The skeleton writes a doubled letter once (мәдениеттер → madenieter), so a
     stem that ended in the letter its ending begins with lost it: it is tried
-    with that letter too.
+    with that letter too, where the word as written doubles it (seriialar, the
+    plural of seriia, is no serial + lar: it writes no ll).
     """
     stems = _stems(LATIN_SUFFIXES, latin, inflect)
     if len(stems) == 1:
         return stems
     out = list(stems)
     for s in stems:
-        if len(s) < len(latin) and latin[len(s)] not in "aeiou":
+        if len(s) < len(latin) and latin[len(s)] in doubled - set("aeiou"):
             out.append(s + latin[len(s)])
     return out
 
@@ -409,7 +418,6 @@ def release_word_caches() -> None:
         plain,
         russian_lemmas,
         russian_irregular_forms,
-        term_keys,
         kazakh_word_readings,
         variants.skeleton_word,
         variants.english_stem,

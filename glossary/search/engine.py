@@ -77,6 +77,7 @@ class Rank(NamedTuple):
     """The sort key of a result: compared field by field, smaller first."""
 
     group: int  # -1: a main entry completing the query (autocomplete only); else 0
+    place: int  # twice the tier; a prefix ending inside a word: just after WORD
     tier: Tier
     distance: int  # edits (typos) or letters of inflection; 0 for the term itself
     status: int  # preferred 0, admitted 1, deprecated 2, superseded 3
@@ -251,6 +252,20 @@ class SortedKeys:
         hi = self.keys.bisect(key + "\U0010ffff", lo, min(len(self.keys), lo + cap))
         return self.entries[lo:hi]
 
+    def prefix_split(self, key: str, cap: int = CAP) -> tuple[np.ndarray, np.ndarray]:
+        """Return the entries beginning with KEY: ending a word there, and not."""
+        lo = self.keys.bisect(key)
+        hi = self.keys.bisect(key + "\U0010ffff", lo, min(len(self.keys), lo + cap))
+        at = len(key.encode())
+        # the byte after the prefix: none or a space means KEY is whole words
+        whole = np.fromiter(
+            (len(r) == at or r[at] == 32 for r in map(self.keys.raw, range(lo, hi))),
+            dtype=bool,
+            count=hi - lo,
+        )
+        entries = self.entries[lo:hi]
+        return entries[whole], entries[~whole]
+
 
 class Postings:
     """Word → entry numbers (better entries first), with word trigrams for typos.
@@ -358,7 +373,7 @@ class Postings:
                 cands |= self.grams.candidates(swapped, limit)
         found = process.extract(
             word,
-            list(cands),
+            sorted(cands),  # one order in every process (a set's is not)
             scorer=DamerauLevenshtein.distance,
             score_cutoff=limit,
             limit=SIMILAR_WORDS,
@@ -877,7 +892,9 @@ class Results:
         self.dom_code = dom_code
         self.best: dict[int | str, tuple[Rank, Hit]] = {}
 
-    def add(self, entries, how: str, tier: Tier, distance=0) -> None:
+    def add(
+        self, entries, how: str, tier: Tier, distance=0, inside_word: bool = False
+    ) -> None:
         """Offer ENTRIES found by HOW at TIER (DISTANCE: one number or one each)."""
         if not len(entries):
             return
@@ -893,9 +910,11 @@ class Results:
                 keep &= ix.domain[entries] == self.dom_code
             entries, distance = entries[keep], np.asarray(distance)[keep]
         for i, d in zip(entries.tolist(), np.asarray(distance).tolist(), strict=True):
-            self._offer(i, how, tier, d)
+            self._offer(i, how, tier, d, inside_word)
 
-    def _offer(self, i: int, how: str, tier: Tier, distance: int) -> None:
+    def _offer(
+        self, i: int, how: str, tier: Tier, distance: int, inside_word: bool = False
+    ) -> None:
         ix = self.index
         text = ix.text[i]
         if tier == Tier.NORMALISED and text.casefold() == self.query.typed.casefold():
@@ -904,6 +923,8 @@ class Results:
         main = main and ix.terms_of_concept[i] >= MAIN_ENTRY_TERMS
         rank = Rank(
             -1 if main else 0,
+            # a prefix inside a word sorts just after the WORD tier
+            2 * Tier.WORD + 1 if inside_word and not main else 2 * tier,
             tier,
             distance,
             int(ix.status[i]),
@@ -1089,8 +1110,16 @@ class SearchIndex:
             return
         # another reading of the query is one step further than the query as typed
         step = 0 if prefix_how == "prefix" else 1
-        found.add(space.keys.prefix(key), prefix_how, Tier.PREFIX, step)
-        found.add(self._all_words(space, key.split()), word_how, Tier.WORD, step)
+        words = key.split()
+        whole, inside = space.keys.prefix_split(key)
+        found.add(whole, prefix_how, Tier.PREFIX, step)
+        found.add(_intersect(space.words.get_many(words)), word_how, Tier.WORD, step)
+        # a prefix ending inside a longer word (касса → кассалық) is another word:
+        # it ranks below the query's words, whole or inflected, in a longer term
+        found.add(inside, prefix_how, Tier.PREFIX, step, inside_word=True)
+        found.add(
+            self._all_words(space, words), word_how, Tier.WORD, step, inside_word=True
+        )
 
     def _forms(
         self, space: KeySpace, words: list[str], found: Results, how: str, tier: Tier

@@ -196,6 +196,10 @@ def english_lemmas(word: str) -> set[str]:
         out.add(word[:-3] + "y")
     if len(word) > 3 and word.endswith("es"):
         out.add(word[:-2])
+    if len(word) > 3 and word.endswith(("is", "us")):
+        # the plural of a word ending in a vowel (kuis, skis, gurus); the stem
+        # above keeps analysis and campus whole, and only index words are kept
+        out.add(word[:-1])
     return out
 
 
