@@ -137,7 +137,8 @@ def _existing(db: sqlite_utils.Database, user_id: int) -> dict:
 
 def _existing_public(row: dict) -> dict:
     public = _public(row)
-    assert public is not None  # a row always makes an account
+    if public is None:  # a row always makes an account
+        raise LookupError(row.get("id"))
     return public
 
 

@@ -428,7 +428,8 @@ def fault_message(fault: DatabaseFault) -> str:
 def clear_faults(command: click.Command) -> click.Command:
     """Make COMMAND end with a one-line reason on a busy database or a full disk."""
     callback = command.callback
-    assert callback is not None  # every command here has one
+    if callback is None:
+        raise TypeError(f"command {command.name} has no callback")
 
     @functools.wraps(callback)
     def wrapped(*args, **kwargs):

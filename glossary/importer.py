@@ -100,7 +100,8 @@ def _scan_items(
                 break
             continue
         record = item.record
-        assert record is not None
+        if record is None:  # an Item without problems carries its record
+            raise ValueError(f"{s.unit} {item.pos}: no record and no problem")
         slot = s.count
         s.count += 1
         s.pos.append(item.pos)

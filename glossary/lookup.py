@@ -104,7 +104,8 @@ class Lookup:
             state = self._state
             if state is None or state.generation != current:
                 self._refresh(db)
-            assert self._state is not None
+            if self._state is None:  # a refresh always leaves a state
+                raise RuntimeError("the index refresh left no index")
             return self._state.index
 
     def _refresh(self, db: sqlite_utils.Database) -> None:
@@ -132,7 +133,8 @@ class Lookup:
         with self._file_lock(blocking=state is None) as locked:
             if not locked:
                 # Another process is writing the new version: patch meanwhile.
-                assert state is not None
+                if state is None:  # without a state the lock was waited for
+                    raise RuntimeError("index file lock not taken")
                 if self._apply(db, state, None):
                     return
                 with self._file_lock(blocking=True):
@@ -210,7 +212,8 @@ class Lookup:
 
     def _write_version(self, db: sqlite_utils.Database) -> _State:
         """Build a version and write it (the caller holds the file lock)."""
-        assert self.directory is not None
+        if self.directory is None:
+            raise ValueError("an in-memory database keeps its index in memory")
         with read_transaction(db):
             current, last = generation(db), _log_range(db)[1]
         path = self.directory / f"{self.name}-{last:012d}-{current}.idx"
@@ -262,7 +265,8 @@ class Lookup:
 
     @contextlib.contextmanager
     def _file_lock(self, blocking: bool) -> Iterator[bool]:
-        assert self.directory is not None
+        if self.directory is None:
+            raise ValueError("an in-memory database keeps its index in memory")
         self.directory.mkdir(parents=True, exist_ok=True)
         with open(self.directory / "lock", "a") as f:
             flags = fcntl.LOCK_EX | (0 if blocking else fcntl.LOCK_NB)
@@ -288,7 +292,8 @@ class Lookup:
         with self._lock, self._file_lock(blocking=True):
             state = self._write_version(db)
             self._switch(state)
-        assert state.path is not None
+        if state.path is None:
+            raise RuntimeError("the index version was not written to a file")
         return {
             "path": str(state.path),
             "generation": state.generation,

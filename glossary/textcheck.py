@@ -154,7 +154,8 @@ def find_terms(
         )
         if best is None or covered > best[0]:
             best = (covered, candidate, matches)
-    assert best is not None
+    if best is None:  # guess_languages always names one at least
+        raise ValueError("no language to check the text in")
     return best[1], best[2]
 
 

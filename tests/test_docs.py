@@ -70,6 +70,18 @@ def test_code_passes_ruff():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+def test_bandit_finds_nothing_untriaged():
+    """What .ci/audit.py runs after the suite, caught in the suite itself."""
+    result = subprocess.run(
+        [sys.executable, "-m", "bandit", "-q", "-r", "glossary",
+         "-b", ".ci/bandit-baseline.json", "-f", "txt"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
 @pytest.mark.slow
 def test_code_passes_mypy():
     result = subprocess.run(

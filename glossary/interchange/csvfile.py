@@ -90,7 +90,8 @@ def collect(
             if item.fatal:
                 return result
             continue
-        assert record is not None  # an Item without problems carries its record
+        if record is None:  # an Item without problems carries its record
+            raise ValueError(f"{prefix}no record and no problem")
         result.records.append(record)
         result.lines.append(item.pos)
     return result
@@ -382,10 +383,9 @@ def iter_csv_items(f: IO[str]) -> Iterator[Item]:
     header: list[str] | None = None
     rows = 0
     for line, cells, error in iter_rows(f):
-        if error:
-            yield Item(line, None, [error], True)
+        if error or cells is None:
+            yield Item(line, None, [error or "unreadable row"], True)
             return
-        assert cells is not None
         if header is None:
             header = [c.strip() for c in cells]
             if not any(header):

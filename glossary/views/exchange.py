@@ -184,7 +184,7 @@ def _preview(token: str, path: Path, about: dict, **extra):
 def shown_filename(raw: str) -> str:
     """Return an uploaded file's name as it is safe to show and to record.
 
-    Control, format and bidi characters (U+202E would show "evil‮gpj.exe" as
+    Control, format and bidi characters (U+202E would show "evil\\u202egpj.exe" as
     "evilexe.jpg") are written as visible escapes (\\u202e); the length is capped.
     """
     name = clean_line(Path(raw.replace("\\", "/")).name)

@@ -75,7 +75,8 @@ KIND_LABELS = {
     "wordlist": _l("word list"),
     "other": _l("other"),
 }
-assert set(KIND_LABELS) == set(SOURCE_KINDS)
+if set(KIND_LABELS) != set(SOURCE_KINDS):
+    raise RuntimeError("every source kind needs a label")
 
 _lock = threading.Lock()
 _cache: dict[str, tuple[int, dict]] = {}
