@@ -181,6 +181,10 @@ class Packed:
     """
 
     __slots__ = ("_buf", "_at", "data", "offsets")
+    _buf: bytes | memoryview
+    _at: memoryview
+    data: np.ndarray
+    offsets: np.ndarray
 
     def __init__(self, strings: Iterable[str]) -> None:
         strings = strings if isinstance(strings, list) else list(strings)
@@ -201,8 +205,8 @@ class Packed:
             if strings:
                 bounds = np.concatenate(([-1], seps, [len(raw)]))
                 np.cumsum(np.diff(bounds) - 1, out=self.offsets[1:])
-            self._buf = memoryview(self.data)
-        self._at = memoryview(self.offsets)  # fast int indexing
+            self._buf = self.data.data
+        self._at = self.offsets.data  # a memoryview: fast int indexing
 
     def __len__(self) -> int:
         return len(self.offsets) - 1
@@ -221,8 +225,8 @@ class Packed:
 
     def __setstate__(self, state: tuple[None, dict]) -> None:
         self.data, self.offsets = state[1]["data"], state[1]["offsets"]
-        self._buf = memoryview(self.data)
-        self._at = memoryview(self.offsets)
+        self._buf = self.data.data
+        self._at = self.offsets.data
 
     def bisect(self, key: str, lo: int = 0, hi: int | None = None) -> int:
         """Return where KEY would go among these (sorted) strings."""
@@ -626,6 +630,13 @@ class KeySpace:
     to_key: Callable[[str], str]
     forms: Callable[[str], dict[str, int]]
 
+    @property
+    def how(self) -> str:
+        """Return the ``how`` of a match found here by another reading of a query."""
+        if self.name is None:
+            raise ValueError("the space of the terms as typed has no reading's name")
+        return self.name
+
 
 def _concat(parts: list[np.ndarray], dtype=np.int64) -> np.ndarray:
     return np.concatenate(parts).astype(dtype) if parts else np.zeros(0, dtype)
@@ -778,10 +789,10 @@ class IndexBuilder:
         typed.add_words(word_entries, words)
         word_langs = np.repeat(lang, counts)
         for code, stem in self._stem.items():
-            at = np.flatnonzero(word_langs == code).tolist()
-            if at:
-                stems = [stem[words[i]] for i in at]
-                typed.add_words(word_entries[at], stems)
+            of_lang = np.flatnonzero(word_langs == code)
+            if len(of_lang):
+                word_stems = [stem[words[i]] for i in of_lang.tolist()]
+                typed.add_words(word_entries[of_lang], word_stems)
 
         # Kazakh with Russian look-alike letters: the terms it changes
         kazakh = np.flatnonzero(lang == _KK).tolist()
@@ -797,8 +808,8 @@ class IndexBuilder:
         # words' skeletons first, all at once
         skeleton = self._skeleton
         either = np.repeat((lang == _KK) | (lang == _RU), counts)
-        new = {w: 0 for i in np.flatnonzero(either).tolist() if (w := words[i])}
-        new = [w for w in new if w not in skeleton]
+        distinct = dict.fromkeys(words[i] for i in np.flatnonzero(either).tolist())
+        new = [w for w in distinct if w and w not in skeleton]
         skeleton.update(zip(new, skeletons(new), strict=True))
         for code, name in ((_KK, "latin"), (_RU, "translit")):
             latin = [
@@ -1122,8 +1133,8 @@ class SearchIndex:
         if q.latin:
             readings += [(self.latin, q.latin), (self.translit, q.latin)]
         for space, key in readings:
-            found.add(space.keys.exact(key), space.name, Tier.SCRIPT)
-            self._forms(space, key.split(), found, space.name, Tier.SCRIPT, q.open_end)
+            found.add(space.keys.exact(key), space.how, Tier.SCRIPT)
+            self._forms(space, key.split(), found, space.how, Tier.SCRIPT, q.open_end)
         if q.layout:
             for space, key in ((self.typed, q.layout), (self.folded, q.layout_folded)):
                 found.add(space.keys.exact(key), "layout", Tier.SCRIPT)
@@ -1133,7 +1144,7 @@ class SearchIndex:
         if found.count(better_than=Tier.PREFIX) >= want:
             return  # enough found above the tiers of the lookups below
         for space, key in readings:
-            self._beginnings(space, key, found, space.name, space.name)
+            self._beginnings(space, key, found, space.how, space.how)
         if q.layout:
             self._beginnings(self.typed, q.layout, found, "layout", "layout")
 
@@ -1336,8 +1347,8 @@ class SearchIndex:
             return np.zeros(0, np.int32)
         # every word of a short phrase; one may be missed in a longer one
         need = len(words) - (1 if len(words) >= 3 else 0)
-        ids, counts = np.unique(np.concatenate(sets), return_counts=True)
-        entries = ids[counts >= need]
+        candidates, counts = np.unique(np.concatenate(sets), return_counts=True)
+        entries = candidates[counts >= need]
         if len(entries) > FUZZY_RERANK:
             best = np.argsort(self.length[entries], kind="stable")[:FUZZY_RERANK]
             entries = entries[best]
