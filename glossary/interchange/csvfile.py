@@ -15,6 +15,7 @@ import io
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import IO, NamedTuple
 
 from ..model import (
@@ -251,10 +252,15 @@ class RowReader:
                 )
             elif m := _NOTE.match(name):
                 notes.setdefault(int(m.group(1)), {})[(m.group(2) or "_text")[1:]] = i
-        # Per slot: its language, number and the column of each TERM_FIELDS
-        # entry (None where the header lacks it), looked up once here.
+        # Per slot: its language, number and a getter of its TERM_FIELDS cells,
+        # the columns looked up once here.
         self.slots = [
-            (lang, slot, tuple(slots[(lang, slot)].get(f) for f in TERM_FIELDS))
+            (
+                lang,
+                slot,
+                # index -1: the empty cell read() appends to every row
+                itemgetter(*(slots[(lang, slot)].get(f, -1) for f in TERM_FIELDS)),
+            )
             for lang, slot in sorted(slots, key=lambda k: (LANGS.index(k[0]), k[1]))
         ]
         self.notes = [notes[n] for n in sorted(notes)]
@@ -265,10 +271,9 @@ class RowReader:
             cells = [unguard_cell(c) if c[:1] == "'" else c for c in cells]
         terms: list[dict[str, str]] = []
         problems: list[str | Problem] = []
-        for lang, slot, columns in self.slots:
-            term, status, pos, usage, source = (
-                "" if i is None else cells[i] for i in columns
-            )
+        cells = [*cells, ""]  # the last cell: "" for columns the header lacks
+        for lang, slot, pick in self.slots:
+            term, status, pos, usage, source = pick(cells)
             if not term.strip():
                 given = zip(TERM_FIELDS[1:], (status, pos, usage, source), strict=True)
                 extra = [f for f, v in given if v.strip()]

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Iterator
+from itertools import repeat
 from typing import IO
 
 from ..model import (
@@ -78,41 +79,43 @@ def iter_json(
     yield "\n]}\n"
 
 
+def _strings(values: Iterable[object]) -> bool:
+    """Tell whether every one of VALUES is a string (the loop runs in C)."""
+    return all(map(isinstance, values, repeat(str)))
+
+
 def _shape_problems(c) -> list[str | Problem]:
     if not isinstance(c, dict):
         return ["a concept must be a JSON object"]
-    problems: list[str | Problem] = [
-        f"unknown key {k!r}" for k in c if k not in _CONCEPT_KEYS
-    ]
+    problems: list[str | Problem] = []
+    if not _CONCEPT_KEYS.issuperset(c):
+        problems += [f"unknown key {k!r}" for k in c if k not in _CONCEPT_KEYS]
     if not isinstance(c.get("terms", []), list):
         problems.append("'terms' must be a list")
     else:
         for t in c.get("terms", []):
-            if not isinstance(t, dict) or any(
-                not isinstance(v, str) for v in t.values()
-            ):
+            if not isinstance(t, dict) or not _strings(t.values()):
                 problems.append("each term must be an object of strings")
-            else:
+            elif not _TERM_KEYS.issuperset(t):
                 problems += [
                     f"unknown term key {k!r}" for k in t if k not in _TERM_KEYS
                 ]
     defs = c.get("definitions", {})
-    if not isinstance(defs, dict) or any(
-        not isinstance(d, dict) or any(not isinstance(v, str) for v in d.values())
-        for d in defs.values()
+    if not isinstance(defs, dict) or not all(
+        isinstance(d, dict) and _strings(d.values()) for d in defs.values()
     ):
         problems.append("'definitions' must map languages to {text, source} objects")
     notes = c.get("notes", [])
-    if not isinstance(notes, list) or any(
-        not isinstance(n, dict)
-        or any(k not in _NOTE_KEYS for k in n)
-        or any(v is not None and not isinstance(v, str) for v in n.values())
+    if not isinstance(notes, list) or not all(
+        isinstance(n, dict)
+        and _NOTE_KEYS.issuperset(n)
+        and all(v is None or isinstance(v, str) for v in n.values())
         for n in notes
     ):
         problems.append("'notes' must be a list of {text, lang, author, date, term}")
     related = c.get("related", [])
-    if not isinstance(related, list) or any(
-        not isinstance(r, int) or parse_id(r) is None for r in related
+    if not isinstance(related, list) or not all(
+        isinstance(r, int) and parse_id(r) is not None for r in related
     ):
         problems.append(
             "'related' must be a list of concept ids "

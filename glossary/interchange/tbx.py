@@ -23,6 +23,7 @@ README.md ("TBX mapping"). In short, per concept entry (`c17`):
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
@@ -271,6 +272,7 @@ def write_tbx(records: Iterable[dict], out: IO[str], **kwargs) -> int:
 # --- reading ---------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=256)  # a file uses a few dozen tags, millions of times
 def _local(tag: str) -> str:
     return tag.rsplit("}", 1)[-1]
 
