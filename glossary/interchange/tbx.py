@@ -295,6 +295,8 @@ def _base_lang(tag: str | None) -> str:
 
 
 def _all_text(el) -> str:
+    if not len(el):  # no child elements: the text is all there is
+        return el.text or ""
     return "".join(el.itertext())
 
 
