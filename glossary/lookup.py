@@ -217,18 +217,19 @@ class Lookup:
         with read_transaction(db):
             current, last = generation(db), _log_range(db)[1]
         path = self.directory / f"{self.name}-{last:012d}-{current}.idx"
-        state = self._build(db, path)
+        state = self._build(db, path)  # its path is PATH
+        mark = persist.check_mark(path)
         for old in self.directory.iterdir():
             # Older versions and writers' leftovers (a killed build): processes
             # that still map an old file keep it until they switch.
             m = self._file.match(old.name)
             stale = (
                 old.name.endswith(".tmp")
-                or (m and old != state.path)
+                or (m and old != path)
                 or (
                     old.name.startswith(f"{self.name}-")
                     and old.name.endswith(".idx.ok")
-                    and old != persist.check_mark(state.path)
+                    and old != mark
                 )
             )
             if stale:
