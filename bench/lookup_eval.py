@@ -38,6 +38,7 @@ from rapidfuzz.distance import OSA  # noqa: E402
 
 from glossary.search import SearchIndex, fold_kazakh, normalise  # noqa: E402
 from glossary.search.latin import to_kazakh_latin  # noqa: E402
+from glossary.search.morphology import query_forms  # noqa: E402
 from tests.paradigms import (  # noqa: E402
     english_inflections,
     paradigm,
@@ -103,6 +104,27 @@ def unique_prefix(key: str, sorted_keys: list[str]) -> str | None:
         if all(k == key for k in sorted_keys[lo:hi]):
             return p
     return None
+
+
+def form_of_another_term(query: str, key: str, by_key) -> bool:
+    """Is QUERY an inflected form of a term other than KEY (kuis of kui)?
+
+    The engine's analyser only proposes the dictionary forms; the generators of
+    the tests (written apart from it) must produce QUERY from one of them.
+    """
+    *head, last = query.split()
+    for lemma in query_forms(last):
+        other = " ".join([*head, lemma])
+        if other == key or other == query or other not in by_key:
+            continue
+        forms = (
+            english_inflections(lemma, "noun")
+            | english_inflections(lemma, "verb")
+            | paradigm(lemma)
+        )
+        if last in forms or query in russian_inflections(other):
+            return True
+    return False
 
 
 def make_query(category: str, row: dict, rng: random.Random, rows_by_key) -> str | None:
@@ -199,6 +221,8 @@ def make_queries(rows: list[dict], per_category: int, seed: int = 11) -> list[di
                 # the form is another term: that entry is the right answer
                 if normalise(q) != key:
                     continue
+            if category == "prefix" and form_of_another_term(q, key, by_key):
+                continue  # kuis: the plural of kui, the right answer, not kuishi
             out.append(
                 {
                     "category": category,

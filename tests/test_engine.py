@@ -338,7 +338,7 @@ def test_hit_shape(index):
     assert hit.distance is None
     rank, hit = index.ranked("desing", None, None, 10)[0]
     assert (hit.text, hit.how, hit.distance) == ("design", "fuzzy", 1)
-    assert rank == Rank(0, 2 * Tier.FUZZY, Tier.FUZZY, 1, 0, 6, 3)
+    assert rank == Rank(0, 4 * Tier.FUZZY, Tier.FUZZY, 1, 0, 6, 3)
 
 
 @pytest.mark.parametrize(
@@ -378,3 +378,69 @@ def test_a_whole_word_inflected_ranks_before_a_prefix_of_a_longer_word():
         (41, "prefix"),
     ]
     assert [h.concept_id for h in index.search("kuis")][:2] == [44, 43]
+
+
+# A last word still being typed (no space after it) may be the beginning of a
+# longer word even when it reads as a whole word: as a stop word (с, of) or as an
+# inflection of another word (webs: plural of web; сәнді: сән in the accusative).
+OPEN_ROWS = [
+    row(51, "en", "website"),
+    row(52, "en", "web browser"),
+    row(53, "kk", "сәндік өнер"),  # сәнді begins сәндік (decorative)
+    row(54, "kk", "сән үйі"),  # сәнді is сән (fashion) in the accusative
+    row(55, "ru", "музееведение"),  # музеев begins it
+    row(56, "ru", "музей современного искусства"),  # музеев: genitive plural
+    row(57, "ru", "креативный"),
+    row(58, "ru", "креативный сектор"),
+    row(59, "ru", "креативные индустрии"),
+    row(60, "en", "design"),
+    row(61, "en", "design office"),
+    row(62, "en", "designer"),
+    row(63, "en", "designer salary"),
+]
+
+
+@pytest.fixture(scope="module")
+def open_index():
+    return SearchIndex(OPEN_ROWS)
+
+
+@pytest.mark.parametrize(
+    ("query", "first", "then"),
+    [
+        ("webs", (51, "prefix"), (52, "lemma")),
+        ("сәнді", (53, "prefix"), (54, "lemma")),
+        ("музеев", (55, "prefix"), (56, "lemma")),
+        ("креативный с", (58, "prefix"), None),
+        ("design of", (61, "prefix"), None),
+    ],
+)
+def test_a_last_word_being_typed_may_begin_a_longer_word(
+    open_index, query, first, then
+):
+    hits = [(h.concept_id, h.how) for h in open_index.search(query)]
+    assert hits[0] == first
+    if then:
+        assert hits[1] == then
+    else:  # the phrase without its last word is no reading of the query
+        assert "lemma" not in [how for _, how in hits]
+
+
+@pytest.mark.parametrize(
+    ("query", "first"),
+    [
+        ("webs ", (52, "lemma")),
+        ("сәнді ", (54, "lemma")),
+        ("музеев ", (56, "lemma")),
+        ("креативный с ", (57, "lemma")),
+        ("design of ", (60, "lemma")),
+    ],
+)
+def test_a_last_word_followed_by_a_space_is_whole(open_index, query, first):
+    assert [(h.concept_id, h.how) for h in open_index.search(query)][0] == first
+
+
+def test_the_possessive_s_ends_a_word(open_index):
+    # designer's: the possessive of a whole term, not designer s(alary)
+    hits = [(h.concept_id, h.how) for h in open_index.search("designer's")]
+    assert hits[:2] == [(62, "lemma"), (63, "prefix")]

@@ -96,6 +96,9 @@ CASES = [
     ("меншік", 20, "word"),
     ("касса", 126, "word"),
     ("kuis", 411, "lemma"),
+    # a last word still being typed may begin a longer word (website, сектор)
+    ("webs", 304, "prefix"),
+    ("креативный с", 4, "prefix"),
     ("шапалақтау", 134, "word"),
     ("министрлігі", 14, "word"),
     ("Information", 14, "word"),

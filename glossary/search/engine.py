@@ -77,7 +77,7 @@ class Rank(NamedTuple):
     """The sort key of a result: compared field by field, smaller first."""
 
     group: int  # -1: a main entry completing the query (autocomplete only); else 0
-    place: int  # twice the tier; a prefix ending inside a word: just after WORD
+    place: int  # four times the tier; a prefix ending inside a word: after WORD
     tier: Tier
     distance: int  # edits (typos) or letters of inflection; 0 for the term itself
     status: int  # preferred 0, admitted 1, deprecated 2, superseded 3
@@ -115,6 +115,21 @@ HOW_DESCRIPTIONS: dict[str, str] = {
 }
 HOWS = tuple(HOW_DESCRIPTIONS)
 
+# Where a result sorts (Rank.place): four times its tier, except three kinds of
+# match that sort after the WORD tier, in this order, because the query's last
+# word is not a whole word of the term as typed: a term beginning with the
+# query, the query ending inside one of its words (касса → кассалық түсім); a
+# longer term with a word that the last query word, perhaps still being typed,
+# may be an inflection of (webs → web browser: the user may be typing website);
+# a longer term with a word that begins with the last query word.
+INSIDE_PREFIX = 4 * Tier.WORD + 1
+OPEN_FORM = 4 * Tier.WORD + 2
+INSIDE_WORD = 4 * Tier.WORD + 3
+# Stop words that may end a query: the English possessive ("designer's"). Any
+# other stop word at the end of a query still being typed is read as the
+# beginning of a word (креативный с → креативный сектор): no phrase ends in a
+# preposition.
+FINAL_STOP_WORDS = frozenset(["s"])
 PREFIX_MIN = 3  # letters before a prefix finds anything
 # A concept with this many terms (synonyms in several languages) is one of the
 # glossary's main entries: autocomplete offers it first among the completions.
@@ -166,6 +181,10 @@ class Packed:
     """
 
     __slots__ = ("_buf", "_at", "data", "offsets")
+    _buf: bytes | memoryview
+    _at: memoryview
+    data: np.ndarray
+    offsets: np.ndarray
 
     def __init__(self, strings: Iterable[str]) -> None:
         strings = strings if isinstance(strings, list) else list(strings)
@@ -186,8 +205,8 @@ class Packed:
             if strings:
                 bounds = np.concatenate(([-1], seps, [len(raw)]))
                 np.cumsum(np.diff(bounds) - 1, out=self.offsets[1:])
-            self._buf = memoryview(self.data)
-        self._at = memoryview(self.offsets)  # fast int indexing
+            self._buf = self.data.data
+        self._at = self.offsets.data  # a memoryview: fast int indexing
 
     def __len__(self) -> int:
         return len(self.offsets) - 1
@@ -206,8 +225,8 @@ class Packed:
 
     def __setstate__(self, state: tuple[None, dict]) -> None:
         self.data, self.offsets = state[1]["data"], state[1]["offsets"]
-        self._buf = memoryview(self.data)
-        self._at = memoryview(self.offsets)
+        self._buf = self.data.data
+        self._at = self.offsets.data
 
     def bisect(self, key: str, lo: int = 0, hi: int | None = None) -> int:
         """Return where KEY would go among these (sorted) strings."""
@@ -611,6 +630,13 @@ class KeySpace:
     to_key: Callable[[str], str]
     forms: Callable[[str], dict[str, int]]
 
+    @property
+    def how(self) -> str:
+        """Return the ``how`` of a match found here by another reading of a query."""
+        if self.name is None:
+            raise ValueError("the space of the terms as typed has no reading's name")
+        return self.name
+
 
 def _concat(parts: list[np.ndarray], dtype=np.int64) -> np.ndarray:
     return np.concatenate(parts).astype(dtype) if parts else np.zeros(0, dtype)
@@ -763,10 +789,10 @@ class IndexBuilder:
         typed.add_words(word_entries, words)
         word_langs = np.repeat(lang, counts)
         for code, stem in self._stem.items():
-            at = np.flatnonzero(word_langs == code).tolist()
-            if at:
-                stems = [stem[words[i]] for i in at]
-                typed.add_words(word_entries[at], stems)
+            of_lang = np.flatnonzero(word_langs == code)
+            if len(of_lang):
+                word_stems = [stem[words[i]] for i in of_lang.tolist()]
+                typed.add_words(word_entries[of_lang], word_stems)
 
         # Kazakh with Russian look-alike letters: the terms it changes
         kazakh = np.flatnonzero(lang == _KK).tolist()
@@ -782,8 +808,8 @@ class IndexBuilder:
         # words' skeletons first, all at once
         skeleton = self._skeleton
         either = np.repeat((lang == _KK) | (lang == _RU), counts)
-        new = {w: 0 for i in np.flatnonzero(either).tolist() if (w := words[i])}
-        new = [w for w in new if w not in skeleton]
+        distinct = dict.fromkeys(words[i] for i in np.flatnonzero(either).tolist())
+        new = [w for w in distinct if w and w not in skeleton]
         skeleton.update(zip(new, skeletons(new), strict=True))
         for code, name in ((_KK, "latin"), (_RU, "translit")):
             latin = [
@@ -841,6 +867,7 @@ class Query:
     key: str  # normalised
     words: list[str]
     content_words: list[str]  # without prepositions and articles ("в музее")
+    open_end: bool  # no space after the last word: it may still be being typed
     folded: str  # Kazakh letters folded to their Russian look-alikes
     latin: str  # the loose Latin skeleton, if the query is in Latin letters
     layout: str  # as meant, if typed with the wrong keyboard layout
@@ -859,12 +886,20 @@ class Query:
         layout = normalise(meant) if meant else ""
         if layout == key:
             layout = ""
+        open_end = not query[-1:].isspace()
+        content_words = [w for w in words[:-1] if w not in STOP_WORDS]
+        if words and (
+            words[-1] not in STOP_WORDS
+            or (open_end and words[-1] not in FINAL_STOP_WORDS)
+        ):
+            content_words.append(words[-1])
         return cls(
             typed=unicodedata.normalize("NFC", query),
             raw=raw,
             key=key,
             words=words,
-            content_words=[w for w in words if w not in STOP_WORDS] or words,
+            content_words=content_words or words,
+            open_end=open_end,
             folded=fold_kazakh(key),
             latin=latin,
             layout=layout,
@@ -893,9 +928,17 @@ class Results:
         self.best: dict[int | str, tuple[Rank, Hit]] = {}
 
     def add(
-        self, entries, how: str, tier: Tier, distance=0, inside_word: bool = False
+        self,
+        entries: np.ndarray,
+        how: str,
+        tier: Tier,
+        distance: int | np.ndarray = 0,
+        place: int | None = None,
     ) -> None:
-        """Offer ENTRIES found by HOW at TIER (DISTANCE: one number or one each)."""
+        """Offer ENTRIES found by HOW at TIER (DISTANCE: one number or one each).
+
+        PLACE sorts them elsewhere than their tier does (INSIDE_PREFIX …).
+        """
         if not len(entries):
             return
         ix = self.index
@@ -910,10 +953,10 @@ class Results:
                 keep &= ix.domain[entries] == self.dom_code
             entries, distance = entries[keep], np.asarray(distance)[keep]
         for i, d in zip(entries.tolist(), np.asarray(distance).tolist(), strict=True):
-            self._offer(i, how, tier, d, inside_word)
+            self._offer(i, how, tier, d, place)
 
     def _offer(
-        self, i: int, how: str, tier: Tier, distance: int, inside_word: bool = False
+        self, i: int, how: str, tier: Tier, distance: int, place: int | None = None
     ) -> None:
         ix = self.index
         text = ix.text[i]
@@ -923,8 +966,7 @@ class Results:
         main = main and ix.terms_of_concept[i] >= MAIN_ENTRY_TERMS
         rank = Rank(
             -1 if main else 0,
-            # a prefix inside a word sorts just after the WORD tier
-            2 * Tier.WORD + 1 if inside_word and not main else 2 * tier,
+            place if place is not None and not main else 4 * tier,
             tier,
             distance,
             int(ix.status[i]),
@@ -1080,7 +1122,9 @@ class SearchIndex:
         """The query as typed: the whole term, its forms, prefixes, words."""
         space = self.typed
         found.add(space.keys.exact(q.key), "normalised", Tier.NORMALISED)
-        self._forms(space, q.content_words, found, "lemma", Tier.FORM)
+        # the last word is open unless a stop word after it was left out
+        open_last = q.open_end and q.content_words[-1] == q.words[-1]
+        self._forms(space, q.content_words, found, "lemma", Tier.FORM, open_last)
         self._beginnings(space, q.key, found, "prefix", "word")
 
     def _other_readings(self, q: Query, found: Results, want: int) -> None:
@@ -1089,16 +1133,18 @@ class SearchIndex:
         if q.latin:
             readings += [(self.latin, q.latin), (self.translit, q.latin)]
         for space, key in readings:
-            found.add(space.keys.exact(key), space.name, Tier.SCRIPT)
-            self._forms(space, key.split(), found, space.name, Tier.SCRIPT)
+            found.add(space.keys.exact(key), space.how, Tier.SCRIPT)
+            self._forms(space, key.split(), found, space.how, Tier.SCRIPT, q.open_end)
         if q.layout:
             for space, key in ((self.typed, q.layout), (self.folded, q.layout_folded)):
                 found.add(space.keys.exact(key), "layout", Tier.SCRIPT)
-                self._forms(space, key.split(), found, "layout", Tier.SCRIPT)
+                self._forms(
+                    space, key.split(), found, "layout", Tier.SCRIPT, q.open_end
+                )
         if found.count(better_than=Tier.PREFIX) >= want:
             return  # enough found above the tiers of the lookups below
         for space, key in readings:
-            self._beginnings(space, key, found, space.name, space.name)
+            self._beginnings(space, key, found, space.how, space.how)
         if q.layout:
             self._beginnings(self.typed, q.layout, found, "layout", "layout")
 
@@ -1116,18 +1162,25 @@ class SearchIndex:
         found.add(_intersect(space.words.get_many(words)), word_how, Tier.WORD, step)
         # a prefix ending inside a longer word (касса → кассалық) is another word:
         # it ranks below the query's words, whole or inflected, in a longer term
-        found.add(inside, prefix_how, Tier.PREFIX, step, inside_word=True)
-        found.add(
-            self._all_words(space, words), word_how, Tier.WORD, step, inside_word=True
-        )
+        found.add(inside, prefix_how, Tier.PREFIX, step, INSIDE_PREFIX)
+        found.add(self._all_words(space, words), word_how, Tier.WORD, step, INSIDE_WORD)
 
     def _forms(
-        self, space: KeySpace, words: list[str], found: Results, how: str, tier: Tier
+        self,
+        space: KeySpace,
+        words: list[str],
+        found: Results,
+        how: str,
+        tier: Tier,
+        open_last: bool = False,
     ) -> None:
-        """Terms made of dictionary forms of WORDS (whole: TIER; longer: WORD)."""
+        """Terms made of dictionary forms of WORDS (whole: TIER; longer: WORD).
+
+        OPEN_LAST: the last word may still be being typed (no space after it).
+        """
         if not words:
             return
-        entries, costs = self._entries_with_forms(space, words)
+        entries, costs, last_costs = self._entries_with_forms(space, words)
         if not len(entries):
             return
         whole = self.word_count[entries] == len(words)
@@ -1136,15 +1189,20 @@ class SearchIndex:
         found.add(entries[whole], how, tier, costs[whole] + 1)
         # an inflected word of a longer term (the words as typed: `_beginnings`)
         longer = ~whole & (costs > 0)
-        found.add(entries[longer], how, Tier.WORD, costs[longer] + 1)
+        # a last word still being typed and read as an inflection (webs as the
+        # plural of web) may as well be the beginning of a longer word (website):
+        # such a term ranks after the terms that begin with the query
+        guessed = longer & (last_costs > 0) & open_last
+        sure = longer & ~guessed
+        found.add(entries[sure], how, Tier.WORD, costs[sure] + 1)
+        found.add(entries[guessed], how, Tier.WORD, costs[guessed] + 1, OPEN_FORM)
 
     def _entries_with_forms(
         self, space: KeySpace, words: list[str]
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """Entries with a form of every word, and the letters of inflection summed."""
-        entries: np.ndarray | None = None
-        total: np.ndarray | None = None
-        for word in words:
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Entries with a form of every word; letters of inflection: all, the last's."""
+        entries = total = last = np.zeros(0, dtype=np.int64)
+        for n, word in enumerate(words):
             forms = space.forms(word)
             ids = space.words.get_many(list(forms), cap=PHRASE_CAP)
             ids_a = np.concatenate(ids)
@@ -1156,16 +1214,16 @@ class SearchIndex:
             ids_a, costs_a = ids_a[order], costs_a[order]
             first = _firsts(ids_a)
             ids_a, costs_a = ids_a[first], costs_a[first]
-            if entries is None:
-                entries, total = ids_a, costs_a
+            if n == 0:
+                entries, total, last = ids_a, costs_a, costs_a
             else:
                 entries, left, right = np.intersect1d(
                     entries, ids_a, assume_unique=True, return_indices=True
                 )
-                total = total[left] + costs_a[right]
+                total, last = total[left] + costs_a[right], costs_a[right]
             if not len(entries):
                 break
-        return entries, total
+        return entries, total, last
 
     def _all_words(self, space: KeySpace, words: list[str]) -> np.ndarray:
         """Entries that contain every word (the last may be a prefix)."""
@@ -1289,8 +1347,8 @@ class SearchIndex:
             return np.zeros(0, np.int32)
         # every word of a short phrase; one may be missed in a longer one
         need = len(words) - (1 if len(words) >= 3 else 0)
-        ids, counts = np.unique(np.concatenate(sets), return_counts=True)
-        entries = ids[counts >= need]
+        candidates, counts = np.unique(np.concatenate(sets), return_counts=True)
+        entries = candidates[counts >= need]
         if len(entries) > FUZZY_RERANK:
             best = np.argsort(self.length[entries], kind="stable")[:FUZZY_RERANK]
             entries = entries[best]
@@ -1320,7 +1378,7 @@ class SearchIndex:
         if len(entries):
             found.add(entries, "part", Tier.PART)
             return True
-        ids, costs = self._entries_with_forms(space, key.split())
+        ids, costs, _ = self._entries_with_forms(space, key.split())
         whole = self.word_count[ids] == len(key.split()) if len(ids) else ids
         if len(ids) and whole.any():
             found.add(ids[whole], "part", Tier.PART, costs[whole])
