@@ -37,6 +37,13 @@ ERRORS_LISTED = 1000  # problems listed in a report (all are counted)
 BATCH = 1000  # concepts compared and written together
 # A replace that removes more than this share of the glossary needs confirming.
 REPLACE_CONFIRM_SHARE = 0.10
+# Indexes that pass 2 never reads (terms by language and text: search and
+# lookups use it, the import reads terms by concept only), and the size of
+# file from which they are dropped and built again after the write.
+DEFERRED_INDEXES = ("idx_terms_lang_text",)
+DEFER_INDEXES_FROM = 10_000
+# The history's JSON, as history.record writes it (one encoder for every row).
+_to_json = json.JSONEncoder(ensure_ascii=False).encode
 
 
 @dataclass
@@ -80,7 +87,7 @@ def scan(
         if close is not None:
             close()  # a reader stopped early lets go of its file now
     if spool is not None and pending and not s.errors:
-        marshal.dump(pending, spool)
+        _spool_batch(spool, pending)
     _duplicates(s, twice)
     return s
 
@@ -113,8 +120,17 @@ def _scan_items(
         if spool is not None and not s.errors:
             pending.append(record)
             if len(pending) == BATCH:
-                marshal.dump(pending, spool)
+                _spool_batch(spool, pending)
                 pending.clear()
+
+
+def _spool_batch(spool: IO[bytes], batch: list[ConceptRecord]) -> None:
+    """Append BATCH to SPOOL as one length-prefixed marshal blob."""
+    # marshal.load() on a file reads it a few bytes at a time (ten times slower
+    # than loads() on the whole blob): so each batch is framed by its length.
+    blob = marshal.dumps(batch)
+    spool.write(len(blob).to_bytes(8, "little"))
+    spool.write(blob)
 
 
 def _duplicates(s: Scan, twice: Callable[[int, int], str]) -> None:
@@ -218,11 +234,15 @@ def spooled(spool: IO[bytes]) -> Iterator[Item]:
     """Read back the records scan() wrote to SPOOL, in order."""
     spool.seek(0)
     while True:
-        try:
-            batch = marshal.load(spool)
-        except EOFError:
+        head = spool.read(8)
+        if not head:
             return
-        for record in batch:
+        size = int.from_bytes(head, "little")
+        blob = spool.read(size)
+        if len(head) != 8 or len(blob) != size:
+            raise ValueError("the import's spool file is truncated")
+        # The spool is this process's own temporary file, written by scan().
+        for record in marshal.loads(blob):
             yield Item(0, record, [])
 
 
@@ -295,7 +315,7 @@ class _Writer:
                     self.author,
                     "import",
                     self.reason,
-                    json.dumps(record, ensure_ascii=False),
+                    _to_json(record),
                 )
             )
         conn = self.db.conn
@@ -360,6 +380,13 @@ class Outcome:
     removed: int = 0
 
 
+def _as_new(record: ConceptRecord, target: int, author: str) -> dict:
+    """Return RECORD as new concept TARGET, its undated notes dated now."""
+    if record["notes"]:
+        return _fill_note_defaults({**record, "id": target}, None, author)
+    return {**record, "id": target}  # no note to fill: one shallow copy
+
+
 def _compare_and_write(
     db: sqlite_utils.Database,
     items: Iterable[Item],
@@ -398,8 +425,7 @@ def _compare_and_write(
             if now_stored is None:
                 if not target:
                     target, next_id = next_id, next_id + 1
-                merged = _fill_note_defaults({**record, "id": target}, None, author)
-                new_records.append(merged)
+                new_records.append(_as_new(record, target, author))
                 out.new += 1
             else:
                 merged = _fill_note_defaults(
@@ -448,6 +474,29 @@ def plan(db: sqlite_utils.Database, s: Scan, *, replace: bool) -> Plan:
     return Plan(wanted, known, removed)
 
 
+def _set_aside_indexes(db: sqlite_utils.Database, p: Plan) -> list[tuple[str, str]]:
+    """Drop the indexes a big import is faster to build afresh; return them.
+
+    Only when the file holds at least as many concepts as the term base (an
+    import into an empty or small glossary): SQLite then builds each index once,
+    sorted, instead of inserting millions of keys at random places. Only
+    indexes the import itself never reads (DEFERRED_INDEXES); the caller
+    creates them again inside the same transaction, so no reader ever sees the
+    glossary without them.
+    """
+    if len(p.wanted) < max(len(p.known), DEFER_INDEXES_FROM):
+        return []
+    indexes = []
+    for name in DEFERRED_INDEXES:
+        row = db.execute(
+            "select sql from sqlite_master where type = 'index' and name = ?", [name]
+        ).fetchone()
+        if row and row[0]:
+            indexes.append((name, row[0]))
+            db.execute(f'drop index "{name}"')
+    return indexes
+
+
 def run(
     db: sqlite_utils.Database,
     items: Callable[[], Iterable[Item]],
@@ -480,6 +529,7 @@ def run(
         ]
         for name, _sql in triggers:
             db.execute(f'drop trigger "{name}"')
+        indexes = _set_aside_indexes(db, p)
         writer = _Writer(db, author, reason)
         out, kept = _compare_and_write(
             db, items(), p.wanted, writer=writer, author=author, progress=progress
@@ -495,7 +545,7 @@ def run(
                 [(c,) for c in gone.tolist()],
             )
             out.removed = len(gone)
-        for _name, sql in triggers:
+        for _name, sql in triggers + indexes:
             db.execute(sql)
         if out.new or out.changed or out.removed:
             concepts.bump_generation(db)

@@ -15,6 +15,7 @@ layer, the CSV/TBX interchange and the API all exchange:
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Mapping
@@ -149,14 +150,19 @@ def clean_line(text: str | None) -> str:
     """NFC-normalise TEXT, fold width, strip it and collapse inner whitespace."""
     if not text:
         return ""
-    return _SPACES.sub(" ", unicodedata.normalize("NFC", _narrow(text))).strip()
+    if not text.isascii():  # ASCII is its own NFC form and has no wide forms
+        text = unicodedata.normalize("NFC", _narrow(text))
+    # split() cuts at the same whitespace as the regex \s (str.isspace), and
+    # joining the pieces collapses runs and strips the ends, in C.
+    return " ".join(text.split())
 
 
 def clean_block(text: str | None) -> str:
     """NFC-normalise multi-line TEXT, fold width and strip it, keeping line breaks."""
     if not text:
         return ""
-    text = unicodedata.normalize("NFC", _narrow(text))
+    if not text.isascii():
+        text = unicodedata.normalize("NFC", _narrow(text))
     return text.replace("\r\n", "\n").replace("\r", "\n").strip()
 
 
@@ -222,6 +228,20 @@ def json_problem(value: object, max_depth: int = MAX_JSON_DEPTH) -> Problem | No
     return None
 
 
+@functools.cache
+def _suspects() -> frozenset[str]:
+    """Every character text_problem looks at: surrogates, Cf, Mn and Me.
+
+    Built once per process (about 0.1 s), so that the text of a term is
+    checked with one set operation in C instead of a loop over its letters.
+    """
+    return frozenset(
+        c
+        for c in map(chr, range(0x80, 0x110000))
+        if unicodedata.category(c) in ("Cs", "Cf", "Mn", "Me")
+    )
+
+
 def text_problem(text: str, what: object = "", field: str = "") -> Problem | None:
     """Say what invisible or malformed characters TEXT holds, or None.
 
@@ -229,6 +249,8 @@ def text_problem(text: str, what: object = "", field: str = "") -> Problem | Non
     category Cf: soft hyphen, zero-width joiners and spaces, word joiner, BOM,
     bidi controls) and more than MAX_COMBINING combining marks on one letter.
     """
+    if text.isascii() or _suspects().isdisjoint(text):
+        return None  # no character that the loop below could object to
     run = 0
     for c in text:
         if "\ud800" <= c <= "\udfff":
@@ -277,6 +299,33 @@ def _confusable_with(word: str, script: str) -> bool:
     return bool(confusables.is_confusable(word, preferred_aliases=[script.lower()]))
 
 
+# A letter outside ASCII, Latin-1 to Latin Extended-B and basic Cyrillic: the
+# ranges that _script names without Unicode's tables.
+_NOT_PLAIN = re.compile(r"[^\x00-\x7f\u00c0-\u024f\u0400-\u04ff]")
+
+
+def _plainly_in_script(lang: str, text: str) -> bool:
+    """Tell, cheaply, that script_problem finds nothing in TEXT (False: look closer).
+
+    Only for text whose characters all lie in the ranges _script names at once
+    (Latin and Cyrillic): every word there is Latin, Cyrillic or both mixed, so
+    no other script and no confusable can occur; what remains is a mixed word
+    and the rules for English and Kazakh, checked here with the same patterns.
+    """
+    if _NOT_PLAIN.search(text):
+        return False
+    cyrillic = _CYRILLIC.search(text)
+    if lang == "en":
+        return not cyrillic
+    if not cyrillic:
+        return lang != "kk"  # Russian words in Latin letters pass, as below
+    if _LATIN.search(text):
+        for word in _WORD.findall(text):
+            if _LATIN.search(word) and _CYRILLIC.search(word):
+                return False
+    return True
+
+
 def script_problem(lang: str, text: str, where: object = "") -> Problem | None:
     """Say what is wrong with the script of TEXT for LANG, or None when it is right.
 
@@ -285,6 +334,8 @@ def script_problem(lang: str, text: str, where: object = "") -> Problem | None:
     that reads as the term's own letters, and Cyrillic in an English term.
     WHERE names the term in the message.
     """
+    if _plainly_in_script(lang, text):
+        return None
     expected = ("Latin",) if lang == "en" else ("Cyrillic", "Latin")
     for word in _WORD.findall(text):
         scripts = sorted({_script(c) for c in word} - {"Common", "Inherited"})
@@ -435,45 +486,70 @@ def _term_where(t: Term) -> Problem:
     return Problem("part_term_unnamed", "terms", {"lang": t["lang"]})
 
 
+def _clean(value: str, limit: int, inline: bool) -> bool:
+    """Tell that check_text would find nothing in VALUE (without naming it)."""
+    return (
+        len(value) <= limit
+        and not (_CONTROL_INLINE if inline else _CONTROL).search(value)
+        and (value.isascii() or _suspects().isdisjoint(value))
+    )
+
+
 def _validate_terms(record: ConceptRecord, errors: list[Problem]) -> None:
     seen: set[str] = set()
     for t in record["terms"]:
-        where = _term_where(t)
-        if t["lang"] not in LANGS:
-            errors.append(Problem("unknown_language", "terms", {"value": t["lang"]}))
-        if not t["text"]:
-            errors.append(Problem("term_empty", "terms", {"where": where}))
+        lang, text = t["lang"], t["text"]
+        if lang not in LANGS:
+            errors.append(Problem("unknown_language", "terms", {"value": lang}))
+        if not text:
+            errors.append(Problem("term_empty", "terms", {"where": _term_where(t)}))
             continue
-        if t["status"] not in STATUSES:
-            errors.append(
-                Problem(
-                    "unknown_status",
-                    "status",
-                    {"where": where, "value": t["status"], "allowed": STATUSES},
-                )
+        # The messages name the term: they are only built when something is
+        # wrong (an import checks millions of terms that are right).
+        if not (
+            t["status"] in STATUSES
+            and (not t["pos"] or t["pos"] in PARTS_OF_SPEECH)
+            and _clean(text, MAX_TERM, True)
+            and _clean(t["usage"], MAX_TEXT, False)
+            and _clean(t["source"], MAX_SOURCE, True)
+            and (lang not in LANGS or _plainly_in_script(lang, text))
+        ):
+            _term_problems(t, errors)
+        key = f"{lang}:{text}".casefold()  # term_key, casefolded
+        if key in seen:
+            errors.append(Problem("term_twice", "terms", {"where": _term_where(t)}))
+        seen.add(key)
+
+
+def _term_problems(t: Term, errors: list[Problem]) -> None:
+    """Add every problem of one non-empty term T but a repeated one, in order."""
+    where = _term_where(t)
+    if t["status"] not in STATUSES:
+        errors.append(
+            Problem(
+                "unknown_status",
+                "status",
+                {"where": where, "value": t["status"], "allowed": STATUSES},
             )
-        if t["pos"] and t["pos"] not in PARTS_OF_SPEECH:
-            errors.append(
-                Problem(
-                    "unknown_pos",
-                    "pos",
-                    {"where": where, "value": t["pos"], "allowed": PARTS_OF_SPEECH},
-                )
-            )
-        check_text(errors, where, t["text"], MAX_TERM, inline=True, field="terms")
-        usage = Problem("part_usage", "usage", {"where": where})
-        check_text(errors, usage, t["usage"], MAX_TEXT, inline=False, field="usage")
-        source = Problem("part_source", "source", {"where": where})
-        check_text(errors, source, t["source"], MAX_SOURCE, inline=True, field="source")
-        problem = (
-            script_problem(t["lang"], t["text"], where) if t["lang"] in LANGS else None
         )
-        if problem:
-            errors.append(problem)
-        key = term_key(t)
-        if key.casefold() in seen:
-            errors.append(Problem("term_twice", "terms", {"where": where}))
-        seen.add(key.casefold())
+    if t["pos"] and t["pos"] not in PARTS_OF_SPEECH:
+        errors.append(
+            Problem(
+                "unknown_pos",
+                "pos",
+                {"where": where, "value": t["pos"], "allowed": PARTS_OF_SPEECH},
+            )
+        )
+    check_text(errors, where, t["text"], MAX_TERM, inline=True, field="terms")
+    usage = Problem("part_usage", "usage", {"where": where})
+    check_text(errors, usage, t["usage"], MAX_TEXT, inline=False, field="usage")
+    source = Problem("part_source", "source", {"where": where})
+    check_text(errors, source, t["source"], MAX_SOURCE, inline=True, field="source")
+    problem = (
+        script_problem(t["lang"], t["text"], where) if t["lang"] in LANGS else None
+    )
+    if problem:
+        errors.append(problem)
 
 
 def _validate_definitions(record: ConceptRecord, errors: list[Problem]) -> None:
@@ -486,13 +562,21 @@ def _validate_definitions(record: ConceptRecord, errors: list[Problem]) -> None:
             errors.append(
                 Problem("definition_without_text", "definition", {"lang": lang})
             )
-        what = Problem("part_definition", "definition", {"lang": lang})
-        check_text(errors, what, d["text"], MAX_TEXT, inline=False, field="definition")
-        what = Problem("part_definition_source", "source", {"lang": lang})
-        check_text(errors, what, d["source"], MAX_SOURCE, inline=True, field="source")
+        if not _clean(d["text"], MAX_TEXT, False):
+            what = Problem("part_definition", "definition", {"lang": lang})
+            check_text(
+                errors, what, d["text"], MAX_TEXT, inline=False, field="definition"
+            )
+        if not _clean(d["source"], MAX_SOURCE, True):
+            what = Problem("part_definition_source", "source", {"lang": lang})
+            check_text(
+                errors, what, d["source"], MAX_SOURCE, inline=True, field="source"
+            )
 
 
 def _validate_notes(record: ConceptRecord, errors: list[Problem]) -> None:
+    if not record["notes"]:
+        return
     keys = {term_key(t) for t in record["terms"]}
     for i, n in enumerate(record["notes"], 1):
         if not n["text"]:
@@ -509,10 +593,14 @@ def _validate_notes(record: ConceptRecord, errors: list[Problem]) -> None:
             errors.append(
                 Problem("note_bad_date", "note", {"n": i, "value": n["date"]})
             )
-        what = Problem("part_note", "note", {"n": i})
-        check_text(errors, what, n["text"], MAX_TEXT, inline=False, field="note")
-        what = Problem("part_note_author", "note", {"n": i})
-        check_text(errors, what, n["author"], MAX_AUTHOR, inline=True, field="note")
+        if not _clean(n["text"], MAX_TEXT, False):
+            what = Problem("part_note", "note", {"n": i})
+            check_text(errors, what, n["text"], MAX_TEXT, inline=False, field="note")
+        if not _clean(n["author"], MAX_AUTHOR, True):
+            what = Problem("part_note_author", "note", {"n": i})
+            check_text(
+                errors, what, n["author"], MAX_AUTHOR, inline=True, field="note"
+            )
 
 
 def validate_concept(record: ConceptRecord) -> list[Problem]:

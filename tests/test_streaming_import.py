@@ -53,9 +53,10 @@ def snapshot(path: Path) -> tuple:
             db["history"].count,
             db.execute("select max(id) from search_changes").fetchone()[0],
             sorted(
-                r[0]
+                tuple(r)
                 for r in db.execute(
-                    "select name from sqlite_master where type = 'trigger'"
+                    "select type, name, sql from sqlite_master "
+                    "where type in ('trigger', 'index')"
                 )
             ),
         )
@@ -256,6 +257,84 @@ def test_a_bulk_import_is_seen_by_a_running_search_index(database):
     concepts.save_concept(db, record, author="t")
     assert lookup.search(db, "stage term seven")[0]["id"] == hit["id"]
     db.close()
+
+
+def indexes(path: Path) -> list[tuple]:
+    db = connect(path)
+    try:
+        return db.execute(
+            "select name, tbl_name, sql from sqlite_master where type = 'index' "
+            "order by name"
+        ).fetchall()
+    finally:
+        db.close()
+
+
+def test_a_big_import_builds_the_text_index_afresh(database, monkeypatch):
+    # A file as big as the glossary: the (lang, text) index is dropped for the
+    # write and built again in the same transaction, the same as before.
+    monkeypatch.setattr(importer, "DEFER_INDEXES_FROM", 10)
+    before = indexes(database)
+    assert "idx_terms_lang_text" in [name for name, *_ in before]
+    dropped = []
+    real = importer._set_aside_indexes
+
+    def spy(db, p):
+        out = real(db, p)
+        dropped.extend(name for name, _sql in out)
+        return out
+
+    monkeypatch.setattr(importer, "_set_aside_indexes", spy)
+    report = run_import(database, "t.csv", csv_rows(1000))
+    assert report["ok"] and report["new"] == 1000
+    assert dropped == ["idx_terms_lang_text"]
+    assert indexes(database) == before
+    db = connect(database)
+    assert db.execute("pragma integrity_check").fetchone()[0] == "ok"
+    plan = db.execute(
+        "explain query plan select id from terms where lang = 'en' and text = ?",
+        ["stage term 7"],
+    ).fetchall()
+    assert "idx_terms_lang_text" in str(plan)
+    assert Lookup(database).search(db, "stage term 7")[0]["match"]["text"] == (
+        "stage term 7"
+    )
+    db.close()
+
+
+def test_a_small_import_keeps_its_indexes(database, monkeypatch):
+    dropped = []
+    real = importer._set_aside_indexes
+    monkeypatch.setattr(
+        importer,
+        "_set_aside_indexes",
+        lambda db, p: dropped.extend(real(db, p)) or [],
+    )
+    assert run_import(database, "t.csv", csv_rows(20))["new"] == 20
+    assert dropped == []  # 20 concepts into 519: the indexes take them as they come
+
+
+def test_a_failed_big_import_leaves_indexes_and_rows_as_they_were(
+    database, monkeypatch
+):
+    monkeypatch.setattr(importer, "DEFER_INDEXES_FROM", 10)
+    before, rows = indexes(database), snapshot(database)
+    calls = []
+
+    def fail_on_second(self, records):
+        calls.append(len(records))
+        if len(calls) == 2:
+            raise ValueError("the disk went away")
+        return real(self, records)
+
+    real = importer._Writer.insert_new
+    monkeypatch.setattr(importer._Writer, "insert_new", fail_on_second)
+    monkeypatch.setattr(importer, "BATCH", 100)
+    report = run_import(database, "t.csv", csv_rows(1000))
+    assert not report["ok"]
+    assert report["errors"] == ["the disk went away; nothing was imported"]
+    assert indexes(database) == before
+    assert snapshot(database) == rows
 
 
 def test_re_importing_an_export_changes_nothing(database):

@@ -251,34 +251,40 @@ class RowReader:
                 )
             elif m := _NOTE.match(name):
                 notes.setdefault(int(m.group(1)), {})[(m.group(2) or "_text")[1:]] = i
+        # Per slot: its language, number and the column of each TERM_FIELDS
+        # entry (None where the header lacks it), looked up once here.
         self.slots = [
-            (lang, slot, slots[(lang, slot)])
+            (lang, slot, tuple(slots[(lang, slot)].get(f) for f in TERM_FIELDS))
             for lang, slot in sorted(slots, key=lambda k: (LANGS.index(k[0]), k[1]))
         ]
         self.notes = [notes[n] for n in sorted(notes)]
 
     def read(self, cells: list[str]) -> dict:
         """Return {"record", "problems"} for one row's CELLS."""
-        cells = [unguard_cell(c) if c[:1] == "'" else c for c in cells]
+        if "'" in "".join(cells):  # a guarded cell starts with an apostrophe
+            cells = [unguard_cell(c) if c[:1] == "'" else c for c in cells]
         terms: list[dict[str, str]] = []
         problems: list[str | Problem] = []
-        for lang, slot, where in self.slots:
-            got = {f: cells[i] for f, i in where.items()}
-            if not got.get("term", "").strip():
-                extra = [f for f in TERM_FIELDS[1:] if got.get(f, "").strip()]
+        for lang, slot, columns in self.slots:
+            term, status, pos, usage, source = (
+                "" if i is None else cells[i] for i in columns
+            )
+            if not term.strip():
+                given = zip(TERM_FIELDS[1:], (status, pos, usage, source), strict=True)
+                extra = [f for f, v in given if v.strip()]
                 if extra:
                     col = term_columns(lang, slot)[0]
                     problems.append(f"{', '.join(extra)} given for an empty {col}")
                 continue
-            default_status = "preferred" if slot == 1 else "admitted"
             terms.append(
                 {
                     "lang": lang,
-                    "text": got["term"],
-                    "status": got.get("status", "").strip() or default_status,
-                    "pos": got.get("pos", ""),
-                    "usage": got.get("usage", ""),
-                    "source": got.get("source", ""),
+                    "text": term,
+                    "status": status.strip()
+                    or ("preferred" if slot == 1 else "admitted"),
+                    "pos": pos,
+                    "usage": usage,
+                    "source": source,
                 }
             )
         definitions: dict[str, dict[str, str]] = {}
@@ -287,7 +293,7 @@ class RowReader:
         note_list = []
         for where in self.notes:
             got = {k: cells[i] for k, i in where.items()}
-            if not any(v.strip() for v in got.values()):
+            if not "".join(got.values()).strip():
                 continue
             lang = got.get("lang", "").strip()
             term = got.get("term", "").strip()
@@ -399,8 +405,8 @@ def iter_csv_items(f: IO[str]) -> Iterator[Item]:
                 return
             reader = RowReader(header)
             continue
-        if not any(c.strip() for c in cells):
-            continue  # blank line
+        if not "".join(cells).strip():
+            continue  # blank line (every cell empty or white space)
         rows += 1
         if rows > MAX_ROWS:
             yield Item(line, None, [f"more than {MAX_ROWS} rows"], True)
@@ -412,7 +418,7 @@ def iter_csv_items(f: IO[str]) -> Iterator[Item]:
                 [f"{len(cells)} cells where the header has {len(header)}"],
             )
             continue
-        if any(len(c) > MAX_CELL for c in cells):
+        if max(map(len, cells), default=0) > MAX_CELL:
             yield Item(line, None, [f"a cell is longer than {MAX_CELL} characters"])
             continue
         parsed = reader.read(cells)
