@@ -51,13 +51,30 @@ def seeded_template() -> Path:
 
 
 def copy_database(source: Path, target: Path) -> None:
-    """Copy the SQLite database SOURCE to TARGET with the online backup API."""
+    """Copy the SQLite database SOURCE to TARGET.
+
+    A WAL database with no -wal file beside it has no connection open and all
+    of its pages in the main file, so a plain file copy is a whole, consistent
+    copy (and a few times quicker than the backup API, which the suite would
+    otherwise pay for each of its hundreds of apps); otherwise use the backup API.
+    """
+    if not Path(f"{source}-wal").exists() and _journal_mode(source) == "wal":
+        shutil.copyfile(source, target)
+        return
     src, dest = sqlite3.connect(source), sqlite3.connect(target)
     try:
         src.backup(dest)
     finally:
         dest.close()
         src.close()
+
+
+def _journal_mode(path: Path) -> str:
+    """Return the journal mode PATH's header records ("wal" or "delete")."""
+    with open(path, "rb") as f:
+        header = f.read(20)
+    # Bytes 18 and 19 are the file format's write and read versions: 2 is WAL.
+    return "wal" if header[18:20] == b"\x02\x02" else "delete"
 
 
 def copy_database_and_index(source: Path, target: Path) -> None:

@@ -334,6 +334,7 @@ def test_a_job_whose_worker_is_gone_is_shown_failed(site):
     assert job["state"] == "failed" and job["problems"] == [jobs.INTERRUPTED]
 
 
+@pytest.mark.slow  # a second process writing 30,000 rows: seconds on its own
 def test_a_killed_worker_leaves_nothing_half_applied(site, tmp_path):
     """SIGKILL the process running a job while it writes: failed, glossary intact."""
     client = _client(site, "reviewer1")
