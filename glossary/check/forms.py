@@ -215,7 +215,9 @@ def russian_form_table(lemmas: Iterable[str]) -> dict[str, tuple[str, ...]] | No
                     n = len(paradigm) // 3
                     for i in range(n):
                         form = prefixes[paradigm[2 * n + i]] + stem
-                        found.setdefault((form + suffixes[paradigm[i]]).replace("ё", "е"))
+                        found.setdefault(
+                            (form + suffixes[paradigm[i]]).replace("ё", "е")
+                        )
     except AttributeError:  # another pymorphy3 inside
         return None
     return {form: russian_lemmas(form) for form in found}
@@ -469,9 +471,7 @@ def stems_in(
             if soft and other in keys:
                 under.append(other)
     if len(under) > 1:
-        return [
-            s for s in suffixes.stems(word) if s in keys and len(s) >= min_len
-        ]
+        return [s for s in suffixes.stems(word) if s in keys and len(s) >= min_len]
     return out + under
 
 

@@ -153,9 +153,7 @@ class PreparedText:
             p = plain(w)
             hashes = None if known is None else known(lang, w, p, self.lookalike)
             if hashes is None:
-                inflect = (
-                    lang == "en" or may_inflect is None or may_inflect(lang, w, p)
-                )
+                inflect = lang == "en" or may_inflect is None or may_inflect(lang, w, p)
                 hashes = text_hashes(w, lang, self.lookalike, inflect)
             flat.extend(hashes)
             counts.append(len(hashes))
