@@ -19,7 +19,8 @@ from glossary.db import connect
 from glossary.interchange import csvfile
 from glossary.interchange.formats import DUPLICATE_MESSAGES, item_reader
 from glossary.lookup import Lookup
-from tests.conftest import copy_database, make_app
+from tests.page_support import make_app
+from tests.review_support import copy_database
 
 
 @pytest.fixture
