@@ -468,7 +468,7 @@ def stems_in(
             as_is, soft = ending_chain(mode, word[n:])
             if as_is and stem in keys:
                 under.append(stem)
-            if soft and other in keys:
+            if soft and other is not None and other in keys:
                 under.append(other)
     if len(under) > 1:
         return [s for s in suffixes.stems(word) if s in keys and len(s) >= min_len]
