@@ -437,6 +437,11 @@ def ending_chain(mode: int, rest: str) -> tuple[bool, bool]:
     return stand_in in found, softened in found
 
 
+# beginnings of one word tried apart: past them one reading of the whole word
+# (a big glossary has a stem at nearly every length) costs less
+MAX_HEADS_APART = 2
+
+
 def stems_in(
     mode: int,
     word: str,
@@ -450,12 +455,15 @@ def stems_in(
     not in KEYS (or shorter than MIN_LEN) left out. HEADS: the lengths of the
     beginnings of WORD that are stem_heads of KEYS (every stem of a word is one).
     Each is tried with ending_chain on the rest of the word; where more than one
-    stem is found under the word, the analyser gives their order.
+    stem is found under the word (or there are many heads), the analyser reads
+    the whole word and gives their order.
     """
     out = [word] if word in keys and len(word) >= min_len else []
     if len(word) < 3 or not heads:
         return out
     suffixes = _SUFFIX_SETS[mode]
+    if len(heads) > MAX_HEADS_APART:
+        return [s for s in suffixes.stems(word) if s in keys and len(s) >= min_len]
     vowels, softened = suffixes.vowels, suffixes.softened
     under: list[str] = []
     for n in heads:

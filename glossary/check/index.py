@@ -51,6 +51,7 @@ from .forms import (
 from .tokens import scan_words, words_of
 
 LANGS = ("en", "ru", "kk")
+_UNKNOWN = object()  # not yet in a memo
 _MULT = 0x9E3779B97F4A7C15  # odd: multiplying by it mixes the earlier words in
 _MASK = (1 << 64) - 1
 _U_MULT = np.uint64(_MULT)
@@ -278,6 +279,9 @@ class CheckIndex:
         self._known: dict[tuple[str, str, bool], tuple[int, ...] | None] = {}
         del words_seen
         self.ru_forms = self._russian_forms() if form_tables else None
+        self.ru_prefixes = (
+            _prefix_map(self.ru_starts, 3) if self.ru_forms is not None else None
+        )
         self._ru_lemmas, self._ru_words = {}, {}
         self.kk_keys = (
             KazakhKeys(self._kk_keys, self.kk_heads[:2])
@@ -371,6 +375,16 @@ class CheckIndex:
             )
         if len(key) <= 5 and key[:1] in self.ru_short_starts:
             return True
+        if self.ru_prefixes is not None:
+            # its beginnings until one that begins no glossary word's stem
+            prefixes = self.ru_prefixes
+            for n in range(3, len(key) + 1):
+                start = prefixes.get(key[:n])
+                if start is None:
+                    return False
+                if start:
+                    return True
+            return False
         starts = self.ru_starts
         return any(key[:n] in starts for n in range(3, len(key) + 1))
 
@@ -383,14 +397,23 @@ class CheckIndex:
         them). The keys are those text_hashes gives, or (Kazakh) those of them
         that this index has (the others would be dropped before the walk).
         """
-        return _remember(self._known, self._known_word, lang, word, key, lookalike)
+        at = (lang, word, lookalike)
+        found = self._known.get(at, _UNKNOWN)
+        if found is _UNKNOWN:
+            if len(self._known) >= 200_000:
+                self._known.clear()
+            found = self._known[at] = self._known_word(lang, word, key, lookalike)
+        return found
 
     def _known_word(
         self, lang: str, word: str, key: str, lookalike: bool
     ) -> tuple[int, ...] | None:
         if lang == "ru":
-            if self.ru_forms is None or not self.may_inflect(lang, word, key):
+            if self.ru_forms is None:
                 return None
+            if not self.may_inflect(lang, word, key):
+                # text_keys of a word that is no form: the word itself
+                return (word_hash(lang, LEMMA, key),) if key else ()
             return self.russian_known(key)
         if lang == "kk" and self.kk_keys is not None:
             return self.kk_keys.hashes(word, key, lookalike)
@@ -519,22 +542,33 @@ class KazakhKeys:
         if not "\u0400" <= key[0] <= "\u04ff" and is_latin(word):
             return None
         (keys, folded_keys), (prefixes, folded_prefixes) = self.keys, self.prefixes
-        out = [
-            word_hash("kk", LEMMA, stem)
-            for stem in stems_in(LEMMA, key, _heads(key, prefixes), keys)
-        ]
+        heads = _heads(key, prefixes)
+        if heads:
+            out = [
+                word_hash("kk", LEMMA, stem)
+                for stem in stems_in(LEMMA, key, heads, keys)
+            ]
+        else:  # no stem here but the word itself
+            out = [word_hash("kk", LEMMA, key)] if key in keys else []
         # the look-alike reading (text_keys): of every word of a text typed
         # without Kazakh letters, else of a long word that has none of them
-        if lookalike or (
-            len(key) >= MIN_LOOKALIKE_ALONE and KAZAKH_LETTERS.isdisjoint(key)
-        ):
+        if lookalike:
             folded = fold_word(key)
-            heads = _heads(folded, folded_prefixes)
-            shortest = 0 if lookalike else MIN_LOOKALIKE_ALONE
+            shortest = 0
+        elif len(key) >= MIN_LOOKALIKE_ALONE and KAZAKH_LETTERS.isdisjoint(key):
+            # no Kazakh letter to fold: only a Latin i typed for і
+            folded = fold_word(key) if "i" in key else key
+            shortest = MIN_LOOKALIKE_ALONE
+        else:
+            return tuple(out)
+        heads = _heads(folded, folded_prefixes)
+        if heads:
             out += [
                 word_hash("kk", FOLDED, stem)
                 for stem in stems_in(FOLDED, folded, heads, folded_keys, shortest)
             ]
+        elif folded in folded_keys and len(folded) >= shortest:
+            out.append(word_hash("kk", FOLDED, folded))
         return tuple(dict.fromkeys(out)) if len(out) > 1 else tuple(out)
 
 
@@ -550,26 +584,13 @@ def _heads(key: str, prefixes: dict[str, bool]) -> list[int]:
     return out
 
 
-def _remember(memo: dict, find, lang: str, word: str, key: str, lookalike: bool):
-    """Return FIND(lang, word, key, lookalike), kept in MEMO (200,000 words)."""
-    at = (lang, word, lookalike)
-    try:
-        return memo[at]
-    except KeyError:
-        pass
-    found = memo[at] = find(lang, word, key, lookalike)
-    if len(memo) > 200_000:
-        memo.clear()
-    return found
-
-
-def _prefix_map(heads: set[str]) -> dict[str, bool]:
-    """Return every beginning of HEADS (2 letters or more), True for a head."""
+def _prefix_map(heads: set[str], shortest: int = 2) -> dict[str, bool]:
+    """Return every beginning of HEADS (SHORTEST letters or more), True for a head."""
     out: dict[str, bool] = {}
     for head in heads:
-        for n in range(2, len(head)):
+        for n in range(shortest, len(head)):
             out.setdefault(head[:n], False)
-    out.update(dict.fromkeys((h for h in heads if len(h) >= 2), True))
+    out.update(dict.fromkeys((h for h in heads if len(h) >= shortest), True))
     return out
 
 
@@ -616,14 +637,22 @@ class LayeredCheckIndex:
         self, lang: str, word: str, key: str, lookalike: bool
     ) -> tuple[int, ...] | None:
         """Return the hashed keys of a text word from both indexes' form tables."""
-        return _remember(self._known, self._known_word, lang, word, key, lookalike)
+        at = (lang, word, lookalike)
+        found = self._known.get(at, _UNKNOWN)
+        if found is _UNKNOWN:
+            if len(self._known) >= 200_000:
+                self._known.clear()
+            found = self._known[at] = self._known_word(lang, word, key, lookalike)
+        return found
 
     def _known_word(
         self, lang: str, word: str, key: str, lookalike: bool
     ) -> tuple[int, ...] | None:
         if lang == "ru":
-            if not self.may_inflect(lang, word, key):
+            if self.base.ru_forms is None:
                 return None
+            if not self.may_inflect(lang, word, key):
+                return (word_hash(lang, LEMMA, key),) if key else ()
             base = self.base.russian_known(key)
             if base is None:
                 return None
