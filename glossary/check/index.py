@@ -51,7 +51,6 @@ from .forms import (
 from .tokens import scan_words, words_of
 
 LANGS = ("en", "ru", "kk")
-_UNKNOWN = object()  # not yet in a memo
 _MULT = 0x9E3779B97F4A7C15  # odd: multiplying by it mixes the earlier words in
 _MASK = (1 << 64) - 1
 _U_MULT = np.uint64(_MULT)
@@ -398,11 +397,11 @@ class CheckIndex:
         that this index has (the others would be dropped before the walk).
         """
         at = (lang, word, lookalike)
-        found = self._known.get(at, _UNKNOWN)
-        if found is _UNKNOWN:
-            if len(self._known) >= 200_000:
-                self._known.clear()
-            found = self._known[at] = self._known_word(lang, word, key, lookalike)
+        if at in self._known:
+            return self._known[at]
+        if len(self._known) >= 200_000:
+            self._known.clear()
+        found = self._known[at] = self._known_word(lang, word, key, lookalike)
         return found
 
     def _known_word(
@@ -638,11 +637,11 @@ class LayeredCheckIndex:
     ) -> tuple[int, ...] | None:
         """Return the hashed keys of a text word from both indexes' form tables."""
         at = (lang, word, lookalike)
-        found = self._known.get(at, _UNKNOWN)
-        if found is _UNKNOWN:
-            if len(self._known) >= 200_000:
-                self._known.clear()
-            found = self._known[at] = self._known_word(lang, word, key, lookalike)
+        if at in self._known:
+            return self._known[at]
+        if len(self._known) >= 200_000:
+            self._known.clear()
+        found = self._known[at] = self._known_word(lang, word, key, lookalike)
         return found
 
     def _known_word(
