@@ -6,6 +6,7 @@ import functools
 import io
 import os
 import sqlite3
+import sys
 from pathlib import Path
 
 import click
@@ -103,7 +104,7 @@ def import_command(
     def confirm_removal(n: int, total: int) -> bool:
         if yes:
             return True
-        if not click.get_text_stream("stdin").isatty():
+        if not sys.stdin.isatty():
             raise click.ClickException(
                 f"--replace would remove {n} of the {total} concepts (more than "
                 f"{importer.REPLACE_CONFIRM_SHARE:.0%}); add --yes to do it; "
@@ -253,7 +254,7 @@ def export_command(
         )
         if path is None:
             # UTF-8 whatever the console's encoding, and no newline translation.
-            binary = click.get_binary_stream("stdout")
+            binary = sys.stdout.buffer
             out = io.TextIOWrapper(binary, encoding="utf-8", newline="")
             try:
                 for chunk in chunks:
@@ -348,7 +349,7 @@ def backup_command(path: str) -> None:
 def create_user_command(name: str, role: str, password: str | None, email: str):
     """Create an account (translator, reviewer or admin)."""
     if password is None:
-        stdin = click.get_text_stream("stdin")
+        stdin = sys.stdin
         if stdin.isatty():
             password = click.prompt(
                 "Password", hide_input=True, confirmation_prompt=True

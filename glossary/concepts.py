@@ -7,6 +7,7 @@ the API and the CLI all go through them. Multi-step writes run in one
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
@@ -290,6 +291,35 @@ CHANGE_LOG_KEEP = 20_000
 def generation(db: sqlite_utils.Database) -> int:
     """Return the change counter: it grows with every committed change."""
     return db.execute("select value from meta where key = 'generation'").fetchone()[0]
+
+
+def change_log_range(db: sqlite_utils.Database) -> tuple[int, int]:
+    """Return the first and last id of the search change log ((0, 0) when empty)."""
+    row = db.execute("select min(id), max(id) from search_changes").fetchone()
+    return row[0] or 0, row[1] or 0
+
+
+def changed_since(db: sqlite_utils.Database, change_id: int) -> set[int]:
+    """Return the ids of the concepts the change log names after CHANGE_ID."""
+    return {
+        r[0]
+        for r in db.execute(
+            "select distinct concept_id from search_changes where id > ?",
+            [change_id],
+        )
+    }
+
+
+def rows_of_concepts(
+    db: sqlite_utils.Database, select: str, concept_ids: set[int]
+) -> list[dict]:
+    """Return the rows of SELECT (a query of ``t``, terms) for CONCEPT_IDS only."""
+    return list(
+        db.query(
+            select + " where t.concept_id in (select value from json_each(?))",
+            [json.dumps(sorted(concept_ids))],
+        )
+    )
 
 
 # --- writing ---------------------------------------------------------------

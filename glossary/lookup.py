@@ -33,7 +33,13 @@ from pathlib import Path
 
 import sqlite_utils
 
-from .concepts import generation, headwords
+from .concepts import (
+    change_log_range,
+    changed_since,
+    generation,
+    headwords,
+    rows_of_concepts,
+)
 from .db import read_transaction
 from .model import LANGS
 from .search import LayeredIndex, SearchIndex, persist, to_kazakh_latin
@@ -164,7 +170,7 @@ class Lookup:
         """
         with read_transaction(db):
             current = generation(db)
-            first, last = _log_range(db)
+            first, last = change_log_range(db)
             if last < state.version:
                 return False  # the log is behind the version: another database
             if last > state.change_id and first > state.change_id + 1:
@@ -172,23 +178,10 @@ class Lookup:
             if last == state.change_id:
                 state.generation = current
                 return True
-            ids = {
-                r[0]
-                for r in db.execute(
-                    "select distinct concept_id from search_changes where id > ?",
-                    [state.change_id],
-                )
-            }
-            changed = state.changed | ids
+            changed = state.changed | changed_since(db, state.change_id)
             if limit is not None and len(changed) > limit:
                 return False
-            rows = list(
-                db.query(
-                    self.rows
-                    + " where t.concept_id in (select value from json_each(?))",
-                    [json.dumps(sorted(changed))],
-                )
-            )
+            rows = rows_of_concepts(db, self.rows, changed)
         state.generation, state.change_id, state.changed = current, last, changed
         state.index = self.layer(state.base, rows, changed) if changed else state.base
         self.events.append("patched")
@@ -198,7 +191,7 @@ class Lookup:
         """Index every term of DB as one snapshot; write it to PATH when given."""
         with read_transaction(db):
             current = generation(db)
-            last = _log_range(db)[1]
+            last = change_log_range(db)[1]
             base = self.build(db.query(self.rows))  # streamed, not listed
         self.events.append("built")
         if path is None:
@@ -215,7 +208,7 @@ class Lookup:
         if self.directory is None:
             raise ValueError("an in-memory database keeps its index in memory")
         with read_transaction(db):
-            current, last = generation(db), _log_range(db)[1]
+            current, last = generation(db), change_log_range(db)[1]
         path = self.directory / f"{self.name}-{last:012d}-{current}.idx"
         state = self._build(db, path)  # its path is PATH
         mark = persist.check_mark(path)
@@ -241,7 +234,7 @@ class Lookup:
         if self.directory is None or not self.directory.is_dir():
             return None
         with read_transaction(db):
-            current, last = generation(db), _log_range(db)[1]
+            current, last = generation(db), change_log_range(db)[1]
         versions = []
         for p in self.directory.iterdir():
             m = self._file.match(p.name)
@@ -389,11 +382,6 @@ def _match(hit) -> dict:
     if hit.distance is not None:
         match["distance"] = hit.distance
     return match
-
-
-def _log_range(db: sqlite_utils.Database) -> tuple[int, int]:
-    row = db.execute("select min(id), max(id) from search_changes").fetchone()
-    return row[0] or 0, row[1] or 0
 
 
 def _release_memory() -> None:

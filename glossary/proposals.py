@@ -42,53 +42,23 @@ if TYPE_CHECKING:
 KINDS: tuple[str, ...] = ("new_concept", "new_term", "change", "note")
 DECISIONS: tuple[str, ...] = ("pending", "approved", "rejected")
 MAX_TERMS_PER_LANG = 10
-# The fields each kind accepts; anything else is an error, not silently dropped.
-FIELDS: dict[str, frozenset[str]] = {
-    "new_concept": frozenset(
-        {
-            "kind",
-            "domain",
-            "terms",
-            "definition",
-            "source",
-            "note",
-            "note_lang",
-            "comment",
-        }
-    ),
-    "new_term": frozenset(
-        {
-            "kind",
-            "concept_id",
-            "lang",
-            "text",
-            "status",
-            "pos",
-            "usage",
-            "source",
-            "note",
-            "comment",
-        }
-    ),
-    "change": frozenset(
-        {
-            "kind",
-            "concept_id",
-            "term",
-            "text",
-            "status",
-            "pos",
-            "source",
-            "definition",
-            "comment",
-        }
-    ),
-    "note": frozenset({"kind", "concept_id", "text", "lang", "term", "comment"}),
-}
-# What a reviewer may edit before approving (never the kind or the target).
 # What a change to one term may set (the definition change sets only a source).
 CHANGE_TERM_FIELDS: tuple[str, ...] = ("text", "status", "pos", "source")
 CHANGE_DEFINITION_FIELDS: tuple[str, ...] = ("source",)
+# The fields each kind accepts; anything else is an error, not silently dropped.
+FIELDS: dict[str, frozenset[str]] = {
+    "new_concept": frozenset(
+        {"kind", "domain", "terms", "definition", "source", "comment"}
+        | {"note", "note_lang"}  # a first note, and its language
+    ),
+    "new_term": frozenset(
+        {"kind", "concept_id", "lang", *CHANGE_TERM_FIELDS, "usage", "note", "comment"}
+    ),
+    "change": frozenset(
+        {"kind", "concept_id", "term", *CHANGE_TERM_FIELDS, "definition", "comment"}
+    ),
+    "note": frozenset({"kind", "concept_id", "text", "lang", "term", "comment"}),
+}
 # Fields a form does not send as one plain text box: it builds them itself.
 STRUCTURED: frozenset[str] = frozenset(
     {"kind", "concept_id", "domain", "terms", "definition", "term", "note_lang"}
@@ -119,6 +89,7 @@ def text_fields(kind: str, *, definition: bool = False) -> list[str]:
     return [f for f in FIELD_ORDER if f in fields]
 
 
+# What a reviewer may edit before approving (never the kind or the target).
 EDITABLE: dict[str, frozenset[str]] = {
     kind: fields - {"kind", "concept_id", "term"} for kind, fields in FIELDS.items()
 }

@@ -11,7 +11,6 @@ point; its state is plain arrays that can be rebuilt from the rows.
 from __future__ import annotations
 
 import gc
-import json
 import threading
 from collections.abc import Iterator
 
@@ -57,34 +56,25 @@ class _Cached:
         self.index: CheckIndex | LayeredCheckIndex = base
 
 
-def _generation(db: sqlite_utils.Database) -> int:
-    return db.execute("select value from meta where key = 'generation'").fetchone()[0]
-
-
-def _change_log(db: sqlite_utils.Database) -> tuple[int, int]:
-    row = db.execute("select min(id), max(id) from search_changes").fetchone()
-    return row[0] or 0, row[1] or 0
-
-
 def check_index(
     db: sqlite_utils.Database, cache_key: str
 ) -> CheckIndex | LayeredCheckIndex:
     """Return this process's check index of the term base, brought up to date."""
-    current = _generation(db)
+    current = concepts.generation(db)
     cached = _INDEXES.get(cache_key)
     if cached and cached.generation == current:
         return cached.index
     with _LOCK:
         cached = _INDEXES.get(cache_key)
-        if cached and cached.generation == _generation(db):
+        if cached and cached.generation == concepts.generation(db):
             return cached.index
         # One read transaction: the counter, the log and the terms agree.
         with read_transaction(db):
             patched = _patch(db, cached)
             if patched is not None:
                 return patched
-            current = _generation(db)
-            last = _change_log(db)[1]
+            current = concepts.generation(db)
+            last = concepts.change_log_range(db)[1]
             base = CheckIndex(db.query(TERM_ROWS))
         if len(base) >= BIG_BUILD:
             # A big index is hundreds of thousands of long-lived objects: out of
@@ -101,26 +91,14 @@ def _patch(
     """Lay the concepts changed since CACHED was built over it, if they are few."""
     if cached is None:
         return None
-    current = _generation(db)
-    first, last = _change_log(db)
+    current = concepts.generation(db)
+    first, last = concepts.change_log_range(db)
     if first > cached.change_id + 1:
         return None  # the log was pruned past what this process saw
-    ids = {
-        r[0]
-        for r in db.execute(
-            "select distinct concept_id from search_changes where id > ?",
-            [cached.change_id],
-        )
-    }
-    changed = cached.changed | ids
+    changed = cached.changed | concepts.changed_since(db, cached.change_id)
     if len(changed) > PATCH_LIMIT:
         return None
-    rows = list(
-        db.query(
-            TERM_ROWS + " where t.concept_id in (select value from json_each(?))",
-            [json.dumps(sorted(changed))],
-        )
-    )
+    rows = concepts.rows_of_concepts(db, TERM_ROWS, changed)
     cached.generation, cached.change_id, cached.changed = current, last, changed
     cached.index = (
         LayeredCheckIndex(cached.base, rows, changed) if changed else cached.base

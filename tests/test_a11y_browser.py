@@ -12,7 +12,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from review_support import NEW_CONCEPT, PASSWORD, add_user, live_server, make_app
 
 from glossary import proposals
 from glossary.db import connect
@@ -23,6 +22,7 @@ from tests.browser_support import (  # noqa: F401 (require_browser: autouse)
     require_browser,
     skip_module_without_browser,
 )
+from tests.review_support import NEW_CONCEPT, PASSWORD, add_user, live_server, make_app
 
 pytestmark = pytest.mark.browser
 

@@ -11,7 +11,7 @@ from defusedxml import ElementTree
 
 from glossary import concepts
 from glossary.db import connect
-from tests.conftest import parse_html
+from tests.page_support import parse_html
 
 
 def _check(client, text, lang=None, **extra):

@@ -10,11 +10,11 @@ import subprocess
 import sys
 
 import pytest
-from conftest import SEED_PATH, make_app, write_csv
 
 from glossary import ROOT, concepts, create_app
 from glossary.db import connect
 from glossary.model import MAX_TERM
+from tests.page_support import SEED_PATH, make_app, write_csv
 
 
 def state(app) -> dict:

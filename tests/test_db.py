@@ -7,10 +7,10 @@ import multiprocessing
 import sqlite3
 
 import pytest
-from conftest import SEED_PATH, make_app, write_csv
 
 from glossary.db import MIGRATIONS, connect, get_db
 from glossary.startup import SeedError
+from tests.page_support import SEED_PATH, make_app, write_csv
 
 
 def start(tmp_path, **config):

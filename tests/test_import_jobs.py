@@ -334,11 +334,11 @@ def test_a_job_whose_worker_is_gone_is_shown_failed(site):
     assert job["state"] == "failed" and job["problems"] == [jobs.INTERRUPTED]
 
 
-@pytest.mark.slow  # a second process writing 30,000 rows: seconds on its own
+@pytest.mark.slow  # a second process importing 5,000 concepts: seconds on its own
 def test_a_killed_worker_leaves_nothing_half_applied(site, tmp_path):
     """SIGKILL the process running a job while it writes: failed, glossary intact."""
     client = _client(site, "reviewer1")
-    token = _preview(client, big_csv(30_000))
+    token = _preview(client, big_csv(5_000))
     before = glossary_dump(site)
     db = open_db(site)
     folder = Path(site.config["DATABASE"]).with_name("glossary-import-jobs")
@@ -352,11 +352,25 @@ def test_a_killed_worker_leaves_nothing_half_applied(site, tmp_path):
         jobs.prepare_dir(folder, job_id, upload, ".csv")
     finally:
         db.close()
-    # The job runs in a process of its own, as in a gunicorn worker.
-    code = (
-        "import sys; from pathlib import Path; from glossary import jobs; "
-        "jobs.run_job(sys.argv[1], Path(sys.argv[2]), int(sys.argv[3]))"
-    )
+    # The job runs in a process of its own, as in a gunicorn worker. Once it
+    # has written a batch inside its transaction, it says so and waits there to
+    # be killed (a fast machine would otherwise finish before the kill).
+    code = """\
+import sys, time
+from pathlib import Path
+from glossary import jobs
+
+set_state = jobs._Heartbeat.set
+
+def set_and_hold(self, **values):
+    set_state(self, **values)
+    if self.state["phase"] == "writing" and self.state["done"]:
+        self.beat()
+        time.sleep(600)
+
+jobs._Heartbeat.set = set_and_hold
+jobs.run_job(sys.argv[1], Path(sys.argv[2]), int(sys.argv[3]))
+"""
     worker = subprocess.Popen(
         [sys.executable, "-c", code, site.config["DATABASE"], str(folder), str(job_id)],
         env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])},

@@ -20,7 +20,8 @@ from glossary import ROOT, concepts, lookup
 from glossary.db import connect
 from glossary.lookup import Lookup, index_directory
 from glossary.search import SearchIndex, persist
-from tests.conftest import copy_database, make_app
+from tests.page_support import make_app
+from tests.review_support import copy_database
 
 CHILD = textwrap.dedent(
     """

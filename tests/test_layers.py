@@ -119,3 +119,22 @@ def test_no_import_cycle_between_glossary_modules():
         if start not in state and visit(start, [start]):
             break
     assert not cycle, " -> ".join(cycle)
+
+
+def test_test_helpers_are_imported_under_one_name():
+    # ``review_support`` imported as ``review_support`` beside ``tests.review_support``
+    # would be two modules with two copies of its state (the seeded database).
+    tests = PACKAGE.parent / "tests"
+    bad = {
+        f"{path.name}: {name}"
+        for path in sorted(tests.glob("*.py"))
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.Import | ast.ImportFrom)
+        for name in (
+            [node.module or ""]
+            if isinstance(node, ast.ImportFrom)
+            else [a.name for a in node.names]
+        )
+        if name.split(".")[0] in {"review_support", "paradigms", "conftest"}
+    }
+    assert not bad, "\n".join(sorted(bad))

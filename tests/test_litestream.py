@@ -26,8 +26,8 @@ import urllib.request
 import pytest
 
 from glossary import ROOT
-from tests.conftest import copy_database, make_app
-from tests.review_support import NEW_CONCEPT, add_token, add_user
+from tests.page_support import make_app
+from tests.review_support import NEW_CONCEPT, add_token, add_user, copy_database
 
 pytestmark = pytest.mark.slow
 

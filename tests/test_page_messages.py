@@ -15,12 +15,12 @@ import re
 
 import pytest
 from babel.messages.pofile import read_po
-from review_support import add_token, add_user, csrf_from, post_form, sign_in
 
 from glossary import ROOT, exchange
 from glossary.db import connect
 from glossary.problems import MESSAGES, Problem, render
 from glossary.views.display import problem_from_text
+from tests.review_support import add_token, add_user, csrf_from, post_form, sign_in
 
 TRANSLATIONS = ROOT / "glossary" / "translations"
 
@@ -63,7 +63,7 @@ def import_errors(app, name: str, data: bytes) -> list[str]:
 
 @pytest.fixture(scope="module")
 def shown_errors(tmp_path_factory):
-    from review_support import make_app
+    from tests.review_support import make_app
 
     app = make_app(tmp_path_factory.mktemp("messages"))
     found = {name: import_errors(app, name, data) for name, data in BAD_FILES}
@@ -242,7 +242,7 @@ def test_account_and_admin_problems_in_the_ui_language(app, client, ui, expected
     add_user(app, "chief", role="admin")
     client.get(f"/?lang={ui}")
     sign_in(client, "chief")
-    from review_support import PASSWORD
+    from tests.review_support import PASSWORD
 
     response = post_form(
         client,

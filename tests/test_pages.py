@@ -5,13 +5,13 @@ from __future__ import annotations
 import urllib.parse
 
 import pytest
-from conftest import parse_html
 
 from glossary import concepts
 from glossary.db import connect
 from glossary.model import DOMAINS, LANGS, normalise_concept
 from glossary.search import initial, sort_key, to_kazakh_latin
 from glossary.views.pages import HOW_LABELS, STATUS_LABELS
+from tests.page_support import parse_html
 
 ALPHABETS = {
     "en": "A B C D E F G H I J K L M N O P Q R S T U V W X Y Z".split(),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from glossary import quality
-from tests.conftest import parse_html
+from tests.page_support import parse_html
 from tests.review_support import add_token, add_user, make_app, sign_in
 
 BUK = "github.com/Ravshanichk/buk-dic@9fff7c1 assets/enRuKz.js (word list)"

@@ -11,11 +11,11 @@ import re
 from urllib.parse import quote
 
 import pytest
-from review_support import NEW_CONCEPT, add_user, open_db, post_form, sign_in
 
 from glossary import proposals
 from glossary.views.display import history_reason, iri_href, iri_text
-from tests.conftest import parse_html
+from tests.page_support import parse_html
+from tests.review_support import NEW_CONCEPT, add_user, open_db, post_form, sign_in
 
 
 def html(client, url: str, status: int = 200) -> str:

@@ -7,7 +7,8 @@ import sqlite3
 import pytest
 
 from glossary.db import get_db
-from tests.conftest import copy_database, make_app
+from tests.page_support import make_app
+from tests.review_support import copy_database
 
 PRIMARY = "https://glossary.example.kz"
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 
 from glossary.views.pages import close_suggestions
-from tests.conftest import parse_html
+from tests.page_support import parse_html
 
 
 def nothing_box(client, url: str):

@@ -21,8 +21,9 @@ from glossary.interchange import csvfile
 from glossary.interchange.formats import DUPLICATE_MESSAGES, item_reader
 from glossary.lookup import Lookup
 from glossary.model import LANGS, term_key
-from tests.conftest import copy_database, make_app
 from tests.glossaries import glossaries
+from tests.page_support import make_app
+from tests.review_support import copy_database
 
 
 @pytest.fixture

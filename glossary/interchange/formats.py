@@ -12,6 +12,7 @@ import io
 import shutil
 import tempfile
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import PurePath
 from typing import IO
 
@@ -57,16 +58,43 @@ def _size(f: IO[bytes]) -> int | None:
         return None
 
 
-def _check_utf8_start(head: bytes) -> None:
+_SAVE_AS_UTF8 = "save it as UTF-8 (in Excel: CSV UTF-8) and try again"
+
+
+def _check_size(size: int, max_bytes: int) -> None:
+    if size > max_bytes:
+        raise FileProblem(
+            f"the file is {size:,} bytes; the limit is {max_bytes:,} bytes"
+        )
+    if size == 0:
+        raise FileProblem("the file is empty")
+
+
+@contextmanager
+def _utf8_text(f: IO[bytes]) -> Iterator[io.TextIOWrapper]:
+    """Read F (binary, from where it stands) as UTF-8 text, a BOM skipped.
+
+    A file in UTF-16 or UTF-32, or one that turns out not to be UTF-8 while it
+    is read, raises FileProblem.
+    """
+    start = f.tell()
+    head = f.read(4)
+    f.seek(start)
     # UTF-32's byte order marks begin like UTF-16's: test them first.
     if head.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
-        raise FileProblem(
-            "the file is UTF-32; save it as UTF-8 (in Excel: CSV UTF-8) and try again"
-        )
+        raise FileProblem(f"the file is UTF-32; {_SAVE_AS_UTF8}")
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise FileProblem(
-            "the file is UTF-16; save it as UTF-8 (in Excel: CSV UTF-8) and try again"
-        )
+        raise FileProblem(f"the file is UTF-16; {_SAVE_AS_UTF8}")
+    text = io.TextIOWrapper(f, encoding="utf-8-sig", newline="")
+    try:
+        yield text
+    except UnicodeDecodeError:
+        raise FileProblem(f"the file is not UTF-8 text; {_SAVE_AS_UTF8}") from None
+    finally:
+        try:
+            text.detach()
+        except ValueError:
+            pass  # the file was closed first (the reading stopped early)
 
 
 def read_file(f: IO[bytes], filename: str, *, max_bytes: int = MAX_BYTES) -> ReadResult:
@@ -81,29 +109,13 @@ def read_file(f: IO[bytes], filename: str, *, max_bytes: int = MAX_BYTES) -> Rea
         data = f.read(max_bytes + 1)
         size = len(data)
         f = io.BytesIO(data)
-    if size > max_bytes:
-        raise FileProblem(
-            f"the file is {size:,} bytes; the limit is {max_bytes:,} bytes"
-        )
-    if size == 0:
-        raise FileProblem("the file is empty")
+    _check_size(size, max_bytes)
     if fmt == "tbx":
         return read_tbx(f)
-    head = f.read(4)
-    f.seek(0)
-    _check_utf8_start(head)
-    text = io.TextIOWrapper(f, encoding="utf-8-sig", newline="")
-    try:
+    with _utf8_text(f) as text:
         if fmt == "json":
             return read_json(text)
         return read_concepts_csv(text)
-    except UnicodeDecodeError:
-        raise FileProblem(
-            "the file is not UTF-8 text; save it as UTF-8 (in Excel: CSV UTF-8) "
-            "and try again"
-        ) from None
-    finally:
-        text.detach()
 
 
 # What each format says when an id occurs twice.
@@ -132,12 +144,7 @@ def item_reader(
         size = spool.tell()
         spool.seek(0)
         f = spool
-    if size > max_bytes:
-        raise FileProblem(
-            f"the file is {size:,} bytes; the limit is {max_bytes:,} bytes"
-        )
-    if size == 0:
-        raise FileProblem("the file is empty")
+    _check_size(size, max_bytes)
     start = f.tell()
 
     def items() -> Iterator[Item]:
@@ -145,24 +152,11 @@ def item_reader(
         if fmt == "tbx":
             yield from iter_tbx_items(f)
             return
-        _check_utf8_start(f.read(4))
-        f.seek(start)
-        text = io.TextIOWrapper(f, encoding="utf-8-sig", newline="")
-        try:
+        with _utf8_text(f) as text:
             if fmt == "json":
                 yield from iter_json_items(text)
             else:
                 yield from iter_csv_items(text)
-        except UnicodeDecodeError:
-            raise FileProblem(
-                "the file is not UTF-8 text; save it as UTF-8 (in Excel: CSV UTF-8) "
-                "and try again"
-            ) from None
-        finally:
-            try:
-                text.detach()
-            except ValueError:
-                pass  # the file was closed first (the reading stopped early)
 
     return fmt, items
 

@@ -50,7 +50,8 @@ _SPACES = re.compile(r"\s+")
 _DOUBLED = re.compile(r"([a-z])\1+")
 
 
-def _fold_latin(text: str) -> str:
+def _fold_steps(text: str) -> str:
+    """Apply the digraph and doubled-letter steps to TEXT until nothing changes."""
     # In order, longest first: the same steps on both sides make them meet;
     # repeated until nothing changes, so that the key is a fixed point.
     while True:
@@ -61,10 +62,17 @@ def _fold_latin(text: str) -> str:
         # Doubled letters are often typed single (and the other way round).
         text = _DOUBLED.sub(r"\1", text)
         if text == before:
-            break
+            return text
+
+
+def _letters_only(text: str) -> str:
     if not text.isascii() or not text.isalpha():
         text = _SPACES.sub(" ", _NOT_LETTER.sub(" ", text)).strip()
     return text
+
+
+def _fold_latin(text: str) -> str:
+    return _letters_only(_fold_steps(text))
 
 
 _CYRILLIC = re.compile(r"[а-яёәғқңөұүһі]")
@@ -98,19 +106,9 @@ def skeletons(words: list[str]) -> list[str]:
     """
     out = [""] * len(words)
     cyrillic = [i for i, w in enumerate(words) if _CYRILLIC.search(w)]
-    text = "\n".join([words[i] for i in cyrillic]).translate(_CYR_TABLE)
-    while True:
-        before = text
-        for a, b in _DIGRAPHS:
-            if a in text:
-                text = text.replace(a, b)
-        text = _DOUBLED.sub(r"\1", text)
-        if text == before:
-            break
+    text = _fold_steps("\n".join([words[i] for i in cyrillic]).translate(_CYR_TABLE))
     for i, folded in zip(cyrillic, text.split("\n") if cyrillic else [], strict=True):
-        if not folded.isascii() or not folded.isalpha():
-            folded = _SPACES.sub(" ", _NOT_LETTER.sub(" ", folded)).strip()
-        out[i] = folded
+        out[i] = _letters_only(folded)
     cyrillic_set = set(cyrillic)
     for i, w in enumerate(words):
         if i not in cyrillic_set:

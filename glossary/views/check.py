@@ -94,6 +94,17 @@ def _instead(heads: dict, cid: int, lang: str) -> list[dict]:
     ]
 
 
+def _found(m, heads: dict, lang: str) -> dict:
+    """What is shown of the concept of match M: its term, status and equivalents."""
+    return {
+        "id": m.concept_id,
+        "term": m.term,
+        "status": m.status,
+        "equivalents": _equivalents(heads, m.concept_id, lang),
+        "instead": _instead(heads, m.concept_id, lang) if m.status in BAD else [],
+    }
+
+
 def marked_text(text: str, matches: list, heads: dict, lang: str) -> list[dict]:
     """Split TEXT into plain pieces and marked terms (with what to show beside them)."""
     groups: dict[tuple[int, int], list] = {}
@@ -111,19 +122,7 @@ def marked_text(text: str, matches: list, heads: dict, lang: str) -> list[dict]:
                 "n": n,
                 "concept_id": first.concept_id,
                 "bad": first.status in BAD,
-                "concepts": [
-                    {
-                        "id": m.concept_id,
-                        "term": m.term,
-                        "status": m.status,
-                        "how": m.how,
-                        "equivalents": _equivalents(heads, m.concept_id, lang),
-                        "instead": _instead(heads, m.concept_id, lang)
-                        if m.status in BAD
-                        else [],
-                    }
-                    for m in group
-                ],
+                "concepts": [_found(m, heads, lang) | {"how": m.how} for m in group],
             }
         )
         pos = end
@@ -138,16 +137,7 @@ def found_concepts(matches: list, heads: dict, lang: str) -> list[dict]:
     for m in matches:
         item = seen.get(m.concept_id)
         if item is None:
-            item = seen[m.concept_id] = {
-                "id": m.concept_id,
-                "count": 0,
-                "term": m.term,
-                "status": m.status,
-                "equivalents": _equivalents(heads, m.concept_id, lang),
-                "instead": _instead(heads, m.concept_id, lang)
-                if m.status in BAD
-                else [],
-            }
+            item = seen[m.concept_id] = _found(m, heads, lang) | {"count": 0}
         item["count"] += 1
     return list(seen.values())
 

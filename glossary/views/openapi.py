@@ -6,6 +6,7 @@ from ..model import DOMAIN_KEYS, LANGS, STATUSES
 from ..problems import MESSAGES
 from ..search.engine import HOW_DESCRIPTIONS, HOWS
 from .openapi_check import check_paths, check_schemas
+from .openapi_parts import enum_param, error_response, id_param, json_response, ref
 from .openapi_quality import quality_paths, quality_schemas
 from .openapi_review import review_paths, review_schemas
 from .params import SEARCH_LIMIT, SEARCH_OFFSET, SUGGEST_LIMIT, query_schema
@@ -17,19 +18,6 @@ HOW_DOC = "How the query met the term, best first: " + "; ".join(
 TERMS_DESCRIPTION = (
     "per language: text, status, pos, usage, source, notes, latin (kk only)"
 )
-
-
-def _enum_param(name: str, values: tuple[str, ...]) -> dict:
-    return {"name": name, "in": "query", "schema": {"enum": list(values)}}
-
-
-def _error(description: str) -> dict:
-    return {
-        "description": description,
-        "content": {
-            "application/json": {"schema": {"$ref": "#/components/schemas/Error"}}
-        },
-    }
 
 
 def openapi_document() -> dict:
@@ -48,10 +36,7 @@ def openapi_document() -> dict:
     }
     terms_by_lang = {
         "type": "object",
-        "properties": {
-            lang: {"type": "array", "items": {"$ref": "#/components/schemas/Term"}}
-            for lang in LANGS
-        },
+        "properties": {lang: {"type": "array", "items": ref("Term")} for lang in LANGS},
     }
     return {
         "openapi": "3.1.0",
@@ -67,23 +52,14 @@ def openapi_document() -> dict:
                     "summary": "Look a term up in en, ru and kk, best match first",
                     "parameters": [
                         query_schema(),
-                        _enum_param("lang", LANGS),
-                        _enum_param("domain", DOMAIN_KEYS),
+                        enum_param("lang", LANGS),
+                        enum_param("domain", DOMAIN_KEYS),
                         SEARCH_LIMIT.schema(),
                         SEARCH_OFFSET.schema(),
                     ],
                     "responses": {
-                        "200": {
-                            "description": "Matching concepts",
-                            "content": {
-                                "application/json": {
-                                    "schema": {
-                                        "$ref": "#/components/schemas/SearchResults"
-                                    }
-                                }
-                            },
-                        },
-                        "400": _error("Missing or invalid parameter"),
+                        "200": json_response("Matching concepts", "SearchResults"),
+                        "400": error_response("Missing or invalid parameter"),
                     },
                 }
             },
@@ -92,63 +68,31 @@ def openapi_document() -> dict:
                     "summary": "Autocomplete: terms for what has been typed so far",
                     "parameters": [
                         query_schema(),
-                        _enum_param("lang", LANGS),
+                        enum_param("lang", LANGS),
                         SUGGEST_LIMIT.schema(),
                     ],
                     "responses": {
-                        "200": {
-                            "description": "Suggestions, best first (one per concept)",
-                            "content": {
-                                "application/json": {
-                                    "schema": {
-                                        "$ref": "#/components/schemas/Suggestions"
-                                    }
-                                }
-                            },
-                        },
-                        "400": _error("Missing or invalid parameter"),
+                        "200": json_response(
+                            "Suggestions, best first (one per concept)", "Suggestions"
+                        ),
+                        "400": error_response("Missing or invalid parameter"),
                     },
                 }
             },
             "/concepts/{id}": {
                 "get": {
                     "summary": "One whole entry",
-                    "parameters": [
-                        {
-                            "name": "id",
-                            "in": "path",
-                            "required": True,
-                            "schema": {"type": "integer"},
-                        }
-                    ],
+                    "parameters": [id_param()],
                     "responses": {
-                        "200": {
-                            "description": "The concept",
-                            "content": {
-                                "application/json": {
-                                    "schema": {
-                                        "$ref": "#/components/schemas/ConceptAnswer"
-                                    }
-                                }
-                            },
-                        },
-                        "404": _error("No such concept"),
+                        "200": json_response("The concept", "ConceptAnswer"),
+                        "404": error_response("No such concept"),
                     },
                 }
             },
             "/domains": {
                 "get": {
                     "summary": "The domains (subject fields) with names in en, ru, kk",
-                    "responses": {
-                        "200": {
-                            "description": "Domains",
-                            "content": {
-                                "application/json": {
-                                    "schema": {"$ref": "#/components/schemas/Domains"}
-                                }
-                            },
-                        }
-                    },
+                    "responses": {"200": json_response("Domains", "Domains")},
                 }
             },
             **review_paths(),
@@ -187,7 +131,7 @@ def openapi_document() -> dict:
                         "problems": {
                             "type": "array",
                             "minItems": 1,
-                            "items": {"$ref": "#/components/schemas/Problem"},
+                            "items": ref("Problem"),
                         },
                     },
                 },

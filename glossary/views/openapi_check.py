@@ -4,23 +4,9 @@ from __future__ import annotations
 
 from ..check.forms import MODES
 from ..model import LANGS, STATUSES
+from .openapi_parts import json_body, json_response, ref
 
 MATCH_HOW = ("exact", "normalised", *MODES)
-
-
-def _ref(name: str) -> dict:
-    return {"$ref": f"#/components/schemas/{name}"}
-
-
-def _json(description: str, schema: str) -> dict:
-    return {
-        "description": description,
-        "content": {"application/json": {"schema": _ref(schema)}},
-    }
-
-
-def _body(schema: str) -> dict:
-    return {"required": True, "content": {"application/json": {"schema": _ref(schema)}}}
 
 
 _BAD = (
@@ -44,10 +30,10 @@ def check_paths() -> dict:
                     "Python str indices: text[start:end] == match.text. A stretch "
                     "that is a term of several concepts gives one match per concept."
                 ),
-                "requestBody": _body("CheckRequest"),
+                "requestBody": json_body("CheckRequest"),
                 "responses": {
-                    "200": _json("The terms found, in order", "CheckAnswer"),
-                    "400": _json(_BAD, "Error"),
+                    "200": json_response("The terms found, in order", "CheckAnswer"),
+                    "400": json_response(_BAD, "Error"),
                 },
             }
         },
@@ -62,10 +48,14 @@ def check_paths() -> dict:
                     "term of the concept used). When both texts have the same number "
                     "of non-empty lines, each line is checked against its own line."
                 ),
-                "requestBody": _body("QaRequest"),
+                "requestBody": json_body("QaRequest"),
                 "responses": {
-                    "200": _json("Findings and the terms found in both", "QaAnswer"),
-                    "400": _json(_BAD + ", or one language on both sides", "Error"),
+                    "200": json_response(
+                        "Findings and the terms found in both", "QaAnswer"
+                    ),
+                    "400": json_response(
+                        _BAD + ", or one language on both sides", "Error"
+                    ),
                 },
             }
         },
@@ -125,7 +115,7 @@ def check_schemas() -> dict:
             "properties": {
                 "ok": {"const": True},
                 "lang": {"enum": list(LANGS)},
-                "matches": {"type": "array", "items": _ref("TextMatch")},
+                "matches": {"type": "array", "items": ref("TextMatch")},
                 "concepts": {
                     "type": "array",
                     "description": "concepts found, in order of first appearance",
@@ -183,13 +173,13 @@ def check_schemas() -> dict:
             "required": ["ok", "findings", "matches"],
             "properties": {
                 "ok": {"const": True},
-                "findings": {"type": "array", "items": _ref("QaFinding")},
+                "findings": {"type": "array", "items": ref("QaFinding")},
                 "matches": {
                     "type": "object",
                     "required": ["source", "target"],
                     "properties": {
-                        "source": {"type": "array", "items": _ref("TextMatch")},
-                        "target": {"type": "array", "items": _ref("TextMatch")},
+                        "source": {"type": "array", "items": ref("TextMatch")},
+                        "target": {"type": "array", "items": ref("TextMatch")},
                     },
                 },
             },

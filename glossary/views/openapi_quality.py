@@ -4,15 +4,11 @@ from __future__ import annotations
 
 from ..model import DOMAIN_KEYS, LANGS
 from ..quality import CHECKS
+from .openapi_parts import error_response, json_response
 
 
 def quality_paths() -> dict:
     """Return the path of the quality board."""
-    error = {
-        "content": {
-            "application/json": {"schema": {"$ref": "#/components/schemas/Error"}}
-        }
-    }
     return {
         "/quality": {
             "get": {
@@ -24,16 +20,9 @@ def quality_paths() -> dict:
                 ),
                 "security": [{"bearer": []}],
                 "responses": {
-                    "200": {
-                        "description": "The quality report",
-                        "content": {
-                            "application/json": {
-                                "schema": {"$ref": "#/components/schemas/Quality"}
-                            }
-                        },
-                    },
-                    "401": {"description": "No valid API token", **error},
-                    "403": {"description": "Only reviewers and admins", **error},
+                    "200": json_response("The quality report", "Quality"),
+                    "401": error_response("No valid API token"),
+                    "403": error_response("Only reviewers and admins"),
                 },
             }
         }

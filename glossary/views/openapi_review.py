@@ -15,38 +15,24 @@ from ..model import (
     STATUSES,
 )
 from ..proposals import DECISIONS, EDITABLE, FIELDS, KINDS, MAX_TERMS_PER_LANG
+from .openapi_parts import error_response, id_param, json_response, ref
 
 # The query parameters of GET /proposals (any other is refused).
 LIST_PARAMETERS: tuple[str, ...] = ("status", "lang", "domain", "kind")
 _SECURED: list[dict[str, list[str]]] = [{"bearer": []}]
 
 
-def _ref(name: str) -> dict:
-    return {"$ref": f"#/components/schemas/{name}"}
-
-
-def _json(description: str, schema: str) -> dict:
-    return {
-        "description": description,
-        "content": {"application/json": {"schema": _ref(schema)}},
-    }
-
-
-def _error(description: str) -> dict:
-    return _json(description, "Error")
-
-
-def _id_param() -> dict:
-    return {"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}
-
-
 def _decision_errors() -> dict:
     return {
-        "400": _error("Invalid body, missing reason or an edit that does not validate"),
-        "401": _error("No valid API token"),
-        "403": _error("Only reviewers and admins decide proposals"),
-        "404": _error("No such proposal"),
-        "409": _error("The proposal was already decided (or no longer applies)"),
+        "400": error_response(
+            "Invalid body, missing reason or an edit that does not validate"
+        ),
+        "401": error_response("No valid API token"),
+        "403": error_response("Only reviewers and admins decide proposals"),
+        "404": error_response("No such proposal"),
+        "409": error_response(
+            "The proposal was already decided (or no longer applies)"
+        ),
     }
 
 
@@ -59,13 +45,15 @@ def review_paths() -> dict:
                 "security": _SECURED,
                 "requestBody": {
                     "required": True,
-                    "content": {"application/json": {"schema": _ref("ProposalInput")}},
+                    "content": {"application/json": {"schema": ref("ProposalInput")}},
                 },
                 "responses": {
-                    "201": _json("Stored as pending", "ProposalCreated"),
-                    "400": _error("Invalid proposal: every problem is listed"),
-                    "401": _error("No valid API token"),
-                    "404": _error("The concept named by concept_id does not exist"),
+                    "201": json_response("Stored as pending", "ProposalCreated"),
+                    "400": error_response("Invalid proposal: every problem is listed"),
+                    "401": error_response("No valid API token"),
+                    "404": error_response(
+                        "The concept named by concept_id does not exist"
+                    ),
                 },
             },
             "get": {
@@ -86,9 +74,11 @@ def review_paths() -> dict:
                     {"name": "kind", "in": "query", "schema": {"enum": list(KINDS)}},
                 ],
                 "responses": {
-                    "200": _json("Proposals, oldest first", "ProposalList"),
-                    "400": _error("Invalid filter, or a parameter not listed here"),
-                    "401": _error("No valid API token"),
+                    "200": json_response("Proposals, oldest first", "ProposalList"),
+                    "400": error_response(
+                        "Invalid filter, or a parameter not listed here"
+                    ),
+                    "401": error_response("No valid API token"),
                 },
             },
         },
@@ -96,12 +86,14 @@ def review_paths() -> dict:
             "get": {
                 "summary": "One proposal: its raw submission, status, reviewer, reason",
                 "security": _SECURED,
-                "parameters": [_id_param()],
+                "parameters": [id_param()],
                 "responses": {
-                    "200": _json("The proposal", "ProposalAnswer"),
-                    "401": _error("No valid API token"),
-                    "403": _error("A translator may read only their own proposals"),
-                    "404": _error("No such proposal"),
+                    "200": json_response("The proposal", "ProposalAnswer"),
+                    "401": error_response("No valid API token"),
+                    "403": error_response(
+                        "A translator may read only their own proposals"
+                    ),
+                    "404": error_response("No such proposal"),
                 },
             }
         },
@@ -115,13 +107,13 @@ def review_paths() -> dict:
                     "its history entry are written in one transaction."
                 ),
                 "security": _SECURED,
-                "parameters": [_id_param()],
+                "parameters": [id_param()],
                 "requestBody": {
                     "required": False,
                     "content": {"application/json": {"schema": approve_schema()}},
                 },
                 "responses": {
-                    "200": _json("Approved and applied", "ProposalAnswer"),
+                    "200": json_response("Approved and applied", "ProposalAnswer"),
                     **_decision_errors(),
                 },
             }
@@ -130,7 +122,7 @@ def review_paths() -> dict:
             "post": {
                 "summary": "Reject with a required reason (the translator sees it)",
                 "security": _SECURED,
-                "parameters": [_id_param()],
+                "parameters": [id_param()],
                 "requestBody": {
                     "required": True,
                     "content": {
@@ -146,7 +138,7 @@ def review_paths() -> dict:
                     },
                 },
                 "responses": {
-                    "200": _json("Rejected", "ProposalAnswer"),
+                    "200": json_response("Rejected", "ProposalAnswer"),
                     **_decision_errors(),
                 },
             }
@@ -154,10 +146,10 @@ def review_paths() -> dict:
         "/concepts/{id}/history": {
             "get": {
                 "summary": "Every change of a concept, newest first",
-                "parameters": [_id_param()],
+                "parameters": [id_param()],
                 "responses": {
-                    "200": _json("The history", "History"),
-                    "404": _error("No such concept"),
+                    "200": json_response("The history", "History"),
+                    "404": error_response("No such concept"),
                 },
             }
         },
@@ -371,7 +363,7 @@ def proposal_input_schema() -> dict:
         "description": "A proposal; its fields depend on its kind (others are "
         "refused). Each kind's schema is built from proposals.FIELDS, the table "
         "the validation uses.",
-        "oneOf": [_ref(f"Proposal_{kind}") for kind in KINDS],
+        "oneOf": [ref(f"Proposal_{kind}") for kind in KINDS],
         "discriminator": {
             "propertyName": "kind",
             "mapping": {
@@ -439,13 +431,13 @@ def review_schemas() -> dict:
         },
         "ProposalAnswer": {
             "type": "object",
-            "properties": {"ok": {"const": True}, "proposal": _ref("Proposal")},
+            "properties": {"ok": {"const": True}, "proposal": ref("Proposal")},
         },
         "ProposalList": {
             "type": "object",
             "properties": {
                 "ok": {"const": True},
-                "proposals": {"type": "array", "items": _ref("Proposal")},
+                "proposals": {"type": "array", "items": ref("Proposal")},
             },
         },
         "History": {
