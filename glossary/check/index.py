@@ -700,10 +700,13 @@ def _how(surface: str, term: str, mode: int) -> str:
     return ("lemma", "folded", "latin")[mode]
 
 
-def _closeness(written: list[str], term: str, mode: int) -> tuple[int, int]:
+@lru_cache(maxsize=100_000)
+def _closeness(written: tuple[str, ...], term: str, mode: int) -> tuple[int, int]:
     """How close the written words are to the term's: shared first letters, length.
 
     Words in Latin or look-alike letters are compared by their Latin skeletons.
+    (Kept per words and term: a phrase of a text is compared with the same terms
+    wherever it stands.)
     """
     term_words = _term_words(term, mode != LEMMA)
     if len(term_words) != len(written):
@@ -712,6 +715,9 @@ def _closeness(written: list[str], term: str, mode: int) -> tuple[int, int]:
     for a, b in zip(written, term_words, strict=True):
         if mode != LEMMA:
             a = skeleton_word(a)
+        if a == b:
+            shared += len(a)
+            continue
         n = 0
         for x, y in zip(a, b, strict=False):
             if x != y:
@@ -722,7 +728,7 @@ def _closeness(written: list[str], term: str, mode: int) -> tuple[int, int]:
     return (-shared, diff)
 
 
-def _rank(f: _Found, surface: str, written: list[str]) -> tuple:
+def _rank(f: _Found, surface: str, written: tuple[str, ...]) -> tuple:
     how = _how(surface, f.text, f.mode)
     closeness = _closeness(written, f.text, f.mode)
     return (_HOW_RANK[how], closeness, f.status, len(f.text), f.text), how
@@ -870,7 +876,7 @@ def _choose(prep, group, matches, surface, start, end) -> None:
             )  # fmt: skip
         )
         return
-    written = prep.plain_words(group[0].first, group[0].last)
+    written = tuple(prep.plain_words(group[0].first, group[0].last))
     best: dict[int, tuple] = {}
     for f in group:
         rank, how = _rank(f, surface, written)
