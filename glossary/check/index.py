@@ -387,6 +387,12 @@ class CheckIndex:
         starts = self.ru_starts
         return any(key[:n] in starts for n in range(3, len(key) + 1))
 
+    def has_tables(self, lang: str) -> bool:
+        """Has this index tables of its glossary's forms in LANG (see known)?"""
+        if lang == "ru":
+            return self.ru_forms is not None
+        return lang == "kk" and self.kk_keys is not None
+
     def known(
         self, lang: str, word: str, key: str, lookalike: bool
     ) -> tuple[int, ...] | None:
@@ -494,7 +500,8 @@ class CheckIndex:
 
     def check(self, text: str, lang: str) -> list[Match]:
         """Return the glossary terms of LANG found in TEXT, in order."""
-        prep = PreparedText(text, lang, self.may_inflect, self.present, self.known)
+        known = self.known if self.has_tables(lang) else None
+        prep = PreparedText(text, lang, self.may_inflect, self.present, known)
         return resolve(prep, self.found(prep))
 
 
@@ -632,6 +639,12 @@ class LayeredCheckIndex:
         """Which of HASHES are word keys of either index?"""
         return self.base.present(hashes) | self.patch.present(hashes)
 
+    def has_tables(self, lang: str) -> bool:
+        """Have both indexes tables of their glossaries' forms in LANG?"""
+        if lang == "ru":
+            return self.base.ru_forms is not None
+        return lang == "kk" and self.kk_keys is not None
+
     def known(
         self, lang: str, word: str, key: str, lookalike: bool
     ) -> tuple[int, ...] | None:
@@ -672,7 +685,8 @@ class LayeredCheckIndex:
 
     def check(self, text: str, lang: str) -> list[Match]:
         """Return the glossary terms of LANG found in TEXT, in order."""
-        prep = PreparedText(text, lang, self.may_inflect, self.present, self.known)
+        known = self.known if self.has_tables(lang) else None
+        prep = PreparedText(text, lang, self.may_inflect, self.present, known)
         return resolve(prep, self.found(prep))
 
 
