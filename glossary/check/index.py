@@ -222,8 +222,10 @@ class CheckIndex:
         # with one of them.
         self.kk_heads: tuple[set[str], ...] = (set(), set(), set())
         # The dictionary forms of the Russian glossary words, and the words.
+        # (not gathered past the sizes the tables are built up to)
         self._ru_lemmas: dict[str, None] = {}
         self._ru_words: dict[str, None] = {}
+        self._ru_many = self._kk_many = not form_tables
         # and the Kazakh keys per script (LEMMA, FOLDED)
         self._kk_keys: tuple[dict[str, None], ...] = ({}, {})
         for entry, r in enumerate(rows):
@@ -277,14 +279,14 @@ class CheckIndex:
         self._inflect: dict[tuple[str, str], bool] = {}
         self._known: dict[tuple[str, str, bool], tuple[int, ...] | None] = {}
         del words_seen
-        self.ru_forms = self._russian_forms() if form_tables else None
+        self.ru_forms = self._russian_forms()
         self.ru_prefixes = (
             _prefix_map(self.ru_starts, 3) if self.ru_forms is not None else None
         )
         self._ru_lemmas, self._ru_words = {}, {}
         self.kk_keys = (
             KazakhKeys(self._kk_keys, self.kk_heads[:2])
-            if form_tables and sum(map(len, self.kk_heads)) <= PREFIX_MAP_HEADS
+            if not self._kk_many and sum(map(len, self.kk_heads)) <= PREFIX_MAP_HEADS
             else None
         )
         self._kk_keys = ({}, {})
@@ -307,8 +309,11 @@ class CheckIndex:
             if lang == "kk":
                 for k in ks:
                     self.kk_heads[mode].update(stem_heads(mode, k))
-                if mode != LATIN:
+                if mode != LATIN and not self._kk_many:
                     self._kk_keys[mode].update(dict.fromkeys(ks))
+                    if sum(map(len, self._kk_keys)) > PREFIX_MAP_HEADS:
+                        self._kk_many = True
+                        self._kk_keys = ({}, {})
             word_hashes.extend(hashes)
             out.append((hashes, bool(own)))
         return tuple(out)
@@ -324,10 +329,10 @@ class CheckIndex:
         it; None when the glossary has too many such lexemes.
         """
         lemmas = self._ru_lemmas
+        if self._ru_many:
+            return None
         if not lemmas:
             return {}  # complete: no word of a text is a form of a glossary word
-        if len(lemmas) > FORM_TABLE_LEMMAS:
-            return None
         table = russian_form_table(lemmas)
         if table is None:
             return None
@@ -348,8 +353,12 @@ class CheckIndex:
     def _note_starts(self, lang: str, word: str, pairs: tuple) -> None:
         """Remember how one glossary word (and its forms) begins."""
         if lang == "ru":
-            self._ru_words.setdefault(plain(word))
-            self._ru_lemmas.update(dict.fromkeys(k for _, k in pairs))
+            if not self._ru_many:
+                self._ru_words.setdefault(plain(word))
+                self._ru_lemmas.update(dict.fromkeys(k for _, k in pairs))
+                if len(self._ru_lemmas) > FORM_TABLE_LEMMAS:
+                    self._ru_many = True
+                    self._ru_lemmas, self._ru_words = {}, {}
             forms = russian_irregular_forms(plain(word))
             for k in (plain(word), *(k for _, k in pairs), *forms):
                 self.ru_starts.add(k[: max(3, len(k) - 2)])
