@@ -844,12 +844,13 @@ class IndexBuilder:
         changed[term_of[at[changes == 1]]] = True
         if changed.any():
             space = self.spaces["folded"]
-            terms = np.flatnonzero(changed)
-            space.add_keys(
-                first + terms, [fold_kazakh(keys[i]) for i in terms.tolist()]
-            )
             at = np.flatnonzero(changed[term_of])
-            space.add_numbers(word_entries[at], maps["folded"][ids[at]])
+            folded = maps["folded"][ids[at]]
+            space.add_keys(
+                first + np.flatnonzero(changed),
+                _phrases(_pick(space.vocab.strings, folded), term_of[at]),
+            )
+            space.add_numbers(word_entries[at], folded)
             space.add_numbers(word_entries[at], maps["folded stem"][ids[at]])
 
         # Kazakh in Latin letters, Russian in Latin transliteration: the words
@@ -857,21 +858,17 @@ class IndexBuilder:
         at = np.flatnonzero((word_langs == _KK) | (word_langs == _RU))
         spelt = self._known(ids[at], "_spells", self._skeletons)
         at = at[spelt == 1]
-        skeleton = self._skeleton.__getitem__
         for code, name in ((_KK, "latin"), (_RU, "translit")):
             of_lang = at[word_langs[at] == code]
             if not len(of_lang):
                 continue
             space = self.spaces[name]
-            terms = _unique(term_of[of_lang])
+            latin = maps[name][ids[of_lang]]
             space.add_keys(
-                first + terms,
-                [
-                    " ".join(filter(None, map(skeleton, split[i])))
-                    for i in terms.tolist()
-                ],
+                first + _unique(term_of[of_lang]),
+                _phrases(_pick(space.vocab.strings, latin), term_of[of_lang]),
             )
-            space.add_numbers(word_entries[of_lang], maps[name][ids[of_lang]])
+            space.add_numbers(word_entries[of_lang], latin)
             if code == _KK:
                 stems = maps["latin stem"][ids[of_lang]]
                 space.add_numbers(word_entries[of_lang], stems)
@@ -894,6 +891,34 @@ class IndexBuilder:
         found = skeletons(words)
         self._skeleton.update(zip(words, found, strict=True))
         return [1 if s else 0 for s in found]
+
+
+def _pick(strings: list[str], numbers: np.ndarray) -> list[str]:
+    """Return the strings numbered NUMBERS."""
+    return [strings[i] for i in numbers.tolist()]
+
+
+# between words, between terms (an object array: numpy's own strings drop NUL)
+_SEPARATORS = np.array([" ", "\x00"], dtype=object)
+
+
+def _phrases(words: list[str], term_of: np.ndarray) -> list[str]:
+    """Join WORDS with spaces into one phrase per term (TERM_OF: their terms, grouped).
+
+    One join and one split for all the terms (NUL between them), unless a word
+    holds NUL itself.
+    """
+    ends = np.ones(len(words), dtype=bool)
+    ends[:-1] = term_of[1:] != term_of[:-1]
+    parts = [""] * (2 * len(words))
+    parts[0::2] = words
+    parts[1::2] = _SEPARATORS[ends.astype(np.intp)].tolist()
+    joined = "".join(parts)
+    terms = int(ends.sum())
+    if joined.count("\x00") == terms:
+        return joined.split("\x00")[:terms]
+    bounds = np.concatenate(([0], np.flatnonzero(ends) + 1)).tolist()
+    return [" ".join(words[a:b]) for a, b in zip(bounds, bounds[1:], strict=False)]
 
 
 def _mapper(fn: Callable[[str], str]) -> Callable[[list[str]], list[str]]:
