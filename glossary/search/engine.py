@@ -698,12 +698,12 @@ class _WordMap:
 
     def __init__(self, source: _Numbering, target: _Numbering, forms: Callable) -> None:
         self.source, self.target, self.forms = source, target, forms
-        self.table = np.full(0, -1, dtype=np.int64)
+        self.table = np.full(0, -1, dtype=np.int32)
 
     def __getitem__(self, numbers: np.ndarray) -> np.ndarray:
         if len(self.table) < len(self.source.strings):
             grown = max(len(self.source.strings), 2 * len(self.table))
-            more = np.full(grown - len(self.table), -1, dtype=np.int64)
+            more = np.full(grown - len(self.table), -1, dtype=np.int32)
             self.table = np.concatenate((self.table, more))
         table = self.table
         new = _unique(numbers[table[numbers] < 0])
