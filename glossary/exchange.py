@@ -254,7 +254,7 @@ def import_file(
         spool = tempfile.TemporaryFile()  # noqa: SIM115 (closed below)
     except FileProblem as exc:
         return fail([str(exc)])
-    with spool:
+    with spool, importer.paused_gc():
         return _import(
             db, items, spool, report, fail, unit,
             author=author, filename=filename, dry_run=dry_run, replace=replace,

@@ -13,12 +13,15 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
 
 from glossary import ROOT, concepts, exchange, importer
 from glossary.db import connect
 from glossary.interchange import csvfile
 from glossary.interchange.formats import DUPLICATE_MESSAGES, item_reader
 from glossary.lookup import Lookup
+from glossary.model import LANGS, term_key
+from tests.glossaries import glossaries
 from tests.page_support import make_app
 from tests.review_support import copy_database
 
@@ -390,3 +393,82 @@ def test_an_import_killed_at_any_point_leaves_the_old_glossary(
     else:  # it finished before the kill: all of it
         assert killed == 30_000
         assert after[1] == before[1] + 30_000 and after[-1] == before[-1]
+
+
+class _Recorder:
+    """Stands for the database: keeps the rows each executemany was given."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, list]] = []
+        self.conn = self
+
+    def execute(self, sql, params=()):
+        return self
+
+    def fetchone(self):
+        return (41,)  # the highest term id so far
+
+    def executemany(self, sql, rows):
+        self.calls.append((sql, list(rows)))
+
+
+def _reference_insert_rows(writer, records: list[dict]) -> list[list]:
+    """The rows _Writer.insert_new wrote before it was streamlined, per table."""
+    concepts_rows, terms, defs, rels, notes, history = [], [], [], [], [], []
+    next_term = writer.next_term
+    for record in records:
+        cid = record["id"]
+        concepts_rows.append((cid, record["domain"], writer.stamp, writer.stamp))
+        positions = dict.fromkeys(LANGS, 0)
+        term_ids: dict[str, int] = {}
+        for t in record["terms"]:
+            positions[t["lang"]] += 1
+            term_ids[term_key(t)] = next_term
+            terms.append(
+                (next_term, cid, t["lang"], t["text"], t["status"], t["pos"])
+                + (t["usage"], t["source"], positions[t["lang"]])
+            )
+            next_term += 1
+        for lang, d in record["definitions"].items():
+            defs.append((cid, lang, d["text"], d["source"]))
+        for r in record["related"]:
+            rels.append((cid, r))
+        for n in record["notes"]:
+            term_id = term_ids[n["term"]] if n["term"] else None
+            notes.append((cid, term_id, n["lang"], n["author"], n["text"], n["date"]))
+        after = json.dumps(record, ensure_ascii=False)
+        history.append(
+            (cid, writer.stamp, writer.author, "import", writer.reason, after)
+        )
+    return [concepts_rows, terms, defs, rels, notes, history]
+
+
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(glossaries())
+def test_insert_new_writes_the_rows_it_wrote_before(records):
+    db = _Recorder()
+    writer = importer._Writer(db, "tester", "imported from g.csv")
+    records = [
+        importer._as_new(r, 100 + k, "tester") for k, r in enumerate(records * 2)
+    ]
+    expected = _reference_insert_rows(writer, records)
+    writer.insert_new(records)
+    assert [rows for _sql, rows in db.calls] == expected
+    assert writer.next_term == 42 + sum(len(r["terms"]) for r in records)
+
+
+def test_spooled_batches_are_the_batches_of_the_items(tmp_path):
+    records = [{"id": k, "terms": []} for k in range(1, 2 * importer.BATCH + 7)]
+    with open(tmp_path / "spool", "w+b") as spool:
+        for start in range(0, len(records), importer.BATCH):
+            importer._spool_batch(spool, records[start : start + importer.BATCH])
+        spooled = importer.spooled(spool)
+        by_batch = list(importer._batches(spooled))
+        by_item = list(importer._batches(iter(list(spooled))))
+    assert by_batch == by_item
+    assert [len(b) for b in by_batch] == [importer.BATCH, importer.BATCH, 6]
+    assert [r for b in by_batch for r in b] == records

@@ -1,7 +1,8 @@
 """Read and write TBX: v3 TBX-Basic (ISO 30042:2019, DCA style) and v2 (martif).
 
 Pure and streaming: the writers yield the file a concept at a time; the reader
-parses with defusedxml (no DTD, no entities) and frees each entry once read.
+parses with expat under defusedxml's defences (no DTD, no entities, no external
+references) and frees each entry once read.
 The mapping of the concept record (model.py) onto TBX data categories is in
 README.md ("TBX mapping"). In short, per concept entry (`c17`):
 
@@ -28,10 +29,16 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 from typing import IO, Any
+from xml.etree.ElementTree import ParseError, TreeBuilder
+from xml.parsers import expat
 from xml.sax.saxutils import escape, quoteattr
 
-from defusedxml import DefusedXmlException
-from defusedxml.ElementTree import iterparse
+from defusedxml import (
+    DefusedXmlException,
+    DTDForbidden,
+    EntitiesForbidden,
+    ExternalReferenceForbidden,
+)
 
 from ..model import (
     DOMAINS,
@@ -497,6 +504,101 @@ def entry_to_record(el, ours: bool) -> tuple[dict[str, Any], list[str | Problem]
     return record, acc.problems
 
 
+_XML_NS = "http://www.w3.org/XML/1998/namespace"
+# Expat (namespace_separator "}") names xml:lang so; ElementTree writes "{" first.
+_XML_LANG_EXPAT = _XML_NS + "}lang"
+_ENTRY_TAGS = frozenset(("conceptEntry", "termEntry"))
+_CHUNK = 64 * 1024
+
+
+def _refuse_dtd(name, sysid, pubid, _has_internal_subset) -> None:
+    raise DTDForbidden(name, sysid, pubid)
+
+
+def _refuse_entity(name, _is_parameter, value, base, sysid, pubid, notation) -> None:
+    raise EntitiesForbidden(name, value, base, sysid, pubid, notation)
+
+
+def _refuse_unparsed_entity(name, base, sysid, pubid, notation) -> None:
+    raise EntitiesForbidden(name, None, base, sysid, pubid, notation)
+
+
+def _refuse_external(context, base, sysid, pubid) -> int:
+    raise ExternalReferenceForbidden(context, base, sysid, pubid)
+
+
+def _tbx_events(f: IO[bytes]) -> Iterator[tuple[str, Any]]:
+    """Yield the events iter_tbx_items needs, as defusedxml's iterparse would.
+
+    Expat feeds ElementTree's C tree builder directly; Python runs once per
+    element (to spot the root, each body and the ends of entries and of the
+    generator's <p>), not the pure-Python parser defusedxml must use to set its
+    handlers. The defences are defusedxml's: a DTD, an entity declaration or an
+    external reference raises at once (DTDForbidden, EntitiesForbidden,
+    ExternalReferenceForbidden). The events are ("root", el) for the first
+    element, ("body", el) when a <body> starts, ("p", el) when a <p> ends and
+    ("entry", el) when an entry ends, in document order, each chunk's events
+    handed out after the chunk is parsed and before a parse error of that chunk
+    is raised (as ParseError), as iterparse does.
+    """
+    builder = TreeBuilder()
+    parser = expat.ParserCreate(None, "}")
+    parser.buffer_text = True
+    parser.StartDoctypeDeclHandler = _refuse_dtd
+    parser.EntityDeclHandler = _refuse_entity
+    parser.UnparsedEntityDeclHandler = _refuse_unparsed_entity
+    parser.ExternalEntityRefHandler = _refuse_external
+    events: list[tuple[str, Any]] = []
+    append, tb_start, tb_end = events.append, builder.start, builder.end
+    seen_root = False
+
+    def start(tag: str, attrs: dict[str, str]) -> None:
+        nonlocal seen_root
+        if _XML_LANG_EXPAT in attrs:
+            attrs[_XML_LANG] = attrs.pop(_XML_LANG_EXPAT)
+        el = tb_start(tag, attrs)
+        if not seen_root:
+            seen_root = True
+            append(("root", el))
+        if tag[-4:] == "body" and _local(tag) == "body":
+            append(("body", el))
+
+    def end(tag: str) -> None:
+        el = tb_end(tag)
+        name = _local(tag)
+        if name in _ENTRY_TAGS:
+            append(("entry", el))
+        elif name == "p":
+            append(("p", el))
+
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    parser.CharacterDataHandler = builder.data
+    while True:
+        data = f.read(_CHUNK)
+        if not data:
+            break
+        try:
+            parser.Parse(data, False)
+        except expat.ExpatError as exc:
+            yield from events
+            raise _parse_error(exc) from None
+        yield from events
+        events.clear()
+    try:
+        parser.Parse(b"", True)
+    except expat.ExpatError as exc:
+        raise _parse_error(exc) from None
+    yield from events
+
+
+def _parse_error(exc: expat.ExpatError) -> ParseError:
+    """Return EXC as the ParseError ElementTree raises for it."""
+    err = ParseError(exc)
+    err.code, err.position = exc.code, (exc.lineno, exc.offset)
+    return err
+
+
 def iter_tbx_items(f: IO[bytes], *, max_entries: int = MAX_ENTRIES) -> Iterator[Item]:
     """Read and validate the concepts of a TBX file (v3 or v2) one entry at a time."""
     ours = False
@@ -504,28 +606,27 @@ def iter_tbx_items(f: IO[bytes], *, max_entries: int = MAX_ENTRIES) -> Iterator[
     body = None
     position = 0
     try:
-        for event, el in iterparse(f, events=("start", "end"), forbid_dtd=True):
-            name = _local(el.tag)
-            if event == "start":
-                if root_seen is None:
-                    root_seen = name
-                    if name not in ("tbx", "martif"):
-                        yield Item(
-                            0,
-                            None,
-                            [
-                                f"the root element is <{name}>, not <tbx> or "
-                                "<martif>: not a TBX file"
-                            ],
-                            True,
-                        )
-                        return
-                if name == "body":
-                    body = el
+        for event, el in _tbx_events(f):
+            if event == "root":
+                root_seen = name = _local(el.tag)
+                if name not in ("tbx", "martif"):
+                    yield Item(
+                        0,
+                        None,
+                        [
+                            f"the root element is <{name}>, not <tbx> or "
+                            "<martif>: not a TBX file"
+                        ],
+                        True,
+                    )
+                    return
                 continue
-            if name == "p" and el.get("type") == "generator":
-                ours = (el.text or "").strip() == GENERATOR
-            if name not in ("conceptEntry", "termEntry"):
+            if event == "body":
+                body = el
+                continue
+            if event == "p":
+                if el.get("type") == "generator":
+                    ours = (el.text or "").strip() == GENERATOR
                 continue
             position += 1
             if position > max_entries:
