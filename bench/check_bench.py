@@ -127,6 +127,7 @@ def cold(index=None) -> None:
     forms.russian_lemmas.cache_clear()
     forms.plain.cache_clear()
     forms.kazakh_word_readings.cache_clear()
+    forms.ending_chain.cache_clear()
     check_index.text_hashes.cache_clear()
     check_index._how.cache_clear()
     if index is not None:

@@ -12,7 +12,8 @@ terminology rules on the *content* of a term or note: letters of one script per
 word, no look-alike letters of another script, Kazakh in Cyrillic, no control
 or format characters, at most a few stacked accents, a term not twice in one
 concept, a change that changes something, a term named by "lang:text" that
-exists in the stored concept. A schema-valid proposal that breaks one of those
+exists in the stored concept; nor that a reviewer's reason holds no control
+characters. A schema-valid proposal or decision that breaks one of those
 gets 400 with the problem listed; the check below accepts such a 400 only when
 every listed problem is one of those content codes (CONTENT_CODES), so a
 structural refusal of schema-valid data still fails the test.
@@ -62,9 +63,12 @@ APPROVE_CODES = CONTENT_CODES | {
     "new_definition_empty",
     "unknown_language",
 }
+# A rejection's reason is free text, but not control or format characters.
+REASON_CODES = frozenset({"control_characters"})
 CONTENT_OPERATIONS = {
     ("POST", "/proposals"): CONTENT_CODES,
     ("POST", "/proposals/{id}/approve"): APPROVE_CODES,
+    ("POST", "/proposals/{id}/reject"): REASON_CODES,
 }
 
 _APP: dict = {}

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from functools import lru_cache
 
 from ..search.latin import turkic_lower
@@ -185,6 +186,51 @@ def russian_irregular_forms(word: str) -> tuple[str, ...]:
                 form = prefix + stem + dictionary.suffixes[paradigm[i]]
                 out.setdefault(form.replace("ё", "е"))
     return tuple(out)
+
+
+def russian_form_table(lemmas: Iterable[str]) -> dict[str, tuple[str, ...]] | None:
+    """Return every form of the lexemes of LEMMAS (plain) with its russian_lemmas.
+
+    A lexeme is taken where its dictionary form is one of LEMMAS (ё read as е),
+    so that every word pymorphy3 knows and reads as a form of one of them is a
+    key here. The values are what russian_lemmas says of each form, so a table
+    look-up answers as the analyser does. None: this pymorphy3 cannot list
+    lexemes (then no table can be complete).
+    """
+    morph = _morph()
+    try:
+        dictionary = morph.dictionary
+        words, substitutes = dictionary.words, morph.char_substitutes
+        paradigms, prefixes = dictionary.paradigms, dictionary.paradigm_prefixes
+        suffixes = dictionary.suffixes
+        found: dict[str, None] = {}
+        for lemma in lemmas:
+            for fixed, parses in words.similar_items(lemma, substitutes):
+                for para_id, idx in parses:
+                    normal = dictionary.build_normal_form(para_id, idx, fixed)
+                    if normal.replace("ё", "е") != lemma:
+                        continue  # a form of another lexeme
+                    paradigm = paradigms[para_id]
+                    stem = dictionary.build_stem(paradigm, idx, fixed)
+                    n = len(paradigm) // 3
+                    for i in range(n):
+                        form = prefixes[paradigm[2 * n + i]] + stem
+                        found.setdefault(
+                            (form + suffixes[paradigm[i]]).replace("ё", "е")
+                        )
+    except AttributeError:  # another pymorphy3 inside
+        return None
+    return {form: russian_lemmas(form) for form in found}
+
+
+def russian_is_known(key: str) -> bool:
+    """Does pymorphy3's dictionary hold the plain word KEY (ё read as е too)?
+
+    A known word is read from the dictionary alone (its other analysers never
+    run), so its lemmas are the dictionary forms of its lexemes.
+    """
+    morph = _morph()
+    return bool(morph.dictionary.words.similar_keys(key, morph.char_substitutes))
 
 
 def latin_word(word: str) -> str:
@@ -368,6 +414,75 @@ _SUFFIX_SETS = {
 }
 
 
+# A stem every chain of endings is tried under (a vowel, then a letter that
+# softens before a vowel: кітап → кітабы), per script.
+_STAND_IN = {LEMMA: "ааб", FOLDED: "ааб", LATIN: "aab"}
+
+
+@lru_cache(maxsize=50_000)
+def ending_chain(mode: int, rest: str) -> tuple[bool, bool]:
+    """Does the analyser take REST off a stem, in MODE's script? (as is, softened)
+
+    SuffixSet.stems reads a word from its end: whether it stops at a stem under
+    REST (the stem as written, or with its last letter softened back, кітаб →
+    кітап) depends on REST alone, given a stem of two letters or more with a
+    vowel; so it is asked once about a stand-in stem.
+    """
+    suffixes = _SUFFIX_SETS[mode]
+    if not any(rest[:n] in suffixes.kinds for n in suffixes.lengths):
+        return False, False  # the ending next to a stem would begin REST
+    stand_in = _STAND_IN[mode]
+    found = suffixes.stems(stand_in + rest)
+    softened = stand_in[:-1] + suffixes.softened[stand_in[-1]]
+    return stand_in in found, softened in found
+
+
+# beginnings of one word tried apart: past them one reading of the whole word
+# (a big glossary has a stem at nearly every length) costs less
+MAX_HEADS_APART = 2
+
+
+def stems_in(
+    mode: int,
+    word: str,
+    heads: list[int],
+    keys: set[str] | dict[str, None],
+    min_len: int = 0,
+) -> list[str]:
+    """Return the stems of a Kazakh WORD in MODE's script that are in KEYS.
+
+    The same list, in the same order, as SuffixSet.stems(WORD) with the stems
+    not in KEYS (or shorter than MIN_LEN) left out. HEADS: the lengths of the
+    beginnings of WORD that are stem_heads of KEYS (every stem of a word is one).
+    Each is tried with ending_chain on the rest of the word; where more than one
+    stem is found under the word (or there are many heads), the analyser reads
+    the whole word and gives their order.
+    """
+    out = [word] if word in keys and len(word) >= min_len else []
+    if len(word) < 3 or not heads:
+        return out
+    suffixes = _SUFFIX_SETS[mode]
+    if len(heads) > MAX_HEADS_APART:
+        return [s for s in suffixes.stems(word) if s in keys and len(s) >= min_len]
+    vowels, softened = suffixes.vowels, suffixes.softened
+    under: list[str] = []
+    for n in heads:
+        if n < min_len:
+            continue
+        stem = word[:n]
+        hard = softened.get(stem[-1])
+        other = stem[:-1] + hard if hard else None
+        if (stem in keys or other in keys) and not vowels.isdisjoint(stem):
+            as_is, soft = ending_chain(mode, word[n:])
+            if as_is and stem in keys:
+                under.append(stem)
+            if soft and other is not None and other in keys:
+                under.append(other)
+    if len(under) > 1:
+        return [s for s in suffixes.stems(word) if s in keys and len(s) >= min_len]
+    return out + under
+
+
 def stem_heads(mode: int, key: str) -> tuple[str, ...]:
     """Return KEY (a glossary word's key of MODE) as the beginning of a longer word.
 
@@ -416,6 +531,7 @@ def release_word_caches() -> None:
 
     for cached in (
         plain,
+        ending_chain,
         russian_lemmas,
         russian_irregular_forms,
         kazakh_word_readings,

@@ -28,15 +28,23 @@ from ..search.normalise import normalise
 from ..search.variants import skeleton_word
 from .forms import (
     FOLDED,
+    KAZAKH_LETTERS,
     LATIN,
     LEMMA,
+    MIN_LOOKALIKE_ALONE,
+    fold_word,
     has_stem_in,
+    is_latin,
     is_lookalike_kazakh,
     kazakh_word_readings,
     plain,
     release_word_caches,
+    russian_form_table,
     russian_irregular_forms,
+    russian_is_known,
+    russian_lemmas,
     stem_heads,
+    stems_in,
     term_keys,
     text_keys,
 )
@@ -48,6 +56,13 @@ _MASK = (1 << 64) - 1
 _U_MULT = np.uint64(_MULT)
 BIG_BUILD = 20_000  # terms: past this, the build's word caches are let go
 MAX_READINGS = 32  # key sequences indexed for one term (ambiguous words multiply)
+# Russian dictionary forms of a glossary up to which every form of their lexemes
+# is analysed at build time (about ten forms each, 5 ms per thousand forms):
+# past it the table would cost more to build and hold than the texts save.
+FORM_TABLE_LEMMAS = 20_000
+# Kazakh stems up to which all their beginnings are kept (the stem test of a
+# text word then stops at its first beginning that no stem has).
+PREFIX_MAP_HEADS = 200_000
 
 
 def word_hash(lang: str, mode: int, key: str) -> int:
@@ -116,10 +131,14 @@ class PreparedText:
     plain word) says whether a word may be a form of some glossary word
     (pymorphy3 and the Kazakh endings are tried only then: they are the slow
     part); PRESENT(hashes) says which word keys some term has at all (the others
-    are dropped before the walk: they can match nothing).
+    are dropped before the walk: they can match nothing); KNOWN(lang, word,
+    plain word, lookalike) gives a word's hashed keys that the index has, from
+    its tables of the glossary words' forms, or None where the analyser must say.
     """
 
-    def __init__(self, text: str, lang: str, may_inflect=None, present=None) -> None:
+    def __init__(
+        self, text: str, lang: str, may_inflect=None, present=None, known=None
+    ) -> None:
         self.text, self.lang = text, lang
         self.starts, self.ends, joins, words = scan_words(
             text, keep_tail_apostrophe=lang == "kk"
@@ -132,8 +151,10 @@ class PreparedText:
         counts = array("q")
         for w in distinct:
             p = plain(w)
-            inflect = lang == "en" or may_inflect is None or may_inflect(lang, w, p)
-            hashes = text_hashes(w, lang, self.lookalike, inflect)
+            hashes = None if known is None else known(lang, w, p, self.lookalike)
+            if hashes is None:
+                inflect = lang == "en" or may_inflect is None or may_inflect(lang, w, p)
+                hashes = text_hashes(w, lang, self.lookalike, inflect)
             flat.extend(hashes)
             counts.append(len(hashes))
             self.plains.append(p)
@@ -173,8 +194,13 @@ def _ranges(lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 class CheckIndex:
     """Hashed word-key sequences of (concept, lang, text, status) rows."""
 
-    def __init__(self, rows: Iterable[dict]) -> None:
-        """Index ROWS (read once): dicts with concept_id, lang, text and status."""
+    def __init__(self, rows: Iterable[dict], form_tables: bool = True) -> None:
+        """Index ROWS (read once): dicts with concept_id, lang, text and status.
+
+        FORM_TABLES false: no table of the glossary words' forms; every word of
+        a text is analysed (the reference the tables are tested against).
+        """
+        self.form_tables = form_tables
         concept, status = array("q"), array("b")
         texts: list[str] = []
         keys, key_entry, key_mode = array("Q"), array("i"), array("b")
@@ -195,6 +221,11 @@ class CheckIndex:
         # follow the stem, so a word of a text is stemmed only when it begins
         # with one of them.
         self.kk_heads: tuple[set[str], ...] = (set(), set(), set())
+        # The dictionary forms of the Russian glossary words, and the words.
+        self._ru_lemmas: dict[str, None] = {}
+        self._ru_words: dict[str, None] = {}
+        # and the Kazakh keys per script (LEMMA, FOLDED)
+        self._kk_keys: tuple[dict[str, None], ...] = ({}, {})
         for entry, r in enumerate(rows):
             lang, text = r["lang"], r["text"]
             concept.append(int(r["concept_id"]))
@@ -244,7 +275,19 @@ class CheckIndex:
         # takes no part in the walk
         self.word_hashes = np.unique(np.frombuffer(word_hashes, dtype=np.uint64))
         self._inflect: dict[tuple[str, str], bool] = {}
+        self._known: dict[tuple[str, str, bool], tuple[int, ...] | None] = {}
         del words_seen
+        self.ru_forms = self._russian_forms() if form_tables else None
+        self.ru_prefixes = (
+            _prefix_map(self.ru_starts, 3) if self.ru_forms is not None else None
+        )
+        self._ru_lemmas, self._ru_words = {}, {}
+        self.kk_keys = (
+            KazakhKeys(self._kk_keys, self.kk_heads[:2])
+            if form_tables and sum(map(len, self.kk_heads)) <= PREFIX_MAP_HEADS
+            else None
+        )
+        self._kk_keys = ({}, {})
         if len(texts) >= BIG_BUILD:
             release_word_caches()
 
@@ -264,6 +307,8 @@ class CheckIndex:
             if lang == "kk":
                 for k in ks:
                     self.kk_heads[mode].update(stem_heads(mode, k))
+                if mode != LATIN:
+                    self._kk_keys[mode].update(dict.fromkeys(ks))
             word_hashes.extend(hashes)
             out.append((hashes, bool(own)))
         return tuple(out)
@@ -271,9 +316,40 @@ class CheckIndex:
     def __len__(self) -> int:
         return len(self.texts)
 
+    def _russian_forms(self) -> dict[str, tuple[int, ...]] | None:
+        """Return the hashed keys of every form of the Russian glossary words.
+
+        Every form of every lexeme whose dictionary form a glossary word has
+        (and each glossary word as written), with the keys the analyser gives
+        it; None when the glossary has too many such lexemes.
+        """
+        lemmas = self._ru_lemmas
+        if not lemmas:
+            return {}  # complete: no word of a text is a form of a glossary word
+        if len(lemmas) > FORM_TABLE_LEMMAS:
+            return None
+        table = russian_form_table(lemmas)
+        if table is None:
+            return None
+        for key in self._ru_words:
+            if key not in table:
+                table[key] = russian_lemmas(key)
+        hashed: dict[tuple[str, ...], tuple[int, ...]] = {}
+        out = {}
+        for form, found in table.items():
+            hashes = hashed.get(found)
+            if hashes is None:
+                hashes = hashed[found] = tuple(
+                    dict.fromkeys(word_hash("ru", LEMMA, k) for k in found)
+                )
+            out[form] = hashes
+        return out
+
     def _note_starts(self, lang: str, word: str, pairs: tuple) -> None:
         """Remember how one glossary word (and its forms) begins."""
         if lang == "ru":
+            self._ru_words.setdefault(plain(word))
+            self._ru_lemmas.update(dict.fromkeys(k for _, k in pairs))
             forms = russian_irregular_forms(plain(word))
             for k in (plain(word), *(k for _, k in pairs), *forms):
                 self.ru_starts.add(k[: max(3, len(k) - 2)])
@@ -298,12 +374,73 @@ class CheckIndex:
             )
         if len(key) <= 5 and key[:1] in self.ru_short_starts:
             return True
+        if self.ru_prefixes is not None:
+            # its beginnings until one that begins no glossary word's stem
+            prefixes = self.ru_prefixes
+            for n in range(3, len(key) + 1):
+                start = prefixes.get(key[:n])
+                if start is None:
+                    return False
+                if start:
+                    return True
+            return False
         starts = self.ru_starts
         return any(key[:n] in starts for n in range(3, len(key) + 1))
+
+    def known(
+        self, lang: str, word: str, key: str, lookalike: bool
+    ) -> tuple[int, ...] | None:
+        """Return the hashed keys of a text WORD (plain KEY) from the form tables.
+
+        None where the tables cannot say and the analyser is asked (as without
+        them). The keys are those text_hashes gives, or (Kazakh) those of them
+        that this index has (the others would be dropped before the walk).
+        """
+        at = (lang, word, lookalike)
+        if at in self._known:
+            return self._known[at]
+        if len(self._known) >= 200_000:
+            self._known.clear()
+        found = self._known[at] = self._known_word(lang, word, key, lookalike)
+        return found
+
+    def _known_word(
+        self, lang: str, word: str, key: str, lookalike: bool
+    ) -> tuple[int, ...] | None:
+        if lang == "ru":
+            if self.ru_forms is None:
+                return None
+            if not self.may_inflect(lang, word, key):
+                # text_keys of a word that is no form: the word itself
+                return (word_hash(lang, LEMMA, key),) if key else ()
+            return self.russian_known(key)
+        if lang == "kk" and self.kk_keys is not None:
+            return self.kk_keys.hashes(word, key, lookalike)
+        return None
+
+    def russian_known(self, key: str) -> tuple[int, ...] | None:
+        """Return the hashed lemmas of a Russian word that may inflect (plain KEY).
+
+        From the table of the glossary words' forms; None where it cannot say (a
+        word pymorphy3 does not know: its guessed lemma may be any). A known word
+        that is no form of a glossary word gives (): none of its keys is here.
+        """
+        forms = self.ru_forms
+        if forms is None:
+            return None
+        if not forms:
+            return ()
+        hashes = forms.get(key)
+        if hashes is not None:
+            return hashes
+        if len(key) >= 2 and key.isalpha() and russian_is_known(key):
+            return ()
+        return None
 
     def forget_words(self) -> None:
         """Empty this index's memory of the words of texts (for a cold benchmark)."""
         self._inflect.clear()
+        self._known.clear()
 
     def present(self, hashes: np.ndarray) -> np.ndarray:
         """Which of HASHES (word keys) are keys of some word of some term?"""
@@ -357,8 +494,103 @@ class CheckIndex:
 
     def check(self, text: str, lang: str) -> list[Match]:
         """Return the glossary terms of LANG found in TEXT, in order."""
-        prep = PreparedText(text, lang, self.may_inflect, self.present)
+        prep = PreparedText(text, lang, self.may_inflect, self.present, self.known)
         return resolve(prep, self.found(prep))
+
+
+class KazakhKeys:
+    """The Kazakh keys of an index, for reading the words of a text against them.
+
+    Per script (LEMMA for Cyrillic, FOLDED for look-alike letters): the keys of
+    the glossary words, and every beginning of their stem_heads (True for a
+    head). A word of a text gives text_keys's keys that are here (the others
+    would be dropped before the walk) at the cost of a few dict look-ups: its
+    beginnings are read until one that no head has, and only the heads found
+    are tried as stems (stems_in).
+    """
+
+    def __init__(
+        self,
+        keys: tuple[dict[str, None], ...],
+        heads: tuple[set[str], ...],
+        prefixes: tuple[dict[str, bool], ...] | None = None,
+    ) -> None:
+        self.keys = keys
+        self.prefixes = prefixes or tuple(_prefix_map(h) for h in heads)
+
+    def merged(self, other: KazakhKeys) -> KazakhKeys:
+        """Return the keys of this index and OTHER together."""
+        keys = tuple({**a, **b} for a, b in zip(self.keys, other.keys, strict=True))
+        prefixes = []
+        for a, b in zip(self.prefixes, other.prefixes, strict=True):
+            both = dict(a)
+            for k, head in b.items():
+                both[k] = head or both.get(k, False)
+            prefixes.append(both)
+        return KazakhKeys(keys, (), tuple(prefixes))
+
+    def hashes(self, word: str, key: str, lookalike: bool) -> tuple[int, ...] | None:
+        """Return the hashed keys of text_keys(WORD, "kk", …) that are here.
+
+        None for a word in Latin letters (the analyser reads it). Whether the
+        word may inflect (CheckIndex.may_inflect) need not be asked: a word
+        none of whose beginnings is a head here has no stem here but itself.
+        """
+        if not key:
+            return ()
+        if not "\u0400" <= key[0] <= "\u04ff" and is_latin(word):
+            return None
+        (keys, folded_keys), (prefixes, folded_prefixes) = self.keys, self.prefixes
+        heads = _heads(key, prefixes)
+        if heads:
+            out = [
+                word_hash("kk", LEMMA, stem)
+                for stem in stems_in(LEMMA, key, heads, keys)
+            ]
+        else:  # no stem here but the word itself
+            out = [word_hash("kk", LEMMA, key)] if key in keys else []
+        # the look-alike reading (text_keys): of every word of a text typed
+        # without Kazakh letters, else of a long word that has none of them
+        if lookalike:
+            folded = fold_word(key)
+            shortest = 0
+        elif len(key) >= MIN_LOOKALIKE_ALONE and KAZAKH_LETTERS.isdisjoint(key):
+            # no Kazakh letter to fold: only a Latin i typed for і
+            folded = fold_word(key) if "i" in key else key
+            shortest = MIN_LOOKALIKE_ALONE
+        else:
+            return tuple(out)
+        heads = _heads(folded, folded_prefixes)
+        if heads:
+            out += [
+                word_hash("kk", FOLDED, stem)
+                for stem in stems_in(FOLDED, folded, heads, folded_keys, shortest)
+            ]
+        elif folded in folded_keys and len(folded) >= shortest:
+            out.append(word_hash("kk", FOLDED, folded))
+        return tuple(dict.fromkeys(out)) if len(out) > 1 else tuple(out)
+
+
+def _heads(key: str, prefixes: dict[str, bool]) -> list[int]:
+    """Return the lengths of KEY's proper beginnings that are heads in PREFIXES."""
+    out = []
+    for n in range(2, len(key)):
+        head = prefixes.get(key[:n])
+        if head is None:
+            break
+        if head:
+            out.append(n)
+    return out
+
+
+def _prefix_map(heads: set[str], shortest: int = 2) -> dict[str, bool]:
+    """Return every beginning of HEADS (SHORTEST letters or more), True for a head."""
+    out: dict[str, bool] = {}
+    for head in heads:
+        for n in range(shortest, len(head)):
+            out.setdefault(head[:n], False)
+    out.update(dict.fromkeys((h for h in heads if len(h) >= shortest), True))
+    return out
 
 
 def _member(sorted_keys: np.ndarray, values: np.ndarray) -> np.ndarray:
@@ -374,8 +606,14 @@ class LayeredCheckIndex:
 
     def __init__(self, base: CheckIndex, rows: list[dict], changed: set[int]):
         self.base = base
-        self.patch = CheckIndex(rows)
+        self.patch = CheckIndex(rows, form_tables=base.form_tables)
         self.changed = frozenset(changed)
+        self.kk_keys = (
+            base.kk_keys.merged(self.patch.kk_keys)
+            if base.kk_keys is not None and self.patch.kk_keys is not None
+            else None
+        )
+        self._known: dict[tuple[str, str, bool], tuple[int, ...] | None] = {}
 
     def __len__(self) -> int:
         return len(self.base) + len(self.patch)
@@ -394,14 +632,47 @@ class LayeredCheckIndex:
         """Which of HASHES are word keys of either index?"""
         return self.base.present(hashes) | self.patch.present(hashes)
 
+    def known(
+        self, lang: str, word: str, key: str, lookalike: bool
+    ) -> tuple[int, ...] | None:
+        """Return the hashed keys of a text word from both indexes' form tables."""
+        at = (lang, word, lookalike)
+        if at in self._known:
+            return self._known[at]
+        if len(self._known) >= 200_000:
+            self._known.clear()
+        found = self._known[at] = self._known_word(lang, word, key, lookalike)
+        return found
+
+    def _known_word(
+        self, lang: str, word: str, key: str, lookalike: bool
+    ) -> tuple[int, ...] | None:
+        if lang == "ru":
+            if self.base.ru_forms is None:
+                return None
+            if not self.may_inflect(lang, word, key):
+                return (word_hash(lang, LEMMA, key),) if key else ()
+            base = self.base.russian_known(key)
+            if base is None:
+                return None
+            patch = self.patch.russian_known(key)
+            if patch is None:
+                return None
+            # () from one index says only that none of the word's keys is there
+            return base or patch
+        if lang == "kk" and self.kk_keys is not None:
+            return self.kk_keys.hashes(word, key, lookalike)
+        return None
+
     def forget_words(self) -> None:
         """Empty both indexes' memory of the words of texts."""
+        self._known.clear()
         self.base.forget_words()
         self.patch.forget_words()
 
     def check(self, text: str, lang: str) -> list[Match]:
         """Return the glossary terms of LANG found in TEXT, in order."""
-        prep = PreparedText(text, lang, self.may_inflect, self.present)
+        prep = PreparedText(text, lang, self.may_inflect, self.present, self.known)
         return resolve(prep, self.found(prep))
 
 
@@ -420,6 +691,10 @@ def _term_words(term: str, loose: bool) -> tuple[str, ...]:
 def _how(surface: str, term: str, mode: int) -> str:
     if surface.casefold() == term.casefold():
         return "exact"
+    # plain() is a function of normalise(): one word that differs there (the
+    # text's words are plain already) is not the term normalised
+    if surface.isalpha() and plain(surface) != plain(term):
+        return ("lemma", "folded", "latin")[mode]
     if normalise(surface) == _normalised(term):
         return "normalised"
     return ("lemma", "folded", "latin")[mode]
@@ -521,20 +796,38 @@ def resolve(prep: PreparedText, found: list[tuple]) -> list[Match]:
     modes = mode[chosen].tolist()
     matches: list[Match] = []
     lang = prep.lang
-    for lo, hi in zip(bounds, bounds[1:]):  # noqa: B905 (one shorter)
+    texts_of = [b[0].texts for b in batches]
+    chosen_concepts = concept[chosen]
+    one_concept = (
+        np.minimum.reduceat(chosen_concepts, bounds[:-1])
+        == np.maximum.reduceat(chosen_concepts, bounds[:-1])
+    ).tolist()
+    for span, (lo, hi) in enumerate(zip(bounds, bounds[1:])):  # noqa: B905
         start, end = starts[firsts[lo]], ends[lasts[lo]]
         surface = text[start:end]
-        if hi - lo == 1:
-            term = batches[sources[lo]][0].texts[entries_l[lo]]
+        if one_concept[span]:
+            # one concept (found through one key or several): its best term,
+            # as written, then by status, then the shortest (the first of equals)
+            best = lo
+            term = texts_of[sources[lo]][entries_l[lo]]
+            how = _how(surface, term, modes[lo])
+            if hi - lo > 1:
+                rank = (_HOW_RANK[how], statuses[lo], len(term))
+                for i in range(lo + 1, hi):
+                    other = texts_of[sources[i]][entries_l[i]]
+                    other_how = _how(surface, other, modes[i])
+                    other_rank = (_HOW_RANK[other_how], statuses[i], len(other))
+                    if other_rank < rank:
+                        best, term, how, rank = i, other, other_how, other_rank
             matches.append(
                 Match(
                     start,
                     end,
                     surface,
-                    concepts[lo],
+                    concepts[best],
                     term,
-                    STATUSES[statuses[lo]],
-                    _how(surface, term, modes[lo]),
+                    STATUSES[statuses[best]],
+                    how,
                     lang,
                 )  # fmt: skip
             )

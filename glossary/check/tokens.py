@@ -11,6 +11,7 @@ clause mark (. , ; : ! ? …), any other sign, or a number ends a term.
 from __future__ import annotations
 
 import re
+from itertools import accumulate
 from typing import NamedTuple
 
 _APOSTROPHE = "'’ʼ`´"
@@ -52,8 +53,20 @@ def _joins(gap: str) -> bool:
     return ok
 
 
+_SPLIT = re.compile(f"({_FAST_WORD.pattern})")
+
+
 def scan_words(text: str, *, keep_tail_apostrophe: bool = False):
     """Return the words of TEXT as parallel lists: starts, ends, joins_next, words."""
+    if not _MARKS.search(text) and not (
+        keep_tail_apostrophe and _ANY_APOSTROPHE.search(text)
+    ):
+        return _split_words(text)
+    return _match_words(text, keep_tail_apostrophe)
+
+
+def _match_words(text: str, keep_tail_apostrophe: bool):
+    """scan_words of any TEXT: each word matched, each gap read."""
     source = text.translate(_MARKS_AS_LETTER) if _MARKS.search(text) else text
     spans = [m.span() for m in _FAST_WORD.finditer(source)]
     if not spans:
@@ -73,6 +86,35 @@ def scan_words(text: str, *, keep_tail_apostrophe: bool = False):
             joins[i] = False
             if i:
                 joins[i - 1] = False
+    return starts, ends, joins, words
+
+
+def _split_words(text: str):
+    """scan_words of a TEXT with no marks in words and no closing apostrophes.
+
+    One split gives the gaps and the words in turn (gap, word, gap, … gap),
+    their offsets the running sum of their lengths.
+    """
+    parts = _SPLIT.split(text)
+    if len(parts) == 1:
+        return [], [], [], []
+    at = list(accumulate(map(len, parts), initial=0))
+    words = parts[1::2]
+    starts, ends = at[1:-1:2], at[2::2]
+    gaps = parts[2:-1:2]
+    joins = list(map(_JOINS.get, gaps))  # most gaps were read before
+    if None in joins:
+        joins = [
+            _joins(g) if j is None else j for g, j in zip(gaps, joins, strict=True)
+        ]
+    joins.append(False)
+    if any(map(str.isdigit, words)):
+        # a number is no part of a term, on either side
+        for i, w in enumerate(words):
+            if w.isdigit():
+                joins[i] = False
+                if i:
+                    joins[i - 1] = False
     return starts, ends, joins, words
 
 

@@ -130,9 +130,7 @@ def review_paths() -> dict:
                             "schema": {
                                 "type": "object",
                                 "required": ["reason"],
-                                "properties": {
-                                    "reason": {"type": "string", "minLength": 1}
-                                },
+                                "properties": {"reason": _required_text(MAX_TEXT)},
                             }
                         }
                     },
