@@ -44,8 +44,9 @@ REPLACE_CONFIRM_SHARE = 0.10
 # file from which they are dropped and built again after the write.
 DEFERRED_INDEXES = ("idx_terms_lang_text",)
 DEFER_INDEXES_FROM = 10_000
-# The history's JSON, as history.record writes it (one encoder for every row).
-_to_json = json.JSONEncoder(ensure_ascii=False).encode
+# The history's JSON, as history.record writes it (one encoder for every row;
+# records read from a file hold no reference cycles to look for).
+_to_json = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
 
 
 @contextmanager

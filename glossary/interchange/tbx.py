@@ -287,6 +287,7 @@ def _local(tag: str) -> str:
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 
+@functools.lru_cache(maxsize=256)  # a file uses a few language tags, millions of times
 def _base_lang(tag: str | None) -> str:
     """Return our language code for an xml:lang value: en-US → en, kk-KZ → kk.
 
