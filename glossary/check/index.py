@@ -311,7 +311,7 @@ class CheckIndex:
                     self.kk_heads[mode].update(stem_heads(mode, k))
                 if mode != LATIN and not self._kk_many:
                     self._kk_keys[mode].update(dict.fromkeys(ks))
-                    if sum(map(len, self._kk_keys)) > PREFIX_MAP_HEADS:
+                    if sum(map(len, self.kk_heads)) > PREFIX_MAP_HEADS:
                         self._kk_many = True
                         self._kk_keys = ({}, {})
             word_hashes.extend(hashes)
