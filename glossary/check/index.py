@@ -19,7 +19,7 @@ from array import array
 from collections.abc import Iterable
 from functools import lru_cache
 from itertools import islice, product
-from typing import NamedTuple
+from typing import NamedTuple, cast
 
 import numpy as np
 
@@ -51,6 +51,7 @@ from .forms import (
 from .tokens import scan_words, words_of
 
 LANGS = ("en", "ru", "kk")
+_NOT_YET = object()  # a word not yet in a memo
 _MULT = 0x9E3779B97F4A7C15  # odd: multiplying by it mixes the earlier words in
 _MASK = (1 << 64) - 1
 _U_MULT = np.uint64(_MULT)
@@ -412,12 +413,13 @@ class CheckIndex:
         that this index has (the others would be dropped before the walk).
         """
         at = (lang, word, lookalike)
-        if at in self._known:
-            return self._known[at]
-        if len(self._known) >= 200_000:
-            self._known.clear()
-        found = self._known[at] = self._known_word(lang, word, key, lookalike)
-        return found
+        # one look-up (another thread may empty the memo between two)
+        found = self._known.get(at, _NOT_YET)
+        if found is _NOT_YET:
+            if len(self._known) >= 200_000:
+                self._known.clear()
+            found = self._known[at] = self._known_word(lang, word, key, lookalike)
+        return cast("tuple[int, ...] | None", found)
 
     def _known_word(
         self, lang: str, word: str, key: str, lookalike: bool
@@ -659,12 +661,13 @@ class LayeredCheckIndex:
     ) -> tuple[int, ...] | None:
         """Return the hashed keys of a text word from both indexes' form tables."""
         at = (lang, word, lookalike)
-        if at in self._known:
-            return self._known[at]
-        if len(self._known) >= 200_000:
-            self._known.clear()
-        found = self._known[at] = self._known_word(lang, word, key, lookalike)
-        return found
+        # one look-up (another thread may empty the memo between two)
+        found = self._known.get(at, _NOT_YET)
+        if found is _NOT_YET:
+            if len(self._known) >= 200_000:
+                self._known.clear()
+            found = self._known[at] = self._known_word(lang, word, key, lookalike)
+        return cast("tuple[int, ...] | None", found)
 
     def _known_word(
         self, lang: str, word: str, key: str, lookalike: bool
