@@ -29,8 +29,6 @@ from ..search.morphology import (
     CYRILLIC_SUFFIXES,
     FOLDED_SUFFIXES,
     LATIN_SUFFIXES,
-    LEFT,
-    MAX_SUFFIXES,
     SuffixSet,
     kazakh_term_stem,
 )
@@ -277,7 +275,6 @@ def term_keys(word: str, lang: str, inner: bool = False) -> tuple[tuple[int, str
 # Endings that make a word inflected rather than a dictionary form: the cases
 # (after the possessive's "n" too), the attributive -ғы (-дағы) and -нікі.
 _INFLECTED = frozenset({"case", "loc", "case_p3", "loc_p3", "case_p12", "attr", "niki"})
-_NOT_AFTER_STEM = frozenset({"case_p3", "loc_p3", "case_p12"})
 MIN_INNER_STEM = 3  # letters: shorter stems of a term's word would be guesses
 
 
@@ -291,34 +288,7 @@ def inflected_stems(suffixes: SuffixSet, word: str) -> list[str]:
     softened stems), begun only where the word ends in a case ending. A word in
     its dictionary form gives none, so no ending is guessed off a plain word.
     """
-    found: dict[str, None] = {}
-    todo = [(word, "start", 0)]
-    seen = set()
-    while todo:
-        current, state, depth = todo.pop()
-        if depth >= MAX_SUFFIXES or (current, state) in seen:
-            continue
-        seen.add((current, state))
-        allowed = LEFT[state] if depth else _INFLECTED
-        for n in suffixes.lengths:
-            ending, stem = current[-n:], current[:-n]
-            kinds = suffixes.kinds.get(ending)
-            if (
-                not kinds
-                or len(stem) < MIN_INNER_STEM
-                or suffixes.vowels.isdisjoint(stem)
-            ):
-                continue
-            options = [stem]
-            hard = suffixes.softened.get(stem[-1])
-            if hard and ending[0] in suffixes.vowels:
-                options.append(stem[:-1] + hard)
-            for kind in kinds & allowed:
-                for s in options:
-                    if kind not in _NOT_AFTER_STEM:
-                        found.setdefault(s)
-                    todo.append((s, kind, depth + 1))
-    return list(found)
+    return list(suffixes.stems(word, MIN_INNER_STEM, last=_INFLECTED))
 
 
 def _unique(pairs: list[tuple[int, str]]) -> tuple[tuple[int, str], ...]:

@@ -16,7 +16,7 @@ one, as the search cache does.
 from __future__ import annotations
 
 from array import array
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 from itertools import islice, product
 from typing import NamedTuple, cast
@@ -52,6 +52,28 @@ from .tokens import scan_words, words_of
 
 LANGS = ("en", "ru", "kk")
 _NOT_YET = object()  # a word not yet in a memo
+KNOWN_MEMO = 200_000  # text words a memo of form-table answers holds at most
+
+
+def _remembered(
+    memo: dict[tuple[str, str, bool], tuple[int, ...] | None],
+    answer: Callable[[str, str, str, bool], tuple[int, ...] | None],
+    lang: str,
+    word: str,
+    key: str,
+    lookalike: bool,
+) -> tuple[int, ...] | None:
+    """Return ANSWER for a text word, from MEMO when it was asked before."""
+    at = (lang, word, lookalike)
+    # one look-up (another thread may empty the memo between two)
+    found = memo.get(at, _NOT_YET)
+    if found is _NOT_YET:
+        if len(memo) >= KNOWN_MEMO:
+            memo.clear()
+        found = memo[at] = answer(lang, word, key, lookalike)
+    return cast("tuple[int, ...] | None", found)
+
+
 _MULT = 0x9E3779B97F4A7C15  # odd: multiplying by it mixes the earlier words in
 _MASK = (1 << 64) - 1
 _U_MULT = np.uint64(_MULT)
@@ -412,14 +434,7 @@ class CheckIndex:
         them). The keys are those text_hashes gives, or (Kazakh) those of them
         that this index has (the others would be dropped before the walk).
         """
-        at = (lang, word, lookalike)
-        # one look-up (another thread may empty the memo between two)
-        found = self._known.get(at, _NOT_YET)
-        if found is _NOT_YET:
-            if len(self._known) >= 200_000:
-                self._known.clear()
-            found = self._known[at] = self._known_word(lang, word, key, lookalike)
-        return cast("tuple[int, ...] | None", found)
+        return _remembered(self._known, self._known_word, lang, word, key, lookalike)
 
     def _known_word(
         self, lang: str, word: str, key: str, lookalike: bool
@@ -660,14 +675,7 @@ class LayeredCheckIndex:
         self, lang: str, word: str, key: str, lookalike: bool
     ) -> tuple[int, ...] | None:
         """Return the hashed keys of a text word from both indexes' form tables."""
-        at = (lang, word, lookalike)
-        # one look-up (another thread may empty the memo between two)
-        found = self._known.get(at, _NOT_YET)
-        if found is _NOT_YET:
-            if len(self._known) >= 200_000:
-                self._known.clear()
-            found = self._known[at] = self._known_word(lang, word, key, lookalike)
-        return cast("tuple[int, ...] | None", found)
+        return _remembered(self._known, self._known_word, lang, word, key, lookalike)
 
     def _known_word(
         self, lang: str, word: str, key: str, lookalike: bool

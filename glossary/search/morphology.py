@@ -92,10 +92,14 @@ class SuffixSet:
         self.vowels = vowels
         self.softened = {write(b): write(p) for b, p in _SOFTENED.items()}
 
-    def stems(self, word: str, min_stem: int = 2) -> dict[str, int]:
+    def stems(
+        self, word: str, min_stem: int = 2, last: frozenset[str] | None = None
+    ) -> dict[str, int]:
         """Return every stem WORD may have, each with the letters stripped off it.
 
-        Endings are stripped from the end in every grammatical order (LEFT).
+        Endings are stripped from the end in every grammatical order (LEFT);
+        WORD itself comes first (nothing stripped). LAST: the kinds the word's
+        last ending may be (any by default); the word itself is then not a stem.
         """
         found = {word: 0}
         todo = [(word, "start", 0)]
@@ -105,7 +109,7 @@ class SuffixSet:
             if depth >= MAX_SUFFIXES or (current, state) in seen:
                 continue
             seen.add((current, state))
-            allowed = LEFT[state]
+            allowed = LEFT[state] if depth or last is None else last
             for n in self.lengths:
                 ending, stem = current[-n:], current[:-n]
                 kinds = self.kinds.get(ending)
@@ -120,6 +124,8 @@ class SuffixSet:
                         if kind not in _NOT_AFTER_STEM:
                             found.setdefault(s, len(word) - len(stem))
                         todo.append((s, kind, depth + 1))
+        if last is not None:
+            del found[word]
         return found
 
 
