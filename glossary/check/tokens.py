@@ -80,12 +80,7 @@ def _match_words(text: str, keep_tail_apostrophe: bool):
     words = [text[s:e] for s, e in zip(starts, ends, strict=True)]
     joins = [_joins(text[e:s]) for e, s in zip(ends, starts[1:], strict=False)]
     joins.append(False)
-    # a number is no part of a term, on either side
-    for i, w in enumerate(words):
-        if w.isdigit():
-            joins[i] = False
-            if i:
-                joins[i - 1] = False
+    _no_joins_at_numbers(words, joins)
     return starts, ends, joins, words
 
 
@@ -109,13 +104,17 @@ def _split_words(text: str):
         ]
     joins.append(False)
     if any(map(str.isdigit, words)):
-        # a number is no part of a term, on either side
-        for i, w in enumerate(words):
-            if w.isdigit():
-                joins[i] = False
-                if i:
-                    joins[i - 1] = False
+        _no_joins_at_numbers(words, joins)
     return starts, ends, joins, words
+
+
+def _no_joins_at_numbers(words: list[str], joins: list) -> None:
+    """A number is no part of a term, on either side: unjoin it from both."""
+    for i, w in enumerate(words):
+        if w.isdigit():
+            joins[i] = False
+            if i:
+                joins[i - 1] = False
 
 
 def scan(text: str, *, keep_tail_apostrophe: bool = False):
