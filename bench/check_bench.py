@@ -130,6 +130,7 @@ def cold(index=None) -> None:
     forms.ending_chain.cache_clear()
     check_index.text_hashes.cache_clear()
     check_index._how.cache_clear()
+    check_index._closeness.cache_clear()
     if index is not None:
         index.forget_words()
 

@@ -27,7 +27,7 @@ from glossary.check.forms import (
     plain,
     stems_in,
 )
-from glossary.check.index import _heads, _how, _normalised
+from glossary.check.index import _closeness, _heads, _how, _normalised
 from glossary.check.tokens import _match_words, scan_words, words_of
 from glossary.search import fold_kazakh, normalise, to_kazakh_latin
 from glossary.search.morphology import (
@@ -35,6 +35,7 @@ from glossary.search.morphology import (
     FOLDED_SUFFIXES,
     KAZAKH_ENDINGS,
 )
+from glossary.search.variants import skeleton_word
 from tests.paradigms import english_inflections, paradigm, russian_inflections
 
 
@@ -321,3 +322,39 @@ def test_how_a_match_reads_is_unchanged_by_the_plain_shortcut(surface, term, mod
     else:
         expected = ("lemma", "folded", "latin")[mode]
     assert _how.__wrapped__(surface, term, mode) == expected
+
+
+def _closeness_as_before(written, term, mode):
+    term_words = [plain(w) for w in words_of(term)]
+    if mode != LEMMA:
+        term_words = [skeleton_word(w) for w in term_words]
+    if len(term_words) != len(written):
+        return (0, 0)
+    shared = diff = 0
+    for a, b in zip(written, term_words, strict=True):
+        if mode != LEMMA:
+            a = skeleton_word(a)
+        n = 0
+        for x, y in zip(a, b, strict=False):
+            if x != y:
+                break
+            n += 1
+        shared += n
+        diff += abs(len(a) - len(b))
+    return (-shared, diff)
+
+
+_WORD = st.text(alphabet="абвқәіkaz", min_size=1, max_size=6)
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.lists(_WORD, min_size=1, max_size=3),
+    st.lists(_WORD, min_size=1, max_size=3),
+    st.sampled_from([LEMMA, FOLDED]),
+)
+def test_closeness_of_a_phrase_to_a_term_is_unchanged(written, term, mode):
+    term_text = " ".join(term)
+    assert _closeness(tuple(written), term_text, mode) == _closeness_as_before(
+        written, term_text, mode
+    )

@@ -19,7 +19,7 @@ from array import array
 from collections.abc import Iterable
 from functools import lru_cache
 from itertools import islice, product
-from typing import NamedTuple
+from typing import NamedTuple, cast
 
 import numpy as np
 
@@ -51,6 +51,7 @@ from .forms import (
 from .tokens import scan_words, words_of
 
 LANGS = ("en", "ru", "kk")
+_NOT_YET = object()  # a word not yet in a memo
 _MULT = 0x9E3779B97F4A7C15  # odd: multiplying by it mixes the earlier words in
 _MASK = (1 << 64) - 1
 _U_MULT = np.uint64(_MULT)
@@ -222,8 +223,10 @@ class CheckIndex:
         # with one of them.
         self.kk_heads: tuple[set[str], ...] = (set(), set(), set())
         # The dictionary forms of the Russian glossary words, and the words.
+        # (not gathered past the sizes the tables are built up to)
         self._ru_lemmas: dict[str, None] = {}
         self._ru_words: dict[str, None] = {}
+        self._ru_many = self._kk_many = not form_tables
         # and the Kazakh keys per script (LEMMA, FOLDED)
         self._kk_keys: tuple[dict[str, None], ...] = ({}, {})
         for entry, r in enumerate(rows):
@@ -277,14 +280,14 @@ class CheckIndex:
         self._inflect: dict[tuple[str, str], bool] = {}
         self._known: dict[tuple[str, str, bool], tuple[int, ...] | None] = {}
         del words_seen
-        self.ru_forms = self._russian_forms() if form_tables else None
+        self.ru_forms = self._russian_forms()
         self.ru_prefixes = (
             _prefix_map(self.ru_starts, 3) if self.ru_forms is not None else None
         )
         self._ru_lemmas, self._ru_words = {}, {}
         self.kk_keys = (
             KazakhKeys(self._kk_keys, self.kk_heads[:2])
-            if form_tables and sum(map(len, self.kk_heads)) <= PREFIX_MAP_HEADS
+            if not self._kk_many and sum(map(len, self.kk_heads)) <= PREFIX_MAP_HEADS
             else None
         )
         self._kk_keys = ({}, {})
@@ -307,8 +310,11 @@ class CheckIndex:
             if lang == "kk":
                 for k in ks:
                     self.kk_heads[mode].update(stem_heads(mode, k))
-                if mode != LATIN:
+                if mode != LATIN and not self._kk_many:
                     self._kk_keys[mode].update(dict.fromkeys(ks))
+                    if sum(map(len, self.kk_heads)) > PREFIX_MAP_HEADS:
+                        self._kk_many = True
+                        self._kk_keys = ({}, {})
             word_hashes.extend(hashes)
             out.append((hashes, bool(own)))
         return tuple(out)
@@ -324,10 +330,10 @@ class CheckIndex:
         it; None when the glossary has too many such lexemes.
         """
         lemmas = self._ru_lemmas
+        if self._ru_many:
+            return None
         if not lemmas:
             return {}  # complete: no word of a text is a form of a glossary word
-        if len(lemmas) > FORM_TABLE_LEMMAS:
-            return None
         table = russian_form_table(lemmas)
         if table is None:
             return None
@@ -348,8 +354,12 @@ class CheckIndex:
     def _note_starts(self, lang: str, word: str, pairs: tuple) -> None:
         """Remember how one glossary word (and its forms) begins."""
         if lang == "ru":
-            self._ru_words.setdefault(plain(word))
-            self._ru_lemmas.update(dict.fromkeys(k for _, k in pairs))
+            if not self._ru_many:
+                self._ru_words.setdefault(plain(word))
+                self._ru_lemmas.update(dict.fromkeys(k for _, k in pairs))
+                if len(self._ru_lemmas) > FORM_TABLE_LEMMAS:
+                    self._ru_many = True
+                    self._ru_lemmas, self._ru_words = {}, {}
             forms = russian_irregular_forms(plain(word))
             for k in (plain(word), *(k for _, k in pairs), *forms):
                 self.ru_starts.add(k[: max(3, len(k) - 2)])
@@ -387,6 +397,12 @@ class CheckIndex:
         starts = self.ru_starts
         return any(key[:n] in starts for n in range(3, len(key) + 1))
 
+    def has_tables(self, lang: str) -> bool:
+        """Has this index tables of its glossary's forms in LANG (see known)?"""
+        if lang == "ru":
+            return self.ru_forms is not None
+        return lang == "kk" and self.kk_keys is not None
+
     def known(
         self, lang: str, word: str, key: str, lookalike: bool
     ) -> tuple[int, ...] | None:
@@ -397,12 +413,13 @@ class CheckIndex:
         that this index has (the others would be dropped before the walk).
         """
         at = (lang, word, lookalike)
-        if at in self._known:
-            return self._known[at]
-        if len(self._known) >= 200_000:
-            self._known.clear()
-        found = self._known[at] = self._known_word(lang, word, key, lookalike)
-        return found
+        # one look-up (another thread may empty the memo between two)
+        found = self._known.get(at, _NOT_YET)
+        if found is _NOT_YET:
+            if len(self._known) >= 200_000:
+                self._known.clear()
+            found = self._known[at] = self._known_word(lang, word, key, lookalike)
+        return cast("tuple[int, ...] | None", found)
 
     def _known_word(
         self, lang: str, word: str, key: str, lookalike: bool
@@ -494,7 +511,8 @@ class CheckIndex:
 
     def check(self, text: str, lang: str) -> list[Match]:
         """Return the glossary terms of LANG found in TEXT, in order."""
-        prep = PreparedText(text, lang, self.may_inflect, self.present, self.known)
+        known = self.known if self.has_tables(lang) else None
+        prep = PreparedText(text, lang, self.may_inflect, self.present, known)
         return resolve(prep, self.found(prep))
 
 
@@ -632,17 +650,24 @@ class LayeredCheckIndex:
         """Which of HASHES are word keys of either index?"""
         return self.base.present(hashes) | self.patch.present(hashes)
 
+    def has_tables(self, lang: str) -> bool:
+        """Have both indexes tables of their glossaries' forms in LANG?"""
+        if lang == "ru":
+            return self.base.ru_forms is not None
+        return lang == "kk" and self.kk_keys is not None
+
     def known(
         self, lang: str, word: str, key: str, lookalike: bool
     ) -> tuple[int, ...] | None:
         """Return the hashed keys of a text word from both indexes' form tables."""
         at = (lang, word, lookalike)
-        if at in self._known:
-            return self._known[at]
-        if len(self._known) >= 200_000:
-            self._known.clear()
-        found = self._known[at] = self._known_word(lang, word, key, lookalike)
-        return found
+        # one look-up (another thread may empty the memo between two)
+        found = self._known.get(at, _NOT_YET)
+        if found is _NOT_YET:
+            if len(self._known) >= 200_000:
+                self._known.clear()
+            found = self._known[at] = self._known_word(lang, word, key, lookalike)
+        return cast("tuple[int, ...] | None", found)
 
     def _known_word(
         self, lang: str, word: str, key: str, lookalike: bool
@@ -672,7 +697,8 @@ class LayeredCheckIndex:
 
     def check(self, text: str, lang: str) -> list[Match]:
         """Return the glossary terms of LANG found in TEXT, in order."""
-        prep = PreparedText(text, lang, self.may_inflect, self.present, self.known)
+        known = self.known if self.has_tables(lang) else None
+        prep = PreparedText(text, lang, self.may_inflect, self.present, known)
         return resolve(prep, self.found(prep))
 
 
@@ -700,10 +726,13 @@ def _how(surface: str, term: str, mode: int) -> str:
     return ("lemma", "folded", "latin")[mode]
 
 
-def _closeness(written: list[str], term: str, mode: int) -> tuple[int, int]:
+@lru_cache(maxsize=100_000)
+def _closeness(written: tuple[str, ...], term: str, mode: int) -> tuple[int, int]:
     """How close the written words are to the term's: shared first letters, length.
 
     Words in Latin or look-alike letters are compared by their Latin skeletons.
+    (Kept per words and term: a phrase of a text is compared with the same terms
+    wherever it stands.)
     """
     term_words = _term_words(term, mode != LEMMA)
     if len(term_words) != len(written):
@@ -712,6 +741,9 @@ def _closeness(written: list[str], term: str, mode: int) -> tuple[int, int]:
     for a, b in zip(written, term_words, strict=True):
         if mode != LEMMA:
             a = skeleton_word(a)
+        if a == b:
+            shared += len(a)
+            continue
         n = 0
         for x, y in zip(a, b, strict=False):
             if x != y:
@@ -722,7 +754,7 @@ def _closeness(written: list[str], term: str, mode: int) -> tuple[int, int]:
     return (-shared, diff)
 
 
-def _rank(f: _Found, surface: str, written: list[str]) -> tuple:
+def _rank(f: _Found, surface: str, written: tuple[str, ...]) -> tuple:
     how = _how(surface, f.text, f.mode)
     closeness = _closeness(written, f.text, f.mode)
     return (_HOW_RANK[how], closeness, f.status, len(f.text), f.text), how
@@ -870,7 +902,7 @@ def _choose(prep, group, matches, surface, start, end) -> None:
             )  # fmt: skip
         )
         return
-    written = prep.plain_words(group[0].first, group[0].last)
+    written = tuple(prep.plain_words(group[0].first, group[0].last))
     best: dict[int, tuple] = {}
     for f in group:
         rank, how = _rank(f, surface, written)

@@ -29,7 +29,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from enum import IntEnum
-from itertools import chain, islice
+from itertools import chain, islice, repeat
 from operator import itemgetter
 from typing import NamedTuple
 
@@ -53,7 +53,6 @@ from .variants import (
     from_layout,
     is_latin,
     skeleton,
-    skeleton_of_word,
     skeletons,
 )
 
@@ -643,23 +642,20 @@ def _concat(parts: list[np.ndarray], dtype=np.int64) -> np.ndarray:
 
 
 class _Numbering(dict):
-    """Word → its number; a new word gets the next number."""
+    """Word → its number; a new word gets the next number (STRINGS: by number)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.strings: list[str] = []
 
     def __missing__(self, word: str) -> int:
-        n = self[word] = len(self)
+        n = self[word] = len(self.strings)
+        self.strings.append(word)
         return n
 
-
-class _Memo(dict):
-    """Word → FN(word): each distinct word is analysed once per build."""
-
-    def __init__(self, fn: Callable[[str], str]) -> None:
-        super().__init__()
-        self.fn = fn
-
-    def __missing__(self, word: str) -> str:
-        out = self[word] = self.fn(word)
-        return out
+    def numbers(self, words: list[str]) -> np.ndarray:
+        """Return the number of each of WORDS (numbering the new ones)."""
+        return np.fromiter(map(self.__getitem__, words), np.int64, count=len(words))
 
 
 @dataclass
@@ -677,10 +673,9 @@ class _SpaceBuilder:
         self.keys += keys
         self.key_entries.append(entries)
 
-    def add_words(self, entries: np.ndarray, words: list[str]) -> None:
-        """Add WORDS, each a word (or stem) of the entry beside it in ENTRIES."""
-        numbers = map(self.vocab.__getitem__, words)
-        self.word_ids.append(np.fromiter(numbers, dtype=np.int64, count=len(words)))
+    def add_numbers(self, entries: np.ndarray, numbers: np.ndarray) -> None:
+        """Add the words numbered NUMBERS, each of the entry beside it in ENTRIES."""
+        self.word_ids.append(numbers)
         self.entry_ids.append(entries)
 
     def build(self, order: np.ndarray, name, to_key, forms) -> KeySpace:
@@ -689,8 +684,34 @@ class _SpaceBuilder:
         # a word twice in one term, or a word that is its own stem, counts once
         n = int(entries.max()) + 1 if len(entries) else 1
         pairs = _unique(words * n + entries)
-        postings = Postings(list(self.vocab), pairs // n, pairs % n, order)
+        postings = Postings(self.vocab.strings, pairs // n, pairs % n, order)
         return KeySpace(name, keys, postings, to_key, forms)
+
+
+class _WordMap:
+    """A word of the terms as typed (by its number) → its number in another space.
+
+    FORMS turns words into their forms there (a stem, a fold, a skeleton). Each
+    distinct word is analysed once per build, and a form is numbered only when
+    an occurrence is added, so a space holds exactly the words its terms use.
+    """
+
+    def __init__(self, source: _Numbering, target: _Numbering, forms: Callable) -> None:
+        self.source, self.target, self.forms = source, target, forms
+        self.table = np.full(0, -1, dtype=np.int32)
+
+    def __getitem__(self, numbers: np.ndarray) -> np.ndarray:
+        if len(self.table) < len(self.source.strings):
+            grown = max(len(self.source.strings), 2 * len(self.table))
+            more = np.full(grown - len(self.table), -1, dtype=np.int32)
+            self.table = np.concatenate((self.table, more))
+        table = self.table
+        new = _unique(numbers[table[numbers] < 0])
+        if len(new):
+            strings = self.source.strings
+            words = [strings[i] for i in new.tolist()]
+            table[new] = self.target.numbers(self.forms(words))
+        return table[numbers]
 
 
 def _identity(key: str) -> str:
@@ -750,10 +771,27 @@ class IndexBuilder:
             "latin": _SpaceBuilder(),
             "translit": _SpaceBuilder(),
         }
-        self._stem = {_KK: _Memo(kazakh_term_stem), _EN: _Memo(english_stem)}
-        self._folded_stem = _Memo(folded_term_stem)
-        self._skeleton = _Memo(skeleton_of_word)
-        self._latin_stem = _Memo(latin_term_stem)
+        words = self.spaces["typed"].vocab
+        self._skeleton: dict[str, str] = {}
+        # what is known of each word as typed: -1 not yet, 0 no, 1 yes
+        self._folds = np.zeros(0, dtype=np.int8)  # folding changes it
+        self._spells = np.zeros(0, dtype=np.int8)  # it has a skeleton
+        folded, latin = self.spaces["folded"].vocab, self.spaces["latin"].vocab
+        translit = self.spaces["translit"].vocab
+        skeleton = self._skeleton.__getitem__
+        self._maps = {
+            "kk stem": _WordMap(words, words, _mapper(kazakh_term_stem)),
+            "en stem": _WordMap(words, words, _mapper(english_stem)),
+            "folded": _WordMap(words, folded, _mapper(fold_kazakh)),
+            "folded stem": _WordMap(
+                words, folded, _mapper(lambda w: folded_term_stem(fold_kazakh(w)))
+            ),
+            "latin": _WordMap(words, latin, _mapper(skeleton)),
+            "latin stem": _WordMap(
+                words, latin, _mapper(lambda w: latin_term_stem(skeleton(w)))
+            ),
+            "translit": _WordMap(words, translit, _mapper(skeleton)),
+        }
 
     def add_rows(self, rows: Iterable[dict]) -> None:
         """Index ROWS: (concept_id, domain, lang, text, status) dicts, read once."""
@@ -771,9 +809,8 @@ class IndexBuilder:
         self.concepts.append(np.array(concepts, dtype=np.int64))
         lang = np.fromiter(map(LANG_CODES.__getitem__, langs), np.int8, count=n)
         self.langs.append(lang)
-        self.statuses.append(
-            np.fromiter((STATUS_RANK.get(s, 3) for s in statuses), np.int8, count=n)
-        )
+        ranks = map(STATUS_RANK.get, statuses, repeat(3))
+        self.statuses.append(np.fromiter(ranks, np.int8, count=n))
         codes = map(self.domain_codes.__getitem__, domains)
         self.domains.append(np.fromiter(codes, np.int16, count=n))
         split = list(map(str.split, keys))
@@ -781,63 +818,117 @@ class IndexBuilder:
         self.word_counts.append(counts)
         entries = np.arange(first, first + n, dtype=np.int64)
 
-        # as typed: every word, and the stem of a Kazakh or English word
+        # Every word occurrence by the number of its word: what a word is in
+        # another space is worked out once per distinct word (``_WordMap``).
         typed = self.spaces["typed"]
         typed.add_keys(entries, keys)
         words = list(chain.from_iterable(split))
-        word_entries = np.repeat(entries, counts)
-        typed.add_words(word_entries, words)
-        word_langs = np.repeat(lang, counts)
-        for code, stem in self._stem.items():
-            of_lang = np.flatnonzero(word_langs == code)
-            if len(of_lang):
-                word_stems = [stem[words[i]] for i in of_lang.tolist()]
-                typed.add_words(word_entries[of_lang], word_stems)
+        ids = typed.vocab.numbers(words)
+        term_of = np.repeat(np.arange(n, dtype=np.int64), counts)
+        word_entries = entries[term_of]
+        word_langs = lang[term_of]
+        typed.add_numbers(word_entries, ids)
+        maps = self._maps
 
-        # Kazakh with Russian look-alike letters: the terms it changes
-        kazakh = np.flatnonzero(lang == _KK).tolist()
-        folded = [(i, f) for i in kazakh if (f := fold_kazakh(keys[i])) != keys[i]]
-        if folded:
+        # as typed: every word, and the stem of a Kazakh or English word
+        for code, name in ((_KK, "kk stem"), (_EN, "en stem")):
+            at = np.flatnonzero(word_langs == code)
+            if len(at):
+                typed.add_numbers(word_entries[at], maps[name][ids[at]])
+
+        # Kazakh with Russian look-alike letters: the terms it changes (a term
+        # folds word by word, so it changes when one of its words does)
+        at = np.flatnonzero(word_langs == _KK)
+        changes = self._known(ids[at], "_folds", _folding_changes)
+        changed = np.zeros(n, dtype=bool)
+        changed[term_of[at[changes == 1]]] = True
+        if changed.any():
             space = self.spaces["folded"]
-            at = np.array([i for i, _ in folded], dtype=np.int64)
-            space.add_keys(first + at, [f for _, f in folded])
-            split_folded = [f.split() for _, f in folded]
-            self._add_words(space, first + at, split_folded, self._folded_stem)
+            at = np.flatnonzero(changed[term_of])
+            folded = maps["folded"][ids[at]]
+            space.add_keys(
+                first + np.flatnonzero(changed),
+                _phrases(_pick(space.vocab.strings, folded), term_of[at]),
+            )
+            space.add_numbers(word_entries[at], folded)
+            space.add_numbers(word_entries[at], maps["folded stem"][ids[at]])
 
-        # Kazakh in Latin letters, Russian in Latin transliteration: the new
-        # words' skeletons first, all at once
-        skeleton = self._skeleton
-        either = np.repeat((lang == _KK) | (lang == _RU), counts)
-        distinct = dict.fromkeys(words[i] for i in np.flatnonzero(either).tolist())
-        new = [w for w in distinct if w and w not in skeleton]
-        skeleton.update(zip(new, skeletons(new), strict=True))
+        # Kazakh in Latin letters, Russian in Latin transliteration: the words
+        # with a skeleton (the new words' skeletons first, all at once)
+        at = np.flatnonzero((word_langs == _KK) | (word_langs == _RU))
+        spelt = self._known(ids[at], "_spells", self._skeletons)
+        at = at[spelt == 1]
         for code, name in ((_KK, "latin"), (_RU, "translit")):
-            latin = [
-                (i, sk)
-                for i in np.flatnonzero(lang == code).tolist()
-                if (sk := [s for w in split[i] if (s := skeleton[w])])
-            ]
-            if latin:
-                space = self.spaces[name]
-                at = np.array([i for i, _ in latin], dtype=np.int64)
-                space.add_keys(first + at, [" ".join(sk) for _, sk in latin])
-                stems = self._latin_stem if code == _KK else None
-                self._add_words(space, first + at, [sk for _, sk in latin], stems)
+            of_lang = at[word_langs[at] == code]
+            if not len(of_lang):
+                continue
+            space = self.spaces[name]
+            latin = maps[name][ids[of_lang]]
+            space.add_keys(
+                first + _unique(term_of[of_lang]),
+                _phrases(_pick(space.vocab.strings, latin), term_of[of_lang]),
+            )
+            space.add_numbers(word_entries[of_lang], latin)
+            if code == _KK:
+                stems = maps["latin stem"][ids[of_lang]]
+                space.add_numbers(word_entries[of_lang], stems)
 
-    @staticmethod
-    def _add_words(
-        space: _SpaceBuilder,
-        entries: np.ndarray,
-        words: list[list[str]],
-        stems: _Memo | None,
-    ) -> None:
-        """Add the WORDS of each of ENTRIES and, with STEMS, their stems."""
-        counts = np.fromiter(map(len, words), np.int64, count=len(words))
-        flat = list(chain.from_iterable(words))
-        at = np.repeat(entries, counts)
-        space.add_words(at, flat)
-        if stems is not None:
-            space.add_words(at, list(map(stems.__getitem__, flat)))
+    def _known(self, ids: np.ndarray, name: str, test: Callable) -> np.ndarray:
+        """Return TEST (0 or 1) of the words numbered IDS, each word tested once."""
+        vocab = self.spaces["typed"].vocab.strings
+        table = getattr(self, name)
+        if len(table) < len(vocab):
+            more = np.full(max(len(vocab), 2 * len(table)) - len(table), -1, np.int8)
+            table = np.concatenate((table, more))
+            setattr(self, name, table)
+        new = _unique(ids[table[ids] < 0])
+        if len(new):
+            table[new] = test([vocab[i] for i in new.tolist()])
+        return table[ids]
+
+    def _skeletons(self, words: list[str]) -> list[int]:
+        """Work out the skeletons of new WORDS; return whether each has one."""
+        found = skeletons(words)
+        self._skeleton.update(zip(words, found, strict=True))
+        return [1 if s else 0 for s in found]
+
+
+def _pick(strings: list[str], numbers: np.ndarray) -> list[str]:
+    """Return the strings numbered NUMBERS."""
+    return [strings[i] for i in numbers.tolist()]
+
+
+# between words, between terms (an object array: numpy's own strings drop NUL)
+_SEPARATORS = np.array([" ", "\x00"], dtype=object)
+
+
+def _phrases(words: list[str], term_of: np.ndarray) -> list[str]:
+    """Join WORDS with spaces into one phrase per term (TERM_OF: their terms, grouped).
+
+    One join and one split for all the terms (NUL between them), unless a word
+    holds NUL itself.
+    """
+    ends = np.ones(len(words), dtype=bool)
+    ends[:-1] = term_of[1:] != term_of[:-1]
+    parts = [""] * (2 * len(words))
+    parts[0::2] = words
+    parts[1::2] = _SEPARATORS[ends.astype(np.intp)].tolist()
+    joined = "".join(parts)
+    terms = int(ends.sum())
+    if joined.count("\x00") == terms:
+        return joined.split("\x00")[:terms]
+    bounds = np.concatenate(([0], np.flatnonzero(ends) + 1)).tolist()
+    return [" ".join(words[a:b]) for a, b in zip(bounds, bounds[1:], strict=False)]
+
+
+def _mapper(fn: Callable[[str], str]) -> Callable[[list[str]], list[str]]:
+    """Return a function that applies FN to each of a list of words."""
+    return lambda words: list(map(fn, words))
+
+
+def _folding_changes(words: list[str]) -> list[int]:
+    """Return 1 for each of WORDS that folding Kazakh letters changes, else 0."""
+    return [1 if fold_kazakh(w) != w else 0 for w in words]
 
 
 # --- a query, its readings and the results found for it -------------------------------
