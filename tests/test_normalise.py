@@ -1,12 +1,23 @@
 """Search keys: normalise() and the Kazakh→Russian look-alike fold."""
 
+import csv
 import unicodedata
+from pathlib import Path
 
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from glossary.search.normalise import fold_kazakh, normalise
+from glossary.search.normalise import (
+    _PUNCT,
+    _PUNCT_CODES,
+    PUNCT_LIMIT,
+    fold_kazakh,
+    normalise,
+    normalise_all,
+)
+
+TERMS = Path(__file__).resolve().parent.parent / "terms.csv"
 
 LETTERS = (
     "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -182,3 +193,45 @@ def test_fold_kazakh_is_idempotent_and_keeps_length(text):
     assert fold_kazakh(folded) == folded
     assert len(folded) == len(key)
     assert not set(folded) & set("қғңәөүұіһ")
+
+
+# --- normalise_all: the index build's normalisation of many texts at once -----------
+
+# Whatever may sit at the edge of a text next to the NUL that joins it to the
+# next: combining marks, final sigma, Turkic capitals, every kind of space.
+TRICKY = (
+    LETTERS
+    + PUNCTUATION
+    + "IİıiΣσςΑ\u0301\u0307\u0308\u0300\x00\x1c\x1f\x85\xa0\u1680\u2000\u2028"
+    + "\u3000\u3001\ufeff\u200b\u0627\U0001f3ad가각\u1100\u1161"
+)
+
+
+def test_punctuation_folded_by_code_point_is_all_of_it():
+    everything = "".join(map(chr, range(0x110000)))
+    matched = {c for m in _PUNCT.finditer(everything) for c in m.group()}
+    assert max(map(ord, matched)) < PUNCT_LIMIT
+    assert sorted(map(ord, matched)) == _PUNCT_CODES.tolist()
+
+
+@settings(max_examples=400)
+@given(st.lists(st.text(alphabet=TRICKY, max_size=12), max_size=8))
+@example(["Σ", "α"])
+@example(["aΣ", "\u0301b"])
+@example([""])
+@example(["", "", ""])
+@example(["ΑΣ Σ", " IT-Park ", "қа\x00зақ"])
+@example(["e", "\u0301", "İ\u0307"])
+def test_normalise_all_equals_one_by_one(texts):
+    assert normalise_all(texts) == [normalise(t) for t in texts]
+
+
+@given(st.lists(st.text(max_size=20), max_size=6))
+def test_normalise_all_equals_one_by_one_on_any_text(texts):
+    assert normalise_all(texts) == [normalise(t) for t in texts]
+
+
+def test_normalise_all_on_the_seeded_glossary():
+    with open(TERMS, encoding="utf-8", newline="") as f:
+        texts = [v for row in csv.DictReader(f) for v in row.values() if v]
+    assert normalise_all(texts) == [normalise(t) for t in texts]

@@ -47,7 +47,7 @@ from .morphology import (
     latin_term_stem,
     query_forms,
 )
-from .normalise import fold_kazakh, normalise
+from .normalise import fold_kazakh, normalise, normalise_all
 from .variants import (
     english_stem,
     from_layout,
@@ -803,7 +803,7 @@ class IndexBuilder:
         first, n = len(self.texts), len(rows)
         columns = zip(*map(_ROW_FIELDS, rows), strict=True)
         concepts, domains, langs, texts, statuses = columns
-        keys = list(map(normalise, texts))
+        keys = normalise_all(texts)
         self.texts += texts
         self.typed_keys += keys
         self.concepts.append(np.array(concepts, dtype=np.int64))
