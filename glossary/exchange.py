@@ -16,6 +16,7 @@ from typing import IO
 import sqlite_utils
 
 from . import concepts, importer
+from .gcpause import paused_gc
 from .interchange.csvfile import header_for, iter_concepts_csv
 from .interchange.formats import (
     DUPLICATE_MESSAGES,
@@ -254,7 +255,7 @@ def import_file(
         spool = tempfile.TemporaryFile()  # noqa: SIM115 (closed below)
     except FileProblem as exc:
         return fail([str(exc)])
-    with spool, importer.paused_gc():
+    with spool, paused_gc():
         return _import(
             db, items, spool, report, fail, unit,
             author=author, filename=filename, dry_run=dry_run, replace=replace,

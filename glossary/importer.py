@@ -15,12 +15,10 @@ sees exactly what changed. A dry run is pass 2 without writing.
 
 from __future__ import annotations
 
-import gc
 import json
 import marshal
 from array import array
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import IO
 
@@ -47,24 +45,6 @@ DEFER_INDEXES_FROM = 10_000
 # The history's JSON, as history.record writes it (one encoder for every row;
 # records read from a file hold no reference cycles to look for).
 _to_json = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
-
-
-@contextmanager
-def paused_gc() -> Iterator[None]:
-    """Pause the cycle collector while an import makes millions of objects.
-
-    The records, rows and batches of an import make no reference cycles, but
-    each dict and tuple counts towards the next collection, and each collection
-    walks the young ones again: with the collector on, an import took about a
-    tenth longer. Everything an import makes is freed by reference counting.
-    """
-    was_on = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_on:
-            gc.enable()
 
 
 @dataclass

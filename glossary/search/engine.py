@@ -22,11 +22,9 @@ the number of edits (Damerau–Levenshtein: a swap of two letters is one edit).
 
 from __future__ import annotations
 
-import gc
 import unicodedata
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from enum import IntEnum
 from itertools import chain, islice, repeat
@@ -37,6 +35,7 @@ import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein
 
+from ..gcpause import paused_gc
 from ..model import STATUS_RANK
 from .latin import turkic_lower
 from .morphology import (
@@ -726,23 +725,6 @@ def _no_forms(word: str) -> dict[str, int]:
     return {word: 0}
 
 
-@contextmanager
-def _no_garbage_collection() -> Iterator[None]:
-    """Pause the cycle collector while a build makes millions of objects.
-
-    A build makes no reference cycles, but each of its lists and tuples counts
-    towards the next collection, and every full collection walks all of them:
-    with the collector on, a million terms took half as long again.
-    """
-    was_on = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_on:
-            gc.enable()
-
-
 BUILD_CHUNK = 50_000  # rows analysed together while an index is built
 _ROW_FIELDS = itemgetter("concept_id", "domain", "lang", "text", "status")
 _KK, _EN, _RU = LANG_CODES["kk"], LANG_CODES["en"], LANG_CODES["ru"]
@@ -1114,7 +1096,7 @@ class SearchIndex:
 
     def __init__(self, rows: Iterable[dict]) -> None:
         """Index ROWS (read once): dicts with concept_id, domain, lang, text, status."""
-        with _no_garbage_collection():
+        with paused_gc():
             build = IndexBuilder()
             build.add_rows(rows)
             self._keep_arrays(build)
