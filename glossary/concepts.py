@@ -129,6 +129,12 @@ def _records(
         last = ids[-1]
 
 
+def records_of(db: sqlite_utils.Database, ids: Sequence[int]) -> Iterator[dict]:
+    """Yield the records of the concepts IDS names (those that exist), in id order."""
+    marks = ",".join("?" * len(ids))
+    return _records(db, f"and id in ({marks})", tuple(ids))
+
+
 def iter_records(
     db: sqlite_utils.Database, domain: str | None = None
 ) -> Iterator[dict]:
@@ -337,7 +343,7 @@ def bump_generation(db: sqlite_utils.Database) -> None:
     )
 
 
-def _replace_content(db: sqlite_utils.Database, concept_id: int, record: dict) -> None:
+def replace_content(db: sqlite_utils.Database, concept_id: int, record: dict) -> None:
     """Replace the terms, definitions, notes and relations of a concept by RECORD's.
 
     Hidden notes are not part of a record: they are kept, re-attached to their
@@ -410,7 +416,7 @@ def _replace_content(db: sqlite_utils.Database, concept_id: int, record: dict) -
             db.execute("update notes set term_id = ? where id = ?", [term_id, h["id"]])
 
 
-def _fill_note_defaults(record: dict, current: dict | None, author: str) -> dict:
+def fill_note_defaults(record: dict, current: dict | None, author: str) -> dict:
     """Give undated notes the date of the same existing note, or now; fill authors."""
     dated = {}
     if current:
@@ -461,7 +467,7 @@ def save_concept(
                 current = load_record(db, record["id"])
             except NotFound:
                 current = None
-        record = _fill_note_defaults(record, current, author)
+        record = fill_note_defaults(record, current, author)
         stamp = now()
         if current is None:
             row = {"domain": record["domain"], "created_at": stamp, "updated_at": stamp}
@@ -479,7 +485,7 @@ def save_concept(
                 concept_id, {"domain": record["domain"], "updated_at": stamp}
             )
             outcome = "changed"
-        _replace_content(db, concept_id, record)
+        replace_content(db, concept_id, record)
         change_history.record(
             db,
             concept_id,
@@ -551,10 +557,9 @@ def plan_import(
     # Load the concepts the file touches a batch at a time, not one by one.
     for start in range(0, len(wanted), 500):
         chunk = wanted[start : start + 500]
-        marks = ",".join("?" * len(chunk))
-        for current in _records(db, f"and id in ({marks})", tuple(chunk)):
+        for current in records_of(db, chunk):
             for i in by_target[current["id"]]:
-                candidate = _fill_note_defaults(
+                candidate = fill_note_defaults(
                     {**records[i], "id": current["id"]}, current, ""
                 )
                 report["changed" if candidate != current else "unchanged"] += 1
@@ -574,7 +579,7 @@ def plan_import(
     return report
 
 
-def _remove_concept(
+def remove_concept(
     db: sqlite_utils.Database, concept_id: int, *, author: str, reason: str
 ) -> None:
     """Delete one concept with everything it has; history keeps what it was."""
@@ -628,7 +633,7 @@ def import_records(
             if progress:
                 progress(1)
         for concept_id in report["removed"]:
-            _remove_concept(db, concept_id, author=author, reason=reason)
+            remove_concept(db, concept_id, author=author, reason=reason)
         if report["removed"]:
             bump_generation(db)
     return report

@@ -28,7 +28,7 @@ import sqlite_utils
 from . import concepts
 from . import history as change_history
 from .clock import now
-from .concepts import _fill_note_defaults
+from .concepts import fill_note_defaults
 from .db import read_transaction, write_transaction
 from .interchange.csvfile import Item
 from .model import ConceptRecord, term_key, terms_signature
@@ -377,7 +377,7 @@ class _Writer:
             "update concepts set domain = ?, updated_at = ? where id = ?",
             [record["domain"], self.stamp, record["id"]],
         )
-        concepts._replace_content(self.db, record["id"], record)
+        concepts.replace_content(self.db, record["id"], record)
         change_history.record(
             self.db,
             record["id"],
@@ -387,7 +387,7 @@ class _Writer:
             current,
             record,
         )
-        # _replace_content inserted terms with ids of SQLite's choosing
+        # replace_content inserted terms with ids of SQLite's choosing
         self.next_term = (
             self.db.execute("select coalesce(max(id), 0) from terms").fetchone()[0] + 1
         )
@@ -406,7 +406,7 @@ class Outcome:
 def _as_new(record: ConceptRecord, target: int, author: str) -> dict:
     """Return RECORD as new concept TARGET, its undated notes dated now."""
     if record["notes"]:
-        return _fill_note_defaults({**record, "id": target}, None, author)
+        return fill_note_defaults({**record, "id": target}, None, author)
     return {**record, "id": target}  # no note to fill: one shallow copy
 
 
@@ -433,8 +433,7 @@ def _compare_and_write(
         existing = [t for t in targets if t]
         current: dict[int, dict] = {}
         if existing:
-            marks = ",".join("?" * len(existing))
-            for rec in concepts._records(db, f"and id in ({marks})", tuple(existing)):
+            for rec in concepts.records_of(db, existing):
                 current[rec["id"]] = rec
         new_records: list[dict] = []
         touched: list[int] = []
@@ -451,7 +450,7 @@ def _compare_and_write(
                 new_records.append(_as_new(record, target, author))
                 out.new += 1
             else:
-                merged = _fill_note_defaults(
+                merged = fill_note_defaults(
                     {**record, "id": target}, now_stored, author
                 )
                 if merged == now_stored:
@@ -563,7 +562,7 @@ def run(
             stored = _stored_ids(db)
             gone = stored[~_in(stored, np.unique(kept))]
             for cid in gone.tolist():
-                concepts._remove_concept(db, cid, author=author, reason=reason)
+                concepts.remove_concept(db, cid, author=author, reason=reason)
             db.conn.executemany(
                 "insert into search_changes (concept_id) values (?)",
                 [(c,) for c in gone.tolist()],
