@@ -104,3 +104,67 @@ def test_batch_skeletons_equal_one_by_one(words):
 def test_batch_skeletons_equal_one_by_one_on_the_term_base():
     words = sorted({w for r in term_rows() for w in normalise(r["text"]).split()})
     assert skeletons(words) == [skeleton_of_word(w) for w in words]
+
+
+def _old_similar(postings: Postings, word: str, loose: bool) -> dict[str, int]:
+    """``Postings.similar`` as it was: candidate words by string, then hashed again."""
+    from rapidfuzz import process
+    from rapidfuzz.distance import DamerauLevenshtein
+
+    limit = engine.max_edits(word)
+    if loose:
+        limit = max(limit, len(word) // 3)
+    if not limit:
+        return {word: 0} if word in postings else {}
+    cands = postings.grams.candidates(word, limit)
+    if len(word) <= 4:
+        alphabet = postings.grams.alphabet_of(word)
+        cands.update(postings.known(engine.one_edit(word, alphabet)))
+    if loose:
+        for i in range(1, len(word) - 1):
+            swapped = word[:i] + word[i + 1] + word[i] + word[i + 2 :]
+            cands |= postings.grams.candidates(swapped, limit)
+    found = process.extract(
+        word,
+        sorted(cands),
+        scorer=DamerauLevenshtein.distance,
+        score_cutoff=limit,
+        limit=engine.SIMILAR_WORDS,
+    )
+    return {w: int(d) for w, d, _ in found}
+
+
+def test_numbered_typo_neighbours_equal_the_words_looked_up_again():
+    index = SearchIndex(term_rows())
+    for space in (index.typed, index.folded, index.latin, index.translit):
+        postings = space.words
+        words = [postings.words[n] for n in range(0, len(postings.words), 7)]
+        typos = [w[1:] + w[:1] for w in words] + [w[:-1] for w in words if len(w) > 2]
+        for word in words[:150] + typos[:150] + ["", "a", "ab", "дизан", "qzq"]:
+            for loose in (False, True):
+                got = postings.similar_numbered(word, loose)
+                assert {w: d for w, d, _ in got} == _old_similar(postings, word, loose)
+                assert [w for w, _, _ in got] == list(
+                    _old_similar(postings, word, loose)
+                )
+                assert [postings.words[n] for _, _, n in got] == [w for w, _, _ in got]
+
+
+def test_many_words_are_compared_with_their_match_as_one_by_one():
+    index = SearchIndex(term_rows())
+    postings = index.typed.words
+    vocab = [postings.words[n] for n in range(len(postings.words))]
+    # known words, unknown ones, the empty string and near misses, in bulk
+    words = vocab[::3] + [w + "x" for w in vocab[::5]] + ["", "zz", vocab[0][:-1]]
+    many = postings.numbers(words)
+    one_by_one = np.concatenate([postings.numbers([w]) for w in words])
+    assert many.tolist() == one_by_one.tolist()
+    assert [vocab[n] for n in many.tolist() if n >= 0] == [
+        w for w in words if w in set(vocab)
+    ]
+    # a hash shared by different words: the bulk comparison rejects the wrong one
+    at = np.arange(len(words) // 2)
+    wrong = (many[at] + 1) % len(vocab)
+    same = postings._same(words, at, np.where(many[at] >= 0, many[at], wrong))
+    assert same.tolist() == [n >= 0 for n in many[at].tolist()]
+    assert not postings._same(words, at, wrong).any()

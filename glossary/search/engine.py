@@ -321,11 +321,41 @@ class Postings:
         hit = self.hashes[at] == h
         out = np.where(hit, self.hash_words[at], -1).astype(np.int64)
         # The word itself is compared: two words sharing a hash never mix up.
-        for i in np.flatnonzero(hit).tolist():
-            raw = words[i].encode()
-            if self.words.raw(int(out[i])) != raw:
-                out[i] = self._collided(raw, int(at[i]))
+        hits = np.flatnonzero(hit)
+        for i in hits[~self._same(words, hits, out[hits])].tolist():
+            out[i] = self._collided(words[i].encode(), int(at[i]))
         return out
+
+    def _same(
+        self, words: list[str], at: np.ndarray, numbers: np.ndarray
+    ) -> np.ndarray:
+        """Mask: is each of WORDS[AT] the word of its NUMBERS?"""
+        if len(at) <= _COMPARED_ONE_BY_ONE:
+            raw = self.words.raw
+            return np.array(
+                [
+                    raw(n) == words[i].encode()
+                    for i, n in zip(at.tolist(), numbers.tolist(), strict=True)
+                ],
+                dtype=bool,
+            )
+        # many at once: every byte compared in one numpy pass
+        given = [words[i].encode() for i in at.tolist()]
+        lengths = np.fromiter(map(len, given), dtype=np.int64, count=len(given))
+        offsets = self.words.offsets
+        starts = offsets[numbers]
+        same = offsets[numbers + 1] - starts == lengths
+        full = same & (lengths > 0)
+        if not full.any():
+            return same
+        sizes = lengths[full]
+        bounds = np.zeros(len(sizes), dtype=np.int64)
+        np.cumsum(sizes[:-1], out=bounds[1:])
+        where = np.repeat(starts[full] - bounds, sizes) + np.arange(int(sizes.sum()))
+        joined = b"".join([b for b, f in zip(given, full.tolist(), strict=True) if f])
+        differ = self.words.data[where] != np.frombuffer(joined, dtype=np.uint8)
+        same[full] = ~np.logical_or.reduceat(differ, bounds)
+        return same
 
     def _collided(self, raw: bytes, at: int) -> int:
         """The number of word RAW among the words sharing the hash at AT, or -1."""
@@ -368,35 +398,62 @@ class Postings:
         start = int(self.offsets[lo])
         return self.entries[start : min(int(self.offsets[hi]), start + cap)]
 
+    def entries_of(self, numbers: list[int], cap: int = CAP) -> list[np.ndarray]:
+        """Return, for each word number of NUMBERS, up to CAP entries, best first."""
+        at = self.offsets
+        return [
+            self.entries[int(at[n]) : min(int(at[n + 1]), int(at[n]) + cap)]
+            for n in numbers
+        ]
+
     def similar(self, word: str, loose: bool = False) -> dict[str, int]:
         """Return the words within ``max_edits`` of WORD, each with its distance.
 
         LOOSE allows a third of the word's letters (the last resort before
         "nothing found").
         """
+        return {w: d for w, d, _ in self.similar_numbered(word, loose)}
+
+    def similar_numbered(
+        self, word: str, loose: bool = False
+    ) -> list[tuple[str, int, int]]:
+        """Return ``similar``'s words, in its order, as (word, distance, number)."""
         limit = max_edits(word)
         if loose:
             limit = max(limit, len(word) // 3)
         if not limit:
-            return {word: 0} if word in self else {}
-        cands = self.grams.candidates(word, limit)
+            n = int(self.numbers([word])[0])
+            return [(word, 0, n)] if n >= 0 else []
+        # word -> its number: the words are not hashed and looked up again
+        cands = self._named(self.grams.candidate_numbers(word, limit))
         if len(word) <= 4:  # one edit may leave no trigram of a short word
-            cands.update(self.known(one_edit(word, self.grams.alphabet_of(word))))
+            edits = list(dict.fromkeys(one_edit(word, self.grams.alphabet_of(word))))
+            for w, n in zip(edits, self.numbers(edits).tolist(), strict=True):
+                if n >= 0:
+                    cands[w] = n
         if loose:
             # two swaps far apart may leave no trigram of the word: undo each
             # possible swap and look again
             for i in range(1, len(word) - 1):
                 swapped = word[:i] + word[i + 1] + word[i] + word[i + 2 :]
-                cands |= self.grams.candidates(swapped, limit)
+                cands.update(self._named(self.grams.candidate_numbers(swapped, limit)))
+        choices = sorted(cands)  # one order in every process (a set's is not)
         found = process.extract(
             word,
-            sorted(cands),  # one order in every process (a set's is not)
+            choices,
             scorer=DamerauLevenshtein.distance,
             score_cutoff=limit,
             limit=SIMILAR_WORDS,
         )
-        return {w: int(d) for w, d, _ in found}
+        return [(w, int(d), cands[w]) for w, d, _ in found]
 
+    def _named(self, numbers: np.ndarray) -> dict[str, int]:
+        words = self.words
+        return {words[n]: n for n in numbers.tolist()}
+
+
+# words a lookup compares with its match one by one; more are compared in one pass
+_COMPARED_ONE_BY_ONE = 16
 
 # A stable 64-bit hash of a string's UTF-8 bytes (the same in every process): a
 # polynomial over the bytes, then the SplitMix64 finaliser with the length. It is
@@ -557,9 +614,14 @@ class Trigrams:
 
     def candidates(self, word: str, edits: int) -> set[str]:
         """Return words sharing enough trigrams with WORD to be EDITS edits away."""
+        return {self.words[n] for n in self.candidate_numbers(word, edits).tolist()}
+
+    def candidate_numbers(self, word: str, edits: int) -> np.ndarray:
+        """Return the numbers of the words ``candidates`` returns."""
+        none = np.zeros(0, dtype=np.int32)
         grams = self._grams_of(word)
         if not len(grams) or not len(self.keys):
-            return set()
+            return none
         at = np.searchsorted(self.keys, grams)
         at = at[at < len(self.keys)]
         # (as np.isin(self.keys[at], grams), whose lookup table is slow here)
@@ -567,7 +629,7 @@ class Trigrams:
         pos = np.minimum(np.searchsorted(grams, near), len(grams) - 1)
         at = at[grams[pos] == near]
         if not len(at):
-            return set()
+            return none
         sizes = (self.offsets[at + 1] - self.offsets[at]).tolist()
         # The rarest trigrams first; very common ones are left out while enough
         # is read (each one left out lowers the overlap asked for by one).
@@ -588,7 +650,7 @@ class Trigrams:
         if len(keep) > SIMILAR_CANDIDATES:
             top = np.argpartition(-counts, SIMILAR_CANDIDATES)[:SIMILAR_CANDIDATES]
             keep = keep[top]
-        return {self.words[n] for n in keep.tolist()}
+        return keep
 
 
 def _firsts(sorted_values: np.ndarray) -> np.ndarray:
@@ -1343,7 +1405,7 @@ class SearchIndex:
         if q.layout:
             readings.append((self.typed, q.layout, 1))
         for space, key, step in readings:
-            similar: dict[str, dict[str, int]] = {}
+            similar: dict[str, list[int]] = {}
             for words in spellings(key.split(), space.words):
                 # words spelt right first (a typo is usually in one word): their
                 # neighbours are read only if that finds nothing close
@@ -1369,7 +1431,7 @@ class SearchIndex:
         words: list[str],
         found: Results,
         step: int,
-        similar: dict[str, dict[str, int]],
+        similar: dict[str, list[int]],
         loose: bool,
         trust: bool,
         closer_than: int = 99,
@@ -1396,7 +1458,7 @@ class SearchIndex:
         self,
         space: KeySpace,
         words: list[str],
-        similar: dict[str, dict[str, int]],
+        similar: dict[str, list[int]],
         loose: bool,
         trust: bool = False,
     ) -> np.ndarray:
@@ -1404,16 +1466,19 @@ class SearchIndex:
         postings = space.words
         words = [w for w in words if w not in STOP_WORDS] or words
         cap = FUZZY_POSTINGS if len(words) == 1 else PHRASE_CAP
-        known = set(postings.known(words)) if trust else set()
+        known: dict[str, int] = {}
+        if trust:
+            numbers = postings.numbers(words).tolist()
+            known = {w: n for w, n in zip(words, numbers, strict=True) if n >= 0}
         sets = []
         for w in words:
             if w in known:
-                close = [w]
+                close = [known[w]]
             else:
                 if w not in similar:
-                    similar[w] = postings.similar(w, loose)
-                close = list(similar[w])
-            ids = postings.get_many(close, cap=cap)
+                    similar[w] = [n for _, _, n in postings.similar_numbered(w, loose)]
+                close = similar[w]
+            ids = postings.entries_of(close, cap=cap)
             if ids:
                 sets.append(_unique(np.concatenate(ids)))
         if not sets:
