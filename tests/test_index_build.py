@@ -64,6 +64,24 @@ def test_packed_strings_round_trip_with_nul_and_empty_strings():
         assert packed.data.tobytes() == "".join(strings).encode()
 
 
+def test_taking_many_strings_at_once_equals_one_by_one():
+    words = ["", "a", "design", "дизайн", "қазақ", "ёлка 🎭", "x" * 300]
+    words += [f"word{n}" for n in range(40)]
+    for strings in (words, [""] * 20, ["nul\x00inside"] + words, words + [""]):
+        packed = Packed(strings)
+        for numbers in (
+            list(range(len(strings))),
+            list(range(len(strings)))[::-1],
+            [0] * 12,
+            [len(strings) - 1] * 12,
+            [3, 1, 4, 1, 5, 9, 2, 6, 5, 3, 5, 8, 9, 7],
+            [],
+            [2],
+        ):
+            got = packed.take(np.array(numbers, dtype=np.int64))
+            assert got == [packed[n] for n in numbers]
+
+
 def test_word_hashes_agree_for_few_and_many_words():
     words = ["", "a", "design", "дизайн", "қазақ", "ёлка 🎭", "x" * 300]
     words += [f"word{n}" for n in range(40)]
