@@ -14,15 +14,16 @@ load of the moment, which is printed with each row (1-minute load average).
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
+
+from subprocess_run import last_json, run_python  # noqa: E402
+
 SUFFIX = {"csv": "csv", "tbx": "tbx", "json": "json"}
 
 STEP = r"""
@@ -70,20 +71,12 @@ print(json.dumps({"pass1": cpu["scan"], "pass2": cpu["run"], "total": total,
 def run_step(code: Path, source: Path, profile: str) -> dict:
     """Import SOURCE with the glossary package of CODE in a fresh process."""
     with tempfile.TemporaryDirectory() as tmp:
-        env = {**os.environ, "PYTHONPATH": str(code)}
-        out = subprocess.run(
-            [sys.executable, "-c", STEP, str(Path(tmp) / "g.db"), str(source), profile],
-            capture_output=True,
-            text=True,
-            env=env,
-            check=False,
-            cwd=code,
-        )
+        out = run_python(code, STEP, Path(tmp) / "g.db", source, profile)
     if out.returncode:
         raise SystemExit(out.stderr)
     if profile != "-":
         Path(profile).write_text(out.stderr)
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    return last_json(out)
 
 
 def load() -> str:

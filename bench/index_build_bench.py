@@ -14,12 +14,12 @@ of every array of the built index shows whether the two codes built the same.
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
+
+from subprocess_run import last_json, run_python
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -57,16 +57,7 @@ print(json.dumps({"cpu": cpu, "wall": wall, "bytes": r.get("bytes"),
 
 def run(code: Path, script: str, db: Path) -> dict:
     """Run SCRIPT on DB with CODE's glossary package; return its report."""
-    env = {**os.environ, "PYTHONPATH": str(code)}
-    out = subprocess.run(
-        [sys.executable, "-c", script, str(db)],
-        capture_output=True,
-        text=True,
-        env=env,
-        check=True,
-        cwd=code,
-    )
-    report = json.loads(out.stdout.strip().splitlines()[-1])
+    report = last_json(run_python(code, script, db))
     report["load"] = os.getloadavg()[0]
     return report
 

@@ -42,6 +42,8 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path[:0] = [str(ROOT), str(HERE)]
 
+from subprocess_run import last_json, run_python  # noqa: E402
+
 WORK = Path(tempfile.gettempdir()) / "glossary-bench"
 
 
@@ -193,16 +195,7 @@ def write_index(db: Path) -> dict:
         "r['peak_mib'] = int(hwm[0].split()[1]) / 1024\n"
         "print(json.dumps(r))\n"
     )
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    out = subprocess.run(
-        [sys.executable, "-c", script, str(db)],
-        capture_output=True,
-        text=True,
-        env=env,
-        check=True,
-        cwd=ROOT,
-    )
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    return last_json(run_python(ROOT, script, db))
 
 
 IMPORT_STEP = (
@@ -232,18 +225,10 @@ IMPORT_STEP = (
 
 def measure_import(code: Path, fmt: str, source: Path) -> dict:
     with tempfile.TemporaryDirectory(dir=WORK) as tmp:
-        env = {**os.environ, "PYTHONPATH": str(code)}
-        out = subprocess.run(
-            [sys.executable, "-c", IMPORT_STEP, str(Path(tmp) / "g.db"), str(source)],
-            capture_output=True,
-            text=True,
-            env=env,
-            check=False,
-            cwd=code,
-        )
+        out = run_python(code, IMPORT_STEP, Path(tmp) / "g.db", source)
         if out.returncode:
             return {"error": out.stderr.strip().splitlines()[-1]}
-        return json.loads(out.stdout.strip().splitlines()[-1])
+        return last_json(out)
 
 
 def main() -> None:
