@@ -177,6 +177,7 @@ def _check_kazakh_words(tables, analyser, words: list[str]) -> None:
                 )
 
 
+@pytest.mark.slow  # an equivalence check over many cases (CI runs it)
 def test_kazakh_words_read_by_their_stems_as_by_the_analyser(tables, analyser, rows):
     nouns = _kazakh_nouns(rows)
     _check_kazakh_words(tables, analyser, _kazakh_words(rows, nouns[::40]))
@@ -257,6 +258,7 @@ def _texts(rows, lang: str) -> list[str]:
     return [text, fold_kazakh(text), to_kazakh_latin(text)]
 
 
+@pytest.mark.slow  # an equivalence check over many cases (CI runs it)
 @pytest.mark.parametrize("lang", ["en", "ru", "kk"])
 def test_texts_checked_with_the_tables_as_without(tables, analyser, rows, lang):
     for text in _texts(rows, lang):
@@ -265,6 +267,7 @@ def test_texts_checked_with_the_tables_as_without(tables, analyser, rows, lang):
         assert len(found) > 100
 
 
+@pytest.mark.slow  # an equivalence check over many cases (CI runs it)
 def test_layered_index_with_the_tables_as_without(tables, analyser, rows):
     changed = {1, 23, 108, 268}
     patch = [r for r in rows if r["concept_id"] in changed] + [
@@ -312,6 +315,7 @@ def test_one_split_finds_the_words_that_matching_finds(text, keep_tail_apostroph
     ]
 
 
+@pytest.mark.slow  # an equivalence check over many cases (CI runs it)
 @settings(max_examples=500, deadline=None)
 @given(_TEXT, _TEXT, st.sampled_from([LEMMA, FOLDED]))
 def test_how_a_match_reads_is_unchanged_by_the_plain_shortcut(surface, term, mode):
@@ -347,6 +351,7 @@ def _closeness_as_before(written, term, mode):
 _WORD = st.text(alphabet="абвқәіkaz", min_size=1, max_size=6)
 
 
+@pytest.mark.slow  # an equivalence check over many cases (CI runs it)
 @settings(max_examples=500, deadline=None)
 @given(
     st.lists(_WORD, min_size=1, max_size=3),

@@ -152,6 +152,7 @@ def _old_similar(postings: Postings, word: str, loose: bool) -> dict[str, int]:
     return {w: int(d) for w, d, _ in found}
 
 
+@pytest.mark.slow  # an equivalence check over many cases (CI runs it)
 def test_numbered_typo_neighbours_equal_the_words_looked_up_again():
     index = SearchIndex(term_rows())
     for space in (index.typed, index.folded, index.latin, index.translit):

@@ -185,6 +185,7 @@ def test_a_file_broken_anywhere_reads_the_same(at, insert, truncate):
 LARGE = tbx_bytes(TERMS * 4)
 
 
+@pytest.mark.slow  # an equivalence check over many cases (CI runs it)
 @settings(max_examples=20, deadline=None)
 @given(st.integers(0, len(LARGE)), st.sampled_from(BREAKS[1:]))
 def test_a_large_file_broken_past_its_first_chunks_reads_the_same(at, insert):
