@@ -1431,7 +1431,14 @@ class SearchIndex:
             readings.append((self.typed, q.layout, 1))
         for space, key, step in readings:
             similar: dict[str, list[int]] = {}
-            for words in spellings(key.split(), space.words):
+            # filling a page (CLOSER_THAN) reads the words as typed only: a space
+            # put back or taken out is for a query that found nothing better
+            tried = (
+                [key.split()]
+                if closer_than < 99
+                else spellings(key.split(), space.words)
+            )
+            for words in tried:
                 # words spelt right first (a typo is usually in one word): their
                 # neighbours are read only if that finds nothing close
                 for trust in (True, False) if len(words) > 1 else (False,):
