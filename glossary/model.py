@@ -598,9 +598,7 @@ def _validate_notes(record: ConceptRecord, errors: list[Problem]) -> None:
             check_text(errors, what, n["text"], MAX_TEXT, inline=False, field="note")
         if not _clean(n["author"], MAX_AUTHOR, True):
             what = Problem("part_note_author", "note", {"n": i})
-            check_text(
-                errors, what, n["author"], MAX_AUTHOR, inline=True, field="note"
-            )
+            check_text(errors, what, n["author"], MAX_AUTHOR, inline=True, field="note")
 
 
 def validate_concept(record: ConceptRecord) -> list[Problem]:

@@ -73,8 +73,18 @@ def test_code_passes_ruff():
 def test_bandit_finds_nothing_untriaged():
     """What .ci/audit.py runs after the suite, caught in the suite itself."""
     result = subprocess.run(
-        [sys.executable, "-m", "bandit", "-q", "-r", "glossary",
-         "-b", ".ci/bandit-baseline.json", "-f", "txt"],
+        [
+            sys.executable,
+            "-m",
+            "bandit",
+            "-q",
+            "-r",
+            "glossary",
+            "-b",
+            ".ci/bandit-baseline.json",
+            "-f",
+            "txt",
+        ],
         cwd=ROOT,
         capture_output=True,
         text=True,

@@ -76,6 +76,32 @@ def test_typos_fill_a_page_that_has_only_longer_terms():
     ]
 
 
+def test_a_long_query_fills_its_page_with_typos_of_two_edits_at_most():
+    rows = [
+        row(1, "en", "exhibitions"),
+        row(2, "en", "exhibitor"),  # two edits from the query
+        row(3, "en", "axhibitoar"),  # three edits
+    ]
+    ranked = SearchIndex(rows).ranked("exhibitio", None, None, 10)
+    assert [(h.concept_id, h.how, h.distance) for _, h in ranked] == [
+        (1, "prefix", None),
+        (2, "fuzzy", 2),
+    ]
+
+
+def test_a_word_is_never_further_than_the_edits_asked_for():
+    postings = SearchIndex(
+        [row(1, "en", "exhibit"), row(2, "en", "exhibition"), row(3, "en", "exhibitor")]
+    ).typed.words
+    assert postings.similar("exhibitin") == {
+        "exhibition": 1,
+        "exhibit": 2,
+        "exhibitor": 2,
+    }
+    got = postings.similar_numbered("exhibitin", most=1)
+    assert [(w, d) for w, d, _ in got] == [("exhibition", 1)]
+
+
 def test_the_typo_tier_comes_after_every_match_as_typed():
     rows = [row(1, "en", "museum"), row(2, "en", "musical")]
     ranked = SearchIndex(rows).ranked("musem", None, None, 10)

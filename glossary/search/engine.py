@@ -438,12 +438,16 @@ class Postings:
         return {w: d for w, d, _ in self.similar_numbered(word, loose)}
 
     def similar_numbered(
-        self, word: str, loose: bool = False
+        self, word: str, loose: bool = False, most: int = 99
     ) -> list[tuple[str, int, int]]:
-        """Return ``similar``'s words, in its order, as (word, distance, number)."""
+        """Return ``similar``'s words, in its order, as (word, distance, number).
+
+        MOST: no word further than that many edits.
+        """
         limit = max_edits(word)
         if loose:
             limit = max(limit, len(word) // 3)
+        limit = min(limit, most)
         if not limit:
             n = int(self.numbers([word])[0])
             return [(word, 0, n)] if n >= 0 else []
@@ -1418,7 +1422,10 @@ class SearchIndex:
         further), each as spelt and then with a space put back or taken out; the
         search stops at the first that finds a term within the edit budget.
         LOOSE allows more edits: the last resort before "nothing found";
-        CLOSER_THAN keeps only terms fewer edits away.
+        CLOSER_THAN keeps only terms fewer edits away: filling a page after
+        better matches, which reads the query as typed, its words as spelt (a
+        space put back or taken out, another reading, are for a query that found
+        nothing better), and no word further than the edits a term may be.
         """
         budget = max(2, len(q.content_words))
         readings = [(self.typed, q.key, 0)]
@@ -1430,14 +1437,11 @@ class SearchIndex:
         if q.layout:
             readings.append((self.typed, q.layout, 1))
         for space, key, step in readings:
+            fill = closer_than < 99
+            if fill and step:
+                break
             similar: dict[str, list[int]] = {}
-            # filling a page (CLOSER_THAN) reads the words as typed only: a space
-            # put back or taken out is for a query that found nothing better
-            tried = (
-                [key.split()]
-                if closer_than < 99
-                else spellings(key.split(), space.words)
-            )
+            tried = [key.split()] if fill else spellings(key.split(), space.words)
             for words in tried:
                 # words spelt right first (a typo is usually in one word): their
                 # neighbours are read only if that finds nothing close
@@ -1473,7 +1477,9 @@ class SearchIndex:
         SIMILAR keeps each word's close words for the next spelling; TRUST takes
         a word that is in the index as spelt right.
         """
-        entries = self._typo_candidates(space, words, similar, loose, trust)
+        entries = self._typo_candidates(
+            space, words, similar, loose, trust, closer_than - 1 - step
+        )
         if not len(entries):
             return 99
         choices = [space.to_key(key) for key in self.key.take(entries)]
@@ -1493,8 +1499,12 @@ class SearchIndex:
         similar: dict[str, list[int]],
         loose: bool,
         trust: bool = False,
+        allowed: int = 99,
     ) -> np.ndarray:
-        """Entries with a word close to each of WORDS (prepositions aside)."""
+        """Entries with a word close to each of WORDS (prepositions aside).
+
+        ALLOWED: the most edits a word may be from its query word.
+        """
         postings = space.words
         words = [w for w in words if w not in STOP_WORDS] or words
         cap = FUZZY_POSTINGS if len(words) == 1 else PHRASE_CAP
@@ -1508,7 +1518,9 @@ class SearchIndex:
                 close = [known[w]]
             else:
                 if w not in similar:
-                    similar[w] = [n for _, _, n in postings.similar_numbered(w, loose)]
+                    similar[w] = [
+                        n for _, _, n in postings.similar_numbered(w, loose, allowed)
+                    ]
                 close = similar[w]
             ids = postings.entries_of(close, cap=cap)
             if ids:
