@@ -8,7 +8,8 @@ import sqlite3
 
 import pytest
 
-from glossary.db import MIGRATIONS, connect, get_db
+from glossary import db as glossary_db
+from glossary.db import MIGRATIONS, connect, get_db, migrate
 from glossary.startup import SeedError
 from tests.page_support import SEED_PATH, make_app, write_csv
 
@@ -221,3 +222,89 @@ def test_the_app_factory_does_no_database_work(tmp_path):
     assert not (tmp_path / "glossary.db").exists()
     app.test_client().get("/about")
     assert (tmp_path / "glossary.db").exists()
+
+
+def _request_db(app):
+    """The connection one request gets (returned to the spares when it ends)."""
+    with app.app_context():
+        db = get_db()
+        db.execute("select 1").fetchone()
+        return db
+
+
+def test_a_request_takes_the_connection_an_earlier_one_left(first_start):
+    first = _request_db(first_start)
+    assert _request_db(first_start) is first
+    # two at once: two connections, both kept for later
+    with first_start.app_context():
+        one = get_db()
+        with first_start.app_context():
+            other = get_db()
+        assert other is not one
+
+
+def test_a_connection_is_left_without_an_open_transaction(first_start):
+    with first_start.app_context():
+        db = get_db()
+        db.execute("begin immediate")
+        db.execute("insert into meta (key, value) values ('left', 'open')")
+        db.execute("PRAGMA cache_size = -65536")
+    with first_start.app_context():
+        again = get_db()
+        assert again is db
+        assert not again.conn.in_transaction
+        assert again.execute(
+            "select count(*) from meta where key = 'left'"
+        ).fetchone() == (0,)
+        assert again.execute("PRAGMA cache_size").fetchone() == (-2000,)
+    # the write lock was released: another connection writes at once
+    other = connect(first_start.config["DATABASE"], busy_timeout_ms=0)
+    with other.conn:
+        other.execute("insert into meta (key, value) values ('after', '1')")
+    other.close()
+
+
+def test_a_database_made_again_at_the_same_path_is_opened_afresh(tmp_path):
+    app = start(tmp_path, SEED_PATH=None)
+    path = app.config["DATABASE"]
+    old = _request_db(app)
+    old.close()  # (closed so the file can go)
+    for suffix in ("", "-wal", "-shm"):
+        (tmp_path / f"glossary.db{suffix}").unlink(missing_ok=True)
+    fresh = connect(path)
+    migrate(fresh)
+    with fresh.conn:
+        fresh.execute("insert into meta (key, value) values ('made', 'again')")
+    fresh.close()
+    with app.app_context():
+        db = get_db()
+        assert db is not old
+        assert db.execute("select value from meta where key = 'made'").fetchone() == (
+            "again",
+        )
+
+
+def test_a_read_replica_never_keeps_a_connection(first_start, tmp_path):
+    replica = make_app(
+        tmp_path, DATABASE=first_start.config["DATABASE"], READ_ONLY=True
+    )
+    assert _request_db(replica) is not _request_db(replica)
+
+
+def _spares_after_fork(app, queue) -> None:
+    with app.app_context():
+        queue.put(len(glossary_db._spares._spare))
+
+
+def test_no_connection_crosses_a_fork(first_start):
+    kept = _request_db(first_start)
+    assert glossary_db._spares._spare
+    ctx = multiprocessing.get_context("fork")
+    queue = ctx.Queue()
+    child = ctx.Process(target=_spares_after_fork, args=(first_start, queue))
+    child.start()
+    assert queue.get(timeout=30) == 0
+    child.join(timeout=30)
+    assert child.exitcode == 0
+    # closed in the parent before the fork: the next request opens another
+    assert _request_db(first_start) is not kept
