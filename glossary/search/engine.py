@@ -1436,8 +1436,8 @@ class SearchIndex:
             readings.append((self.translit, q.latin, 1))
         if q.layout:
             readings.append((self.typed, q.layout, 1))
+        fill = closer_than < 99
         for space, key, step in readings:
-            fill = closer_than < 99
             if fill and step:
                 break
             similar: dict[str, list[int]] = {}
