@@ -286,6 +286,7 @@ def evaluate(name: str, search, queries: list[dict]) -> dict:
         ranked = search(q["q"])
         times.append((time.perf_counter() - t) * 1000)
         hit = found(q, ranked)
+        q[name] = hit
         per[q["category"]].append(hit)
         if q.get("resolvable"):
             per[q["category"] + " (resolvable)"].append(hit)
@@ -293,18 +294,25 @@ def evaluate(name: str, search, queries: list[dict]) -> dict:
     return {
         "name": name,
         "per": per,
-        "p50": statistics.median(times),
-        "p95": times[int(len(times) * 0.95) - 1],
+        "p50": statistics.median(times) if times else 0.0,
+        "p95": times[int(len(times) * 0.95) - 1] if times else 0.0,
     }
 
 
 def table(results: list[dict], queries: list[dict]) -> str:
+    """The recall table; "ours on n" is ours on the very queries the naive scan ran."""
     ours, naive = results
     lines = [
-        "| category | queries | ours r@1 | ours r@10 | naive r@1 | naive r@10 "
-        "| naive n |",
-        "|---|---:|---:|---:|---:|---:|---:|",
+        "| category | queries | ours r@1 | ours r@10 | naive n | ours on n r@1 "
+        "| ours on n r@10 | naive r@1 | naive r@10 |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
+    same: dict[str, list[tuple[bool, bool]]] = defaultdict(list)
+    for q in queries:
+        if "naive" in q:
+            same[q["category"]].append(q["ours"])
+            if q.get("resolvable"):
+                same[q["category"] + " (resolvable)"].append(q["ours"])
     cats = []
     for c in CATEGORIES:
         cats.append(c)
@@ -314,20 +322,25 @@ def table(results: list[dict], queries: list[dict]) -> str:
         if c == "all":
             o = [x for k, v in ours["per"].items() if "(" not in k for x in v]
             n = [x for k, v in naive["per"].items() if "(" not in k for x in v]
+            on = [x for k, v in same.items() if "(" not in k for x in v]
         else:
             o, n = ours["per"].get(c, []), naive["per"].get(c, [])
+            on = same.get(c, [])
         if not o:
             continue
 
         def r(xs, i):
             return f"{sum(x[i] for x in xs) / len(xs):.3f}" if xs else "–"
 
-        cells = [c, len(o), r(o, 0), r(o, 1), r(n, 0), r(n, 1), len(n)]
+        cells = [c, len(o), r(o, 0), r(o, 1), len(n), r(on, 0), r(on, 1)]
+        cells += [r(n, 0), r(n, 1)]
         lines.append("| " + " | ".join(map(str, cells)) + " |")
     return "\n".join(lines)
 
 
-def run(rows: list[dict], per_category: int, naive_sample: int, label: str) -> None:
+def run(
+    rows: list[dict], per_category: int, naive_sample: int, label: str, misses: bool
+) -> None:
     """Build, evaluate and print the tables for one corpus."""
     t = time.perf_counter()
     index = SearchIndex(rows)
@@ -363,6 +376,11 @@ def run(rows: list[dict], per_category: int, naive_sample: int, label: str) -> N
         f"load average {load[0]:.1f}\n"
     )
     print(table(results, queries))
+    if misses:
+        print("\nNot among ours' first ten (query, category, resolvable):")
+        for q in queries:
+            if not q["ours"][1]:
+                print(f"- {q['q']!r} ({q['category']}, {bool(q.get('resolvable'))})")
 
 
 def main() -> None:
@@ -372,13 +390,17 @@ def main() -> None:
     parser.add_argument(
         "--naive", type=int, default=15, help="naive sample per kind in the corpus"
     )
+    parser.add_argument(
+        "--misses", action="store_true", help="list the queries ours misses @10"
+    )
     args = parser.parse_args()
     per_category = -(-args.queries // len(CATEGORIES))
-    run(term_base(), per_category, per_category, "Term base")
+    run(term_base(), per_category, per_category, "Term base", args.misses)
     if args.corpus:
         import corpus
 
-        run(corpus.corpus(args.corpus), per_category, args.naive, "Corpus")
+        rows = corpus.corpus(args.corpus)
+        run(rows, per_category, args.naive, "Corpus", args.misses)
 
 
 if __name__ == "__main__":
