@@ -138,6 +138,8 @@ def _old_similar(postings: Postings, word: str, loose: bool) -> dict[str, int]:
     if len(word) <= 4:
         alphabet = postings.grams.alphabet_of(word)
         cands.update(postings.known(engine.one_edit(word, alphabet)))
+    else:
+        cands.update(postings.known(engine.swaps_and_drops(word)))
     if loose:
         for i in range(1, len(word) - 1):
             swapped = word[:i] + word[i + 1] + word[i] + word[i + 2 :]

@@ -351,3 +351,27 @@ def test_a_term_within_two_edits_is_always_found(glossary, term, data):
         found = {h.concept_id for h in hits} & CONCEPTS_OF_TERM[term]
         best = min(DamerauLevenshtein.distance(query, normalise(h.text)) for h in hits)
         assert found or best <= distance, (query, [h.text for h in hits])
+
+
+def _crowd(ending: str, length: int) -> list[str]:
+    """Many made-up words of LENGTH letters that share ENDING (common trigrams)."""
+    letters = "bcdfghklmnprstvz"
+    head = length - len(ending)
+    return [
+        "".join(letters[(n >> (4 * k)) % 16] for k in range(head)) + ending
+        for n in range(600)
+    ]
+
+
+@pytest.mark.parametrize(
+    "query, term, crowd",
+    [
+        ("eidtion", "edition", _crowd("tion", 7)),  # a swap
+        ("editiion", "edition", _crowd("tion", 8)),  # a letter too many
+        ("uitary", "unitary", _crowd("itary", 8)),  # a letter left out
+    ],
+)
+def test_a_typo_is_found_among_many_words_sharing_its_ending(query, term, crowd):
+    rows = [row(1, "en", term)] + [row(n, "en", w) for n, w in enumerate(crowd, 2)]
+    hit = first(SearchIndex(rows), query)
+    assert (hit.concept_id, hit.how, hit.distance) == (1, "fuzzy", 1)

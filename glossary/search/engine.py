@@ -455,9 +455,14 @@ class Postings:
         cands = self._named(self.grams.candidate_numbers(word, limit))
         if len(word) <= 4:  # one edit may leave no trigram of a short word
             edits = list(dict.fromkeys(one_edit(word, self.grams.alphabet_of(word))))
-            for w, n in zip(edits, self.numbers(edits).tolist(), strict=True):
-                if n >= 0:
-                    cands[w] = n
+        else:
+            # a swap or a letter too many in a longer word may leave it only the
+            # common trigrams of thousands of words (eidtion: -tion): looked up
+            # as such spellings directly
+            edits = list(dict.fromkeys(swaps_and_drops(word)))
+        for w, n in zip(edits, self.numbers(edits).tolist(), strict=True):
+            if n >= 0:
+                cands[w] = n
         if loose:
             # two swaps far apart may leave no trigram of the word: undo each
             # possible swap and look again
@@ -590,6 +595,14 @@ def one_edit(word: str, alphabet: str) -> Iterator[str]:
             yield word[:i] + word[i + 1] + word[i] + word[i + 2 :]
 
 
+def swaps_and_drops(word: str) -> Iterator[str]:
+    """Yield WORD with two neighbouring letters swapped, or with one letter left out."""
+    for i in range(len(word)):
+        yield word[:i] + word[i + 1 :]
+        if i < len(word) - 1:
+            yield word[:i] + word[i + 1] + word[i] + word[i + 2 :]
+
+
 class Trigrams:
     """Trigram → word numbers, for finding the words close to a misspelt one."""
 
@@ -677,7 +690,12 @@ class Trigrams:
         close = np.abs(self.lengths[keep] - len(word)) <= edits
         keep, counts = keep[close], counts[close]
         if len(keep) > SIMILAR_CANDIDATES:
-            top = np.argpartition(-counts, SIMILAR_CANDIDATES)[:SIMILAR_CANDIDATES]
+            # the most trigrams shared first, then the nearest in length (of many
+            # words sharing a common ending, a letter left out of unitary keeps
+            # it nearer uitary than military)
+            gap = np.abs(self.lengths[keep].astype(np.int64) - len(word))
+            order = counts.astype(np.int64) * 1024 - np.minimum(gap, 1023)
+            top = np.argpartition(-order, SIMILAR_CANDIDATES)[:SIMILAR_CANDIDATES]
             keep = keep[top]
         return keep
 
