@@ -584,15 +584,12 @@ def _unique(values: np.ndarray) -> np.ndarray:
 
 def one_edit(word: str, alphabet: str) -> Iterator[str]:
     """Yield the strings one edit away from WORD (a short word's typo neighbours)."""
+    yield from swaps_and_drops(word)
     for i in range(len(word) + 1):
         for c in alphabet:
             yield word[:i] + c + word[i:]
-        if i < len(word):
-            yield word[:i] + word[i + 1 :]
-            for c in alphabet:
+            if i < len(word):
                 yield word[:i] + c + word[i + 1 :]
-        if i < len(word) - 1:
-            yield word[:i] + word[i + 1] + word[i] + word[i + 2 :]
 
 
 def swaps_and_drops(word: str) -> Iterator[str]:
@@ -687,13 +684,13 @@ class Trigrams:
         need = max(1, len(word) + 2 - 2 - 4 * edits - skipped)
         keep, counts = found[counts >= need], counts[counts >= need]
         # a word more than EDITS letters longer or shorter cannot be close enough
-        close = np.abs(self.lengths[keep] - len(word)) <= edits
-        keep, counts = keep[close], counts[close]
+        gap = np.abs(self.lengths[keep].astype(np.int64) - len(word))
+        close = gap <= edits
+        keep, counts, gap = keep[close], counts[close], gap[close]
         if len(keep) > SIMILAR_CANDIDATES:
             # the most trigrams shared first, then the nearest in length (of many
             # words sharing a common ending, a letter left out of unitary keeps
             # it nearer uitary than military)
-            gap = np.abs(self.lengths[keep].astype(np.int64) - len(word))
             order = counts.astype(np.int64) * 1024 - np.minimum(gap, 1023)
             top = np.argpartition(-order, SIMILAR_CANDIDATES)[:SIMILAR_CANDIDATES]
             keep = keep[top]
