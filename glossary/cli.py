@@ -99,7 +99,8 @@ def import_command(
     path: str, dry_run: bool, replace: bool, author: str, yes: bool
 ) -> None:
     """Import concepts from a .csv, .tsv, .tbx or .json file (all or nothing)."""
-    bar = None
+    done = 0
+    shown = sys.stderr.isatty()
 
     def confirm_removal(n: int, total: int) -> bool:
         if yes:
@@ -116,14 +117,18 @@ def import_command(
         )
 
     def on_read(n: int) -> None:
-        nonlocal bar
+        if shown:
+            click.echo("", err=True)  # past the counter's line
         if not dry_run:
-            bar = click.progressbar(length=n, label=f"Importing {n} concepts")
-            bar.__enter__()
+            click.echo(f"Importing {n} concepts: all read and checked.")
 
     def progress(k: int) -> None:
-        if bar is not None:
-            bar.update(k)
+        # The file is read, checked and written in one pass: its length is
+        # known only at its end, so a counter instead of a bar.
+        nonlocal done
+        done += k
+        if shown:
+            click.echo(f"\r{done} concepts read", nl=False, err=True)
 
     try:
         f = open(path, "rb")  # noqa: SIM115 (closed below)
@@ -143,8 +148,6 @@ def import_command(
             confirm_removal=confirm_removal,
         )
     finally:
-        if bar is not None:
-            bar.__exit__(None, None, None)
         f.close()
         db.close()
     errors = report["errors"]

@@ -7,26 +7,32 @@ modules in glossary.interchange.
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import io
 import re
+import shutil
 import sqlite3
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import IO
 
 import sqlite_utils
 
 from . import concepts, importer
 from .gcpause import paused_gc
-from .interchange.csvfile import header_for, iter_concepts_csv
+from .interchange.csvfile import Item, header_for, iter_concepts_csv
 from .interchange.formats import (
     DUPLICATE_MESSAGES,
     EXPORT_FORMATS,
     MAX_BYTES,
     UNITS,
     FileProblem,
-    item_reader,
+    Source,
+    open_source,
 )
 from .interchange.jsonfile import iter_json
+from .interchange.parallel import items_in_child
 from .interchange.tbx import iter_tbx
 from .model import LANGS, term_key
 from .search import to_kazakh_latin
@@ -199,6 +205,11 @@ def export_chunks(
         )
 
 
+# Files from this size are read (parsed and checked) by a second process,
+# beside the one that writes (see glossary.interchange.parallel).
+PARALLEL_FROM = 4 * 1024 * 1024  # bytes
+
+
 def import_file(
     db: sqlite_utils.Database,
     f: IO[bytes],
@@ -215,18 +226,20 @@ def import_file(
     """Import the concepts of file F (binary) named FILENAME; return the report.
 
     The format comes from the extension (.csv, .tsv, .tbx, .json). The file is
-    read twice, a concept at a time (memory stays flat, whatever its size): first
-    to validate everything; if anything is wrong nothing is written and "errors"
-    lists the problems by line (CSV), entry (TBX) or concept (JSON) number (the
-    first importer.ERRORS_LISTED; "error_count" counts them all). Then to
-    compare and write, in one transaction, with history. Merge (default) updates
-    and adds; REPLACE also removes the concepts the file lacks, as they are when
-    the write begins. DRY_RUN reports what would happen without writing. ON_READ
-    is told the number of concepts read, PROGRESS is called with the number of
-    concepts done as they are compared or written. CONFIRM_REMOVAL(n, total),
-    when given, is asked before a replace removes more than
-    importer.REPLACE_CONFIRM_SHARE of the glossary; False imports nothing. A web
-    page can call this with an uploaded file's stream.
+    read once, a concept at a time (memory stays flat, whatever its size), and
+    each batch is checked, compared and written inside one transaction; if
+    anything is wrong the transaction is rolled back, nothing is written and
+    "errors" lists the problems by line (CSV), entry (TBX) or concept (JSON)
+    number (the first importer.ERRORS_LISTED; "error_count" counts them all).
+    Merge (default) updates and adds; REPLACE also removes the concepts the file
+    lacks, as they are when the write ends. DRY_RUN reports what would happen
+    without writing. ON_READ is told the number of concepts once all are read,
+    PROGRESS is called with the number of concepts done as they are compared
+    or written. CONFIRM_REMOVAL(n, total), when given, is asked before a replace
+    removes more than importer.REPLACE_CONFIRM_SHARE of the glossary (the file
+    is then checked first, without writing, and written from a spool of what
+    was read); False imports nothing. A web page can call this with an uploaded
+    file's stream.
     """
     report = {
         "ok": False,
@@ -249,69 +262,76 @@ def import_file(
         return report
 
     try:
-        fmt, items = item_reader(f, filename, max_bytes=max_bytes)
-        report["format"] = fmt
-        unit = UNITS[fmt]
-        spool = tempfile.TemporaryFile()  # noqa: SIM115 (closed below)
+        source = open_source(f, filename, max_bytes=max_bytes)
     except FileProblem as exc:
         return fail([str(exc)])
-    with spool, paused_gc():
-        return _import(
-            db, items, spool, report, fail, unit,
-            author=author, filename=filename, dry_run=dry_run, replace=replace,
-            progress=progress, on_read=on_read, confirm_removal=confirm_removal,
-        )  # fmt: skip
-
-
-def _import(db, items, spool, report, fail, unit, *, author, filename, dry_run,
-            replace, progress, on_read, confirm_removal) -> dict:  # fmt: skip
-    """The two passes of import_file (SPOOL keeps pass 1's records for pass 2)."""
-    try:
-        scanned = importer.scan(
-            items(), unit, DUPLICATE_MESSAGES[report["format"]], spool=spool
-        )
-    except FileProblem as exc:
-        return fail([str(exc)])
+    report["format"] = source.fmt
+    run = functools.partial(
+        importer.import_items,
+        db,
+        unit=UNITS[source.fmt],
+        twice=DUPLICATE_MESSAGES[source.fmt],
+        author=author,
+        reason=f"imported from {filename}" + (" (replace)" if replace else ""),
+        replace=replace,
+    )
+    with contextlib.ExitStack() as stack, paused_gc():
+        try:
+            items: Iterable[Item] = _read(source, stack)
+            if (
+                replace
+                and not dry_run
+                and confirm_removal is not None
+                and db["concepts"].count
+            ):
+                # Check first without writing (what is read spooled), ask, write.
+                spool = stack.enter_context(tempfile.TemporaryFile())
+                scanned, outcome = run(
+                    items, dry_run=True, spool=spool, on_read=on_read
+                )
+                report["concepts"] = scanned.count
+                if scanned.errors:
+                    return fail(scanned.errors, scanned.error_count)
+                total = db["concepts"].count
+                if outcome.removed > importer.REPLACE_CONFIRM_SHARE * total and (
+                    not confirm_removal(outcome.removed, total)
+                ):
+                    return fail(
+                        [
+                            f"--replace would remove {outcome.removed} of the "
+                            f"{total} concepts (more than "
+                            f"{importer.REPLACE_CONFIRM_SHARE:.0%}) and that was "
+                            "not confirmed"
+                        ]
+                    )
+                items, on_read = importer.spooled(spool), None
+            scanned, outcome = run(
+                items, dry_run=dry_run, progress=progress, on_read=on_read
+            )
+        except FileProblem as exc:
+            return fail([str(exc)])
+        except (ValueError, sqlite3.IntegrityError) as exc:
+            return fail([f"{exc}; nothing was imported"])
     report["concepts"] = scanned.count
     if scanned.errors:
         return fail(scanned.errors, scanned.error_count)
-    plan = importer.plan(db, scanned, replace=replace)
-    if scanned.errors:
-        return fail(scanned.errors, scanned.error_count)
-    total = len(plan.known)
-    if (
-        replace
-        and not dry_run
-        and confirm_removal is not None
-        and total
-        and plan.removed > importer.REPLACE_CONFIRM_SHARE * total
-        and not confirm_removal(plan.removed, total)
-    ):
-        return fail(
-            [
-                f"--replace would remove {plan.removed} of the {total} concepts "
-                f"(more than {importer.REPLACE_CONFIRM_SHARE:.0%}) and that was "
-                "not confirmed"
-            ]
-        )
-    if on_read:
-        on_read(scanned.count)
-    try:
-        outcome = importer.run(
-            db,
-            lambda: importer.spooled(spool),
-            plan,
-            author=author,
-            reason=f"imported from {filename}" + (" (replace)" if replace else ""),
-            replace=replace,
-            dry_run=dry_run,
-            progress=progress,
-        )
-    except FileProblem as exc:
-        return fail([f"{exc}; nothing was imported"])
-    except (ValueError, sqlite3.IntegrityError) as exc:
-        return fail([f"{exc}; nothing was imported"])
     for key in ("new", "changed", "unchanged", "removed"):
         report[key] = getattr(outcome, key)
     report["ok"] = True
     return report
+
+
+def _read(source: Source, stack: contextlib.ExitStack) -> Iterator[Item]:
+    """The items of SOURCE: a big file's read by a second process."""
+    if source.size < PARALLEL_FROM:
+        return source.items()
+    f = source.file
+    try:
+        f.fileno()
+    except (AttributeError, OSError, io.UnsupportedOperation):
+        copy = stack.enter_context(tempfile.TemporaryFile())
+        f.seek(source.start)
+        shutil.copyfileobj(f, copy)
+        copy.flush()  # the child reads the file, not this buffer
+        f, source = copy, Source(source.fmt, copy, 0, source.size)
+    return items_in_child(source.fmt, f, source.start)

@@ -1,22 +1,30 @@
-"""Streaming import: one pass validates a file, a second writes it, in flat memory.
+"""Streaming import: one pass checks a file and writes it, all or nothing.
 
-Pass 1 reads the file concept by concept and keeps only numbers (ids, line
-numbers, term-signature hashes, cross-references) in compact arrays, with every
-problem (the first ``ERRORS_LISTED`` listed, all counted). If there is none,
-pass 2 reads the file again and, inside one write transaction, compares each
-batch of concepts with what is stored and writes the new and changed ones with
-batched ``executemany`` (history rows included); with ``replace`` the concepts to
-remove are worked out inside that same transaction, so a concept approved
-meanwhile is removed too. The search-change triggers are set aside during the
-bulk write and the change log gets one row per touched concept instead (the same
-log a trigger would leave, without a row per term), so every search index still
-sees exactly what changed. A dry run is pass 2 without writing.
+The file is read concept by concept (by a second process for a big one: see
+glossary.interchange.parallel) and only numbers (ids, line numbers,
+cross-references) are kept, in compact arrays, with every problem (the first
+``ERRORS_LISTED`` listed, all counted). Inside one write transaction each batch
+of valid concepts is compared with what is stored and the new and changed ones
+are written at once with batched ``executemany`` (history rows included); the
+first problem stops the writing, and the reading goes on only to find every
+problem. The checks that need the whole file (an id given twice, a
+cross-reference that would not resolve) come at the end; if anything was
+wrong the transaction is rolled back and nothing is written. New concepts
+without an id get theirs at the end, above every id the file gives; with
+``replace`` the concepts to remove are worked out then, inside the same
+transaction, so a concept approved meanwhile is removed too. The search-change
+triggers are set aside during the bulk write and the change log gets one row
+per touched concept instead (the same log a trigger would leave, without a row
+per term), so every search index still sees exactly what changed. A dry run is
+the same pass without writing, in a read transaction.
 """
 
 from __future__ import annotations
 
 import json
 import marshal
+import sqlite3
+import tempfile
 from array import array
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -57,7 +65,6 @@ class Scan:
     error_count: int = 0
     pos: array = field(default_factory=lambda: array("q"))
     ids: array = field(default_factory=lambda: array("q"))  # 0: none given
-    sigs: array = field(default_factory=lambda: array("q"))  # for those without
     rel_from: array = field(default_factory=lambda: array("q"))  # concept slot
     rel_to: array = field(default_factory=lambda: array("q"))
 
@@ -67,65 +74,7 @@ class Scan:
             self.errors.append(message)
 
 
-def scan(
-    items: Iterable[Item],
-    unit: str,
-    twice: Callable[[int, int], str],
-    spool: IO[bytes] | None = None,
-) -> Scan:
-    """Pass 1: validate every concept of ITEMS, keeping numbers, not records.
-
-    SPOOL, when given, gets each valid record (marshal), so that pass 2 reads
-    them back instead of parsing and validating the file again.
-    """
-    s = Scan(unit)
-    # Spooled a batch at a time (one marshal call each).
-    pending: list[ConceptRecord] = []
-    try:
-        _scan_items(s, items, pending, spool)
-    finally:
-        close = getattr(items, "close", None)
-        if close is not None:
-            close()  # a reader stopped early lets go of its file now
-    if spool is not None and pending and not s.errors:
-        _spool_batch(spool, pending)
-    _duplicates(s, twice)
-    return s
-
-
-def _scan_items(
-    s: Scan,
-    items: Iterable[Item],
-    pending: list[ConceptRecord],
-    spool: IO[bytes] | None,
-) -> None:
-    for item in items:
-        if item.problems:
-            prefix = f"{s.unit} {item.pos}{item.where}: " if item.pos else ""
-            for p in item.problems:
-                s.problem(f"{prefix}{p}")  # a Problem renders itself (English)
-            if item.fatal:
-                break
-            continue
-        record = item.record
-        if record is None:  # an Item without problems carries its record
-            raise ValueError(f"{s.unit} {item.pos}: no record and no problem")
-        slot = s.count
-        s.count += 1
-        s.pos.append(item.pos)
-        s.ids.append(record["id"] or 0)
-        s.sigs.append(0 if record["id"] else hash(terms_signature(record)))
-        for r in record["related"]:
-            s.rel_from.append(slot)
-            s.rel_to.append(r)
-        if spool is not None and not s.errors:
-            pending.append(record)
-            if len(pending) == BATCH:
-                _spool_batch(spool, pending)
-                pending.clear()
-
-
-def _spool_batch(spool: IO[bytes], batch: list[ConceptRecord]) -> None:
+def _spool_batch(spool: IO[bytes], batch: list) -> None:
     """Append BATCH to SPOOL as one length-prefixed marshal blob."""
     # marshal.load() on a file reads it a few bytes at a time (ten times slower
     # than loads() on the whole blob): so each batch is framed by its length.
@@ -190,25 +139,6 @@ def _in(values: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
     return sorted_set[at] == values
 
 
-def targets(db: sqlite_utils.Database, s: Scan) -> np.ndarray:
-    """Per concept of the file, the stored concept it updates (0: a new one).
-
-    A concept with an id updates that id; one without updates an existing
-    concept only when all its terms are the same (the lowest id of such).
-    """
-    ids = np.frombuffer(s.ids, dtype=np.int64).copy()
-    sigs = np.frombuffer(s.sigs, dtype=np.int64)
-    need = np.flatnonzero(ids == 0)
-    if len(need):
-        hashes, stored = _stored_signatures(db)
-        if len(hashes):
-            at = np.searchsorted(hashes, sigs[need])  # leftmost: the lowest id
-            at = np.minimum(at, len(hashes) - 1)
-            hit = hashes[at] == sigs[need]
-            ids[need[hit]] = stored[at[hit]]
-    return ids
-
-
 def check_related(s: Scan, wanted: np.ndarray, known: np.ndarray, replace: bool):
     """Report cross-references that would not resolve after the import."""
     if not len(s.rel_to):
@@ -232,17 +162,17 @@ def check_related(s: Scan, wanted: np.ndarray, known: np.ndarray, replace: bool)
 
 
 class Spooled:
-    """The records scan() wrote to a spool file, read back in order.
+    """The (position, record) pairs a pass spooled, read back in order.
 
-    Iterating gives Items; pass 2 takes whole batches (batches()), each the
-    list that one marshal blob holds, without an Item per record.
+    Iterating gives Items; batches() gives the lists as they were spooled, one
+    marshal blob each.
     """
 
     def __init__(self, spool: IO[bytes]) -> None:
         self.spool = spool
 
-    def batches(self) -> Iterator[list[ConceptRecord]]:
-        """Yield the spooled records a batch (as scan() wrote it) at a time."""
+    def batches(self) -> Iterator[list[tuple[int, ConceptRecord]]]:
+        """Yield the spooled pairs a batch (as _spool_batch wrote it) at a time."""
         spool = self.spool
         spool.seek(0)
         while True:
@@ -253,35 +183,18 @@ class Spooled:
             blob = spool.read(size)
             if len(head) != 8 or len(blob) != size:
                 raise ValueError("the import's spool file is truncated")
-            # The spool is this process's own temporary file, written by scan().
+            # The spool is this process's own temporary file, written by a pass.
             yield marshal.loads(blob)
 
     def __iter__(self) -> Iterator[Item]:
         for batch in self.batches():
-            for record in batch:
-                yield Item(0, record, [])
+            for pos, record in batch:
+                yield Item(pos, record, [])
 
 
 def spooled(spool: IO[bytes]) -> Spooled:
-    """Read back the records scan() wrote to SPOOL, in order."""
+    """Read back what a pass spooled to SPOOL (see import_items), in order."""
     return Spooled(spool)
-
-
-def _batches(items: Iterable[Item]) -> Iterator[list[ConceptRecord]]:
-    if isinstance(items, Spooled):
-        # scan() spooled them BATCH at a time: the same batches as below.
-        yield from items.batches()
-        return
-    batch: list[ConceptRecord] = []
-    for item in items:
-        if item.record is None:
-            continue  # pass 1 found no problem, so there is none
-        batch.append(item.record)
-        if len(batch) == BATCH:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
 
 
 class _Writer:
@@ -290,6 +203,7 @@ class _Writer:
     def __init__(self, db: sqlite_utils.Database, author: str, reason: str) -> None:
         self.db, self.author, self.reason = db, author, reason
         self.stamp = now()
+        self.set_aside: list[tuple[str, str]] = []  # indexes to build again
         self.next_term = (
             db.execute("select coalesce(max(id), 0) from terms").fetchone()[0] + 1
         )
@@ -371,6 +285,14 @@ class _Writer:
             history,
         )
 
+    def log(self, ids: list[int]) -> None:
+        """Leave the change log's row for each concept of IDS (see the triggers)."""
+        if ids:
+            self.db.conn.executemany(
+                "insert into search_changes (concept_id) values (?)",
+                [(i,) for i in ids],
+            )
+
     def update(self, record: dict, current: dict) -> None:
         """Replace one changed concept (hidden notes kept), with its history."""
         self.db.execute(
@@ -410,105 +332,16 @@ def _as_new(record: ConceptRecord, target: int, author: str) -> dict:
     return {**record, "id": target}  # no note to fill: one shallow copy
 
 
-def _compare_and_write(
-    db: sqlite_utils.Database,
-    items: Iterable[Item],
-    wanted: np.ndarray,
-    *,
-    writer: _Writer | None,
-    author: str,
-    progress: Callable[[int], None] | None,
-) -> tuple[Outcome, np.ndarray]:
-    """Pass 2: classify (and with WRITER write) every concept; return the ids kept."""
-    out = Outcome()
-    kept = np.zeros(len(wanted), dtype=np.int64)
-    next_id = concepts.next_concept_id(db)
-    # Ids the file gives to new concepts must not be handed out to others.
-    given = wanted[wanted > 0]
-    if len(given):
-        next_id = max(next_id, int(given.max()) + 1)
-    slot = 0
-    for batch in _batches(items):
-        targets = wanted[slot : slot + len(batch)].tolist()  # Python ints
-        existing = [t for t in targets if t]
-        current: dict[int, dict] = {}
-        if existing:
-            for rec in concepts.records_of(db, existing):
-                current[rec["id"]] = rec
-        new_records: list[dict] = []
-        touched: list[int] = []
-        for k, record in enumerate(batch):
-            target = targets[k]
-            now_stored = current.get(target) if target else None
-            if now_stored is not None and not record["id"]:
-                # matched by its terms: make sure (a hash may collide)
-                if terms_signature(now_stored) != terms_signature(record):
-                    now_stored, target = None, 0
-            if now_stored is None:
-                if not target:
-                    target, next_id = next_id, next_id + 1
-                new_records.append(_as_new(record, target, author))
-                out.new += 1
-            else:
-                merged = fill_note_defaults(
-                    {**record, "id": target}, now_stored, author
-                )
-                if merged == now_stored:
-                    out.unchanged += 1
-                else:
-                    out.changed += 1
-                    if writer is not None:
-                        writer.update(merged, now_stored)
-                        touched.append(target)
-            targets[k] = target
-        kept[slot : slot + len(batch)] = targets
-        if writer is not None and new_records:
-            writer.insert_new(new_records)
-            touched += [r["id"] for r in new_records]
-        if writer is not None and touched:
-            db.conn.executemany(
-                "insert into search_changes (concept_id) values (?)",
-                [(t,) for t in touched],
-            )
-        slot += len(batch)
-        if progress:
-            progress(len(batch))
-    return out, kept
-
-
-@dataclass
-class Plan:
-    """What pass 1 planned: the targets and the estimated removals."""
-
-    wanted: np.ndarray
-    known: np.ndarray
-    removed: int
-
-
-def plan(db: sqlite_utils.Database, s: Scan, *, replace: bool) -> Plan:
-    """Match the file's concepts with the stored ones; check cross-references."""
-    with read_transaction(db):
-        known = _stored_ids(db)
-        wanted = targets(db, s)
-    check_related(s, wanted, known, replace)
-    removed = 0
-    if replace:
-        removed = int((~_in(known, np.unique(wanted[wanted != 0]))).sum())
-    return Plan(wanted, known, removed)
-
-
-def _set_aside_indexes(db: sqlite_utils.Database, p: Plan) -> list[tuple[str, str]]:
+def _set_aside_indexes(db: sqlite_utils.Database) -> list[tuple[str, str]]:
     """Drop the indexes a big import is faster to build afresh; return them.
 
-    Only when the file holds at least as many concepts as the term base (an
-    import into an empty or small glossary): SQLite then builds each index once,
-    sorted, instead of inserting millions of keys at random places. Only
-    indexes the import itself never reads (DEFERRED_INDEXES); the caller
+    Called once the file has brought at least as many concepts as the term base
+    held (an import into an empty or small glossary): SQLite then builds each
+    index once, sorted, instead of inserting millions of keys at random places.
+    Only indexes the import itself never reads (DEFERRED_INDEXES); the caller
     creates them again inside the same transaction, so no reader ever sees the
     glossary without them.
     """
-    if len(p.wanted) < max(len(p.known), DEFER_INDEXES_FROM):
-        return []
     indexes = []
     for name in DEFERRED_INDEXES:
         row = db.execute(
@@ -520,56 +353,246 @@ def _set_aside_indexes(db: sqlite_utils.Database, p: Plan) -> list[tuple[str, st
     return indexes
 
 
-def run(
+class _Abort(Exception):
+    """Raised inside the write transaction to roll back what was written."""
+
+
+def import_items(
     db: sqlite_utils.Database,
-    items: Callable[[], Iterable[Item]],
-    p: Plan,
+    items: Iterable[Item],
     *,
+    unit: str,
+    twice: Callable[[int, int], str],
     author: str,
     reason: str,
     replace: bool,
     dry_run: bool,
+    spool: IO[bytes] | None = None,
     progress: Callable[[int], None] | None = None,
-) -> Outcome:
-    """Pass 2: compare and (unless DRY_RUN) write, all in one transaction."""
-    if dry_run:
-        with read_transaction(db):
-            out, kept = _compare_and_write(
-                db, items(), p.wanted, writer=None, author=author, progress=progress
+    on_read: Callable[[int], None] | None = None,
+) -> tuple[Scan, Outcome]:
+    """Check ITEMS and (unless DRY_RUN) write them, in one streaming pass.
+
+    Each batch of valid concepts is compared with what is stored and written
+    (inside one write transaction) as soon as it is read; the first problem
+    stops the writing and the reading goes on, only to find every problem. At
+    the end, if anything was wrong (a concept's own problems, an id given twice,
+    a cross-reference that would not resolve), the transaction is rolled back:
+    nothing is written. SPOOL, when given, gets every valid record (see
+    spooled()), for a second pass that must not parse the file again. UNIT
+    names a position in messages; TWICE(id, pos) says an id occurs again.
+    Returns what was read (its problems in Scan.errors) and the counts.
+    """
+    s, out = Scan(unit), Outcome()
+    later = None if dry_run else tempfile.TemporaryFile()  # noqa: SIM115
+    try:
+        if dry_run:
+            with read_transaction(db):
+                _Pass(db, s, out, None, author, spool, None).run(
+                    items, twice, replace, progress, on_read
+                )
+            return s, out
+        db.execute("PRAGMA cache_size = -65536")  # 64 MiB of pages for the bulk write
+        with write_transaction(db):
+            db.execute("PRAGMA defer_foreign_keys = ON")
+            triggers = [
+                tuple(r)
+                for r in db.execute(
+                    "select name, sql from sqlite_master where type = 'trigger' "
+                    "and tbl_name in ('terms', 'concepts')"
+                )
+            ]
+            for name, _sql in triggers:
+                db.execute(f'drop trigger "{name}"')
+            writer = _Writer(db, author, reason)
+            _Pass(db, s, out, writer, author, spool, later).run(
+                items, twice, replace, progress, on_read
             )
-            if replace:
-                out.removed = int((~_in(_stored_ids(db), np.unique(kept))).sum())
-        return out
-    db.execute("PRAGMA cache_size = -65536")  # 64 MiB of pages for the bulk write
-    with write_transaction(db):
-        db.execute("PRAGMA defer_foreign_keys = ON")
-        triggers = [
-            tuple(r)
-            for r in db.execute(
-                "select name, sql from sqlite_master where type = 'trigger' "
-                "and tbl_name in ('terms', 'concepts')"
-            )
-        ]
-        for name, _sql in triggers:
-            db.execute(f'drop trigger "{name}"')
-        indexes = _set_aside_indexes(db, p)
-        writer = _Writer(db, author, reason)
-        out, kept = _compare_and_write(
-            db, items(), p.wanted, writer=writer, author=author, progress=progress
-        )
+            if s.errors:
+                raise _Abort
+            for _name, sql in triggers + writer.set_aside:
+                db.execute(sql)
+            if out.new or out.changed or out.removed:
+                concepts.bump_generation(db)
+    except _Abort:
+        pass  # rolled back: the report lists why
+    finally:
+        if later is not None:
+            later.close()
+        close = getattr(items, "close", None)
+        if close is not None:
+            close()  # a reader stopped early lets go of its file (or child) now
+    return s, out
+
+
+class _Pass:
+    """One pass over a file's items: the checks, the comparison and the writes."""
+
+    def __init__(self, db, s: Scan, out: Outcome, writer, author, spool, later):
+        self.db, self.s, self.out, self.writer = db, s, out, writer
+        self.author, self.spool = author, spool
+        self.known = _stored_ids(db)  # before anything is written
+        # Concepts without id are matched by their terms as stored at the start.
+        self.signatures = _stored_signatures(db) if len(self.known) else None
+        self.kept = array("q")  # per concept read: the id it has (0: not yet)
+        # New concepts without id get their ids at the end, above every id the
+        # file gives: (slot, record) pairs spooled to LATER until then.
+        self.later = later
+        self.later_count = 0
+        self.failure: Exception | None = None  # a write that went wrong
+
+    def run(self, items, twice, replace, progress, on_read) -> None:
+        s, batch = self.s, []
+        for item in items:
+            if item.problems:
+                prefix = f"{s.unit} {item.pos}{item.where}: " if item.pos else ""
+                for p in item.problems:
+                    s.problem(f"{prefix}{p}")  # a Problem renders itself (English)
+                if item.fatal:
+                    break
+                continue
+            record = item.record
+            if record is None:  # an Item without problems carries its record
+                raise ValueError(f"{s.unit} {item.pos}: no record and no problem")
+            slot = s.count
+            s.count += 1
+            s.pos.append(item.pos)
+            s.ids.append(record["id"] or 0)
+            for r in record["related"]:
+                s.rel_from.append(slot)
+                s.rel_to.append(r)
+            if s.errors:
+                continue  # nothing more is compared or written: only checked
+            batch.append(record)
+            if len(batch) == BATCH:
+                self.batch(batch, progress)
+                batch = []
+        if batch and not s.errors:
+            self.batch(batch, progress)
+        if on_read:
+            on_read(s.count)
+        _duplicates(s, twice)
+        if s.errors:
+            return
+        if self.failure is not None:
+            raise self.failure
+        check_related(s, np.frombuffer(self.kept, dtype=np.int64), self.known, replace)
+        if s.errors:
+            return
+        self.new_without_id(progress)
         if replace:
-            # Inside the transaction: what is stored now, not what was planned.
-            stored = _stored_ids(db)
-            gone = stored[~_in(stored, np.unique(kept))]
-            for cid in gone.tolist():
-                concepts.remove_concept(db, cid, author=author, reason=reason)
-            db.conn.executemany(
-                "insert into search_changes (concept_id) values (?)",
-                [(c,) for c in gone.tolist()],
+            self.remove_the_rest()
+
+    def batch(self, records: list[ConceptRecord], progress) -> None:
+        """Compare (and write) one batch of valid records."""
+        db, out, writer = self.db, self.out, self.writer
+        targets = self.targets(records)
+        first = len(self.kept)
+        if self.spool is not None:
+            pos = self.s.pos[first : first + len(records)]
+            _spool_batch(self.spool, list(zip(pos, records, strict=True)))
+        current: dict[int, dict] = {}
+        existing = [t for t in targets if t]
+        if existing:
+            for rec in concepts.records_of(db, existing):
+                current[rec["id"]] = rec
+        new_records, touched, later = [], [], []
+        for k, record in enumerate(records):
+            target = targets[k]
+            now_stored = current.get(target) if target else None
+            if now_stored is not None and not record["id"]:
+                # matched by its terms: make sure (a hash may collide)
+                if terms_signature(now_stored) != terms_signature(record):
+                    now_stored, target = None, 0
+            if now_stored is None:
+                out.new += 1
+                if target:
+                    new_records.append(_as_new(record, target, self.author))
+                elif self.later is not None:
+                    later.append((first + k, record))
+            else:
+                merged = fill_note_defaults(
+                    {**record, "id": target}, now_stored, self.author
+                )
+                if merged == now_stored:
+                    out.unchanged += 1
+                else:
+                    out.changed += 1
+                    touched.append((merged, now_stored))
+            self.kept.append(target)
+        if later:
+            _spool_batch(self.later, later)
+            self.later_count += len(later)
+        if writer is not None and self.failure is None:
+            try:
+                self.write(touched, new_records)
+            except (ValueError, sqlite3.Error) as exc:
+                # An id given twice, say: the reading goes on to report it.
+                self.failure = exc
+        if progress and len(records) > len(later):
+            progress(len(records) - len(later))
+
+    def write(self, touched: list[tuple[dict, dict]], new_records: list[dict]):
+        """Write a batch's changed (merged, as stored) and new concepts."""
+        writer = self.writer
+        for merged, now_stored in touched:
+            writer.update(merged, now_stored)
+        if new_records:
+            writer.insert_new(new_records)
+        writer.log([m["id"] for m, _ in touched])
+        writer.log([r["id"] for r in new_records])
+        if not writer.set_aside and self.s.count >= max(
+            len(self.known), DEFER_INDEXES_FROM
+        ):
+            writer.set_aside = _set_aside_indexes(self.db)
+
+    def targets(self, records: list[ConceptRecord]) -> list[int]:
+        """Per record, the stored concept it updates or the id it gives (0: new).
+
+        A concept with an id updates that id; one without updates an existing
+        concept only when all its terms are the same (the lowest id of such).
+        """
+        targets = [r["id"] or 0 for r in records]
+        if self.signatures is None or all(targets):
+            return targets
+        hashes, stored = self.signatures
+        need = [k for k, t in enumerate(targets) if not t]
+        sigs = np.array([hash(terms_signature(records[k])) for k in need], np.int64)
+        at = np.minimum(np.searchsorted(hashes, sigs), len(hashes) - 1)  # leftmost
+        for k, a, sig in zip(need, at.tolist(), sigs.tolist(), strict=True):
+            if hashes[a] == sig:
+                targets[k] = int(stored[a])
+        return targets
+
+    def new_without_id(self, progress) -> None:
+        """Give the new concepts without id theirs, in file order, and write them."""
+        if not self.later_count:
+            return
+        kept = np.frombuffer(self.kept, dtype=np.int64)
+        next_id = max(concepts.next_concept_id(self.db), int(kept.max()) + 1)
+        for pairs in spooled(self.later).batches():
+            records = []
+            for slot, record in pairs:
+                self.kept[slot] = next_id
+                records.append(_as_new(record, next_id, self.author))
+                next_id += 1
+            self.writer.insert_new(records)
+            self.writer.log([r["id"] for r in records])
+            if progress:
+                progress(len(records))
+
+    def remove_the_rest(self) -> None:
+        """Remove the stored concepts the file lacks (as stored now: in a write,
+        inside its transaction, so a concept approved meanwhile goes too)."""
+        kept = np.unique(np.frombuffer(self.kept, dtype=np.int64))
+        if self.writer is None:
+            self.out.removed = int((~_in(self.known, kept)).sum())
+            return
+        stored = _stored_ids(self.db)
+        gone = stored[~_in(stored, kept)].tolist()
+        for cid in gone:
+            concepts.remove_concept(
+                self.db, cid, author=self.author, reason=self.writer.reason
             )
-            out.removed = len(gone)
-        for _name, sql in triggers + indexes:
-            db.execute(sql)
-        if out.new or out.changed or out.removed:
-            concepts.bump_generation(db)
-    return out
+        self.writer.log(gone)
+        self.out.removed = len(gone)

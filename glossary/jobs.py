@@ -257,7 +257,7 @@ def _run(db: sqlite_utils.Database, folder: Path, job_id: int, beat: _Heartbeat)
                 lambda: exchange.import_file(
                     db, f, job["file_name"], author=job["username"],
                     dry_run=True, replace=job["replace"],
-                    on_read=lambda n: beat.set(total=n, done=0),
+                    on_read=lambda n: beat.set(total=n),
                     progress=lambda n: beat.set(done=beat.state["done"] + n),
                 )
             )  # fmt: skip
@@ -267,7 +267,8 @@ def _run(db: sqlite_utils.Database, folder: Path, job_id: int, beat: _Heartbeat)
         if [check[k] for k in _COUNTS] != job["plan"]:
             _finish_now(db, job_id, check, [PLAN_CHANGED])
             return
-        beat.set(phase="waiting", done=0)
+        # The check counted the concepts: the write's progress has its total.
+        beat.set(phase="waiting", done=0, total=check["concepts"])
         _retry_busy(lambda: _import_and_finish(db, path, job, beat))
     except Exception as exc:  # noqa: BLE001 (the job records why it failed)
         fault = classify_fault(exc)
@@ -292,7 +293,7 @@ def _import_and_finish(db, path: Path, job: dict, beat: _Heartbeat) -> None:
             report = exchange.import_file(
                 db, f, job["file_name"], author=job["username"],
                 replace=job["replace"],
-                on_read=lambda n: beat.set(total=n, done=0),
+                on_read=lambda n: beat.set(total=n),
                 progress=lambda n: beat.set(done=beat.state["done"] + n),
             )  # fmt: skip
         # A report with errors has already rolled its own savepoint back.

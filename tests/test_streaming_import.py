@@ -18,7 +18,6 @@ from hypothesis import HealthCheck, given, settings
 from glossary import ROOT, concepts, exchange, importer
 from glossary.db import connect
 from glossary.interchange import csvfile
-from glossary.interchange.formats import DUPLICATE_MESSAGES, item_reader
 from glossary.lookup import Lookup
 from glossary.model import LANGS, term_key
 from tests.glossaries import glossaries
@@ -169,31 +168,40 @@ def test_broken_json_is_refused_with_its_reason(database, doc, message):
 # --- replace ------------------------------------------------------------------
 
 
-def test_replace_removes_a_concept_approved_after_the_plan(database):
-    """The removals are worked out inside the write transaction."""
+def test_replace_removes_a_concept_approved_after_the_check(database):
+    """The removals are worked out inside the write transaction: a concept
+    approved while the user is asked to confirm is removed too."""
+    late = []
+
+    def approve_then_confirm(n: int, total: int) -> bool:
+        other = connect(database)
+        late.append(
+            concepts.save_concept(
+                other,
+                {
+                    "id": None,
+                    "domain": "theatre",
+                    "terms": [
+                        {"lang": "en", "text": "late arrival", "status": "preferred"}
+                    ],
+                },
+                author="reviewer",
+            )[0]
+        )
+        other.close()
+        return True
+
+    report = run_import(
+        database, "keep.csv", csv_rows(3), replace=True,
+        confirm_removal=approve_then_confirm,
+    )  # fmt: skip
+    assert report["ok"] and report["new"] == 3 and late
     db = connect(database)
-    data = csv_rows(3)
-    fmt, items = item_reader(io.BytesIO(data), "keep.csv")
-    scanned = importer.scan(items(), "line", DUPLICATE_MESSAGES[fmt])
-    plan = importer.plan(db, scanned, replace=True)
-    # meanwhile a reviewer approves a new concept
-    late, _ = concepts.save_concept(
-        db,
-        {
-            "id": None,
-            "domain": "theatre",
-            "terms": [{"lang": "en", "text": "late arrival", "status": "preferred"}],
-        },
-        author="reviewer",
-    )
-    out = importer.run(
-        db, items, plan, author="t", reason="r", replace=True, dry_run=False
-    )
-    assert out.new == 3
     assert db["concepts"].count == 3
+    assert report["removed"] == 520  # the 519 checked, and the late one
     with pytest.raises(concepts.NotFound):
-        concepts.load_record(db, late)
-    assert concepts.history(db, late)[0]["action"] == "import"
+        concepts.load_record(db, late[0])
+    assert concepts.history(db, late[0])[0]["action"] == "import"
     db.close()
 
 
@@ -283,8 +291,8 @@ def test_a_big_import_builds_the_text_index_afresh(database, monkeypatch):
     dropped = []
     real = importer._set_aside_indexes
 
-    def spy(db, p):
-        out = real(db, p)
+    def spy(db):
+        out = real(db)
         dropped.extend(name for name, _sql in out)
         return out
 
@@ -312,7 +320,7 @@ def test_a_small_import_keeps_its_indexes(database, monkeypatch):
     monkeypatch.setattr(
         importer,
         "_set_aside_indexes",
-        lambda db, p: dropped.extend(real(db, p)) or [],
+        lambda db: dropped.extend(real(db)) or [],
     )
     assert run_import(database, "t.csv", csv_rows(20))["new"] == 20
     assert dropped == []  # 20 concepts into 519: the indexes take them as they come
@@ -462,13 +470,15 @@ def test_insert_new_writes_the_rows_it_wrote_before(records):
 
 
 def test_spooled_batches_are_the_batches_of_the_items(tmp_path):
-    records = [{"id": k, "terms": []} for k in range(1, 2 * importer.BATCH + 7)]
+    pairs = [(k + 1, {"id": k, "terms": []}) for k in range(2 * importer.BATCH + 6)]
     with open(tmp_path / "spool", "w+b") as spool:
-        for start in range(0, len(records), importer.BATCH):
-            importer._spool_batch(spool, records[start : start + importer.BATCH])
+        for start in range(0, len(pairs), importer.BATCH):
+            importer._spool_batch(spool, pairs[start : start + importer.BATCH])
         spooled = importer.spooled(spool)
-        by_batch = list(importer._batches(spooled))
-        by_item = list(importer._batches(iter(list(spooled))))
-    assert by_batch == by_item
+        by_batch = list(spooled.batches())
+        items = list(spooled)
     assert [len(b) for b in by_batch] == [importer.BATCH, importer.BATCH, 6]
-    assert [r for b in by_batch for r in b] == records
+    assert [p for b in by_batch for p in b] == pairs
+    assert [(i.pos, i.record, list(i.problems)) for i in items] == [
+        (pos, record, []) for pos, record in pairs
+    ]

@@ -13,6 +13,7 @@ import shutil
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import PurePath
 from typing import IO
 
@@ -126,15 +127,27 @@ DUPLICATE_MESSAGES: dict[str, Callable[[int, int], str]] = {
 }
 
 
-def item_reader(
-    f: IO[bytes], filename: str, *, max_bytes: int = MAX_BYTES
-) -> tuple[str, Callable[[], Iterator[Item]]]:
-    """Return (format, ITEMS) for file F: each call of ITEMS reads it again from
-    the start, one concept at a time (a file that cannot seek is spooled to a
-    temporary file first).
+@dataclass
+class Source:
+    """A file ready to be read item by item: its format, the (seekable) file,
+    where its content starts and its size in bytes."""
 
-    Raises FileProblem when the file as a whole cannot be read; a file that
-    turns out not to be UTF-8 part-way raises it from the iterator.
+    fmt: str
+    file: IO[bytes]
+    start: int
+    size: int
+
+    def items(self) -> Iterator[Item]:
+        """Read the file again from its start, one concept at a time."""
+        return read_items(self.fmt, self.file, self.start)
+
+
+def open_source(f: IO[bytes], filename: str, *, max_bytes: int = MAX_BYTES) -> Source:
+    """Check file F named FILENAME as a whole and return it as a Source.
+
+    A file that cannot seek is spooled to a temporary file first (at most
+    MAX_BYTES + 1 of it). Raises FileProblem when the file cannot be read at
+    all: an unknown extension, too large, empty.
     """
     fmt = format_for(filename)
     size = _size(f)
@@ -145,20 +158,33 @@ def item_reader(
         spool.seek(0)
         f = spool
     _check_size(size, max_bytes)
-    start = f.tell()
+    return Source(fmt, f, f.tell(), size)
 
-    def items() -> Iterator[Item]:
-        f.seek(start)
-        if fmt == "tbx":
-            yield from iter_tbx_items(f)
-            return
-        with _utf8_text(f) as text:
-            if fmt == "json":
-                yield from iter_json_items(text)
-            else:
-                yield from iter_csv_items(text)
 
-    return fmt, items
+def item_reader(
+    f: IO[bytes], filename: str, *, max_bytes: int = MAX_BYTES
+) -> tuple[str, Callable[[], Iterator[Item]]]:
+    """Return (format, ITEMS) for file F: each call of ITEMS reads it again from
+    the start, one concept at a time (see open_source).
+
+    Raises FileProblem when the file as a whole cannot be read; a file that
+    turns out not to be UTF-8 part-way raises it from the iterator.
+    """
+    source = open_source(f, filename, max_bytes=max_bytes)
+    return source.fmt, source.items
+
+
+def read_items(fmt: str, f: IO[bytes], start: int = 0) -> Iterator[Item]:
+    """Yield the items of F (a file of format FMT) from byte START, one at a time."""
+    f.seek(start)
+    if fmt == "tbx":
+        yield from iter_tbx_items(f)
+        return
+    with _utf8_text(f) as text:
+        if fmt == "json":
+            yield from iter_json_items(text)
+        else:
+            yield from iter_csv_items(text)
 
 
 class _limited(io.RawIOBase):

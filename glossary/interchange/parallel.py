@@ -1,0 +1,124 @@
+"""Read a file's items in a second process, beside the process that writes them.
+
+Parsing and validating a big file costs as much CPU as writing it: a child
+process (``python -m glossary.interchange.parallel FMT START``, the file as its
+standard input) reads the items and sends them back through a pipe, a frame of
+``FRAME`` items at a time, while the importing process compares and writes
+the ones before. A frame is a length-prefixed marshal blob: a list of items as
+plain tuples (their problems rendered as English text), or ``("file", message)``
+when the file as a whole cannot be read (FileProblem). The child reads only its
+standard input and writes only its standard output; when the reader stops early
+(or dies) its pipe closes and the child ends.
+"""
+
+from __future__ import annotations
+
+import marshal
+import os
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO, cast
+
+from .csvfile import Item
+from .formats import FileProblem, read_items
+
+FRAME = 1000  # items sent together
+_HEAD = 8  # bytes of a frame's length
+_PACKAGE_ROOT = str(Path(__file__).resolve().parents[2])
+
+
+def _frames(items: Iterator[Item]) -> Iterator[bytes]:
+    """Encode ITEMS as frames (see the module's docstring)."""
+    batch: list[tuple] = []
+    try:
+        for item in items:
+            if item.problems:
+                problems = [str(p) for p in item.problems]  # a Problem's English
+                batch.append((item.pos, None, problems, item.fatal, item.where))
+            elif item.where or item.fatal:
+                batch.append((item.pos, item.record, [], item.fatal, item.where))
+            else:
+                batch.append((item.pos, item.record))
+            if len(batch) == FRAME:
+                yield marshal.dumps(batch)
+                batch = []
+    except FileProblem as exc:
+        if batch:
+            yield marshal.dumps(batch)
+        yield marshal.dumps(("file", str(exc)))
+        return
+    if batch:
+        yield marshal.dumps(batch)
+
+
+def serve(fmt: str, f: IO[bytes], start: int, out: IO[bytes]) -> None:
+    """The child's side: write the frames of F's items to OUT."""
+    for blob in _frames(read_items(fmt, f, start)):
+        out.write(len(blob).to_bytes(_HEAD, "little"))
+        out.write(blob)
+    out.flush()
+
+
+def items_in_child(fmt: str, f: IO[bytes], start: int) -> Iterator[Item]:
+    """Yield the items of F (a real, seekable file) as a child process reads them.
+
+    The same items read_items(fmt, f, start) yields, problems as text; a
+    FileProblem the child meets is raised here. F's file offset is the child's
+    while this runs.
+    """
+    env = {**os.environ, "PYTHONPATH": _PACKAGE_ROOT}
+    with tempfile.TemporaryFile() as errors:
+        child = subprocess.Popen(
+            [sys.executable, "-m", "glossary.interchange.parallel", fmt, str(start)],
+            stdin=f.fileno(),
+            stdout=subprocess.PIPE,
+            stderr=errors,
+            env=env,
+        )
+        pipe = cast(IO[bytes], child.stdout)  # stdout=PIPE: never None
+        try:
+            yield from _read_frames(pipe)
+            if child.wait() != 0:
+                errors.seek(0)
+                tail = errors.read().decode(errors="replace").strip().splitlines()
+                raise RuntimeError(
+                    "the file's reader stopped: " + (tail[-1] if tail else "no reason")
+                )
+        finally:
+            pipe.close()
+            if child.poll() is None:
+                child.kill()
+            child.wait()
+
+
+def _read_frames(pipe: IO[bytes]) -> Iterator[Item]:
+    while True:
+        head = pipe.read(_HEAD)
+        if not head:
+            return
+        size = int.from_bytes(head, "little")
+        blob = pipe.read(size)
+        if len(head) != _HEAD or len(blob) != size:
+            return  # the child died mid-frame: its exit status says why
+        # Our own child wrote it, from the file it was given.
+        frame = marshal.loads(blob)
+        if isinstance(frame, tuple):
+            raise FileProblem(frame[1])
+        for t in frame:
+            yield Item(*t) if len(t) == 5 else Item(t[0], t[1], ())
+
+
+def main(argv: list[str]) -> None:
+    fmt, start = argv[0], int(argv[1])
+    with open(0, "rb", closefd=False) as f, open(1, "wb", closefd=False) as out:
+        try:
+            serve(fmt, f, start, out)
+        except BrokenPipeError:
+            pass  # the importing process stopped reading: nothing more to do
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
