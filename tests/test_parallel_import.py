@@ -18,6 +18,7 @@ from glossary.interchange.formats import FileProblem, format_for, read_items
 from tests.page_support import make_app
 from tests.review_support import copy_database
 from tests.test_hostile import FILES
+from tests.test_streaming_import import _readers_of
 
 
 def shown(items) -> list[tuple]:
@@ -272,3 +273,15 @@ def test_the_cli_says_what_it_imports(tmp_path, database):
     assert result.exit_code == 0, result.output
     assert "Importing 2300 concepts: all read and checked." in result.output
     assert "2300 new, 0 changed, 0 unchanged" in result.output
+
+
+def test_a_reader_left_early_ends_its_child(tmp_path):
+    path = tmp_path / "big.csv"
+    path.write_bytes(_csv(*[f",theatre,wing flat {i},," for i in range(50_000)]))
+    with open(path, "rb") as f:
+        items = parallel.items_in_child("csv", f, 0)
+        first = [next(items) for _ in range(5)]
+        assert [i.pos for i in first] == [2, 3, 4, 5, 6]
+        assert _readers_of(path)  # the child reads the file as its standard input
+        items.close()
+        assert not _readers_of(path)

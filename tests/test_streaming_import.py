@@ -368,11 +368,16 @@ def test_re_importing_an_export_changes_nothing(database):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("delay", [0.3, 0.8, 1.5, 2.5, 4.0])
+@pytest.mark.parametrize(
+    "rows",
+    [30_000, 250_000],  # read in-process; read by a child process (over 4 MiB)
+)
 def test_an_import_killed_at_any_point_leaves_the_old_glossary(
-    database, tmp_path, delay
+    database, tmp_path, delay, rows
 ):
     path = tmp_path / "big.csv"
-    path.write_bytes(csv_rows(30_000, prefix="killed term"))
+    path.write_bytes(csv_rows(rows, prefix="killed term"))
+    assert (path.stat().st_size >= exchange.PARALLEL_FROM) == (rows > 30_000)
     before = snapshot(database)
     env = {
         **os.environ,
@@ -389,6 +394,11 @@ def test_an_import_killed_at_any_point_leaves_the_old_glossary(
     time.sleep(delay)
     child.send_signal(signal.SIGKILL)
     child.wait(timeout=30)
+    # A reader process it started ends too (its pipe is gone).
+    deadline = time.monotonic() + 10
+    while _readers_of(path) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not _readers_of(path)
     after = snapshot(database)
     db = connect(database)
     assert db.execute("pragma integrity_check").fetchone()[0] == "ok"
@@ -399,8 +409,20 @@ def test_an_import_killed_at_any_point_leaves_the_old_glossary(
     if killed == 0:
         assert after == before  # not a row of it, triggers and counters as they were
     else:  # it finished before the kill: all of it
-        assert killed == 30_000
-        assert after[1] == before[1] + 30_000 and after[-1] == before[-1]
+        assert killed == rows
+        assert after[1] == before[1] + rows and after[-1] == before[-1]
+
+
+def _readers_of(path: Path) -> list[Path]:
+    """The processes reading PATH as their standard input (import readers)."""
+    found = []
+    for proc in Path("/proc").iterdir():
+        try:
+            if os.readlink(proc / "fd" / "0") == str(path):
+                found.append(proc)
+        except OSError:
+            continue
+    return found
 
 
 class _Recorder:

@@ -15,9 +15,11 @@ from __future__ import annotations
 
 import marshal
 import os
+import queue
 import subprocess
 import sys
 import tempfile
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, cast
@@ -26,6 +28,7 @@ from .csvfile import Item
 from .formats import FileProblem, read_items
 
 FRAME = 1000  # items sent together
+AHEAD = 16  # frames read from the pipe ahead of the importer
 _HEAD = 8  # bytes of a frame's length
 _PACKAGE_ROOT = str(Path(__file__).resolve().parents[2])
 
@@ -80,7 +83,7 @@ def items_in_child(fmt: str, f: IO[bytes], start: int) -> Iterator[Item]:
         )
         pipe = cast(IO[bytes], child.stdout)  # stdout=PIPE: never None
         try:
-            yield from _read_frames(pipe)
+            yield from _read_frames(pipe, child)
             if child.wait() != 0:
                 errors.seek(0)
                 tail = errors.read().decode(errors="replace").strip().splitlines()
@@ -88,27 +91,50 @@ def items_in_child(fmt: str, f: IO[bytes], start: int) -> Iterator[Item]:
                     "the file's reader stopped: " + (tail[-1] if tail else "no reason")
                 )
         finally:
-            pipe.close()
             if child.poll() is None:
                 child.kill()
             child.wait()
 
 
-def _read_frames(pipe: IO[bytes]) -> Iterator[Item]:
-    while True:
-        head = pipe.read(_HEAD)
-        if not head:
-            return
-        size = int.from_bytes(head, "little")
-        blob = pipe.read(size)
-        if len(head) != _HEAD or len(blob) != size:
-            return  # the child died mid-frame: its exit status says why
-        # Our own child wrote it, from the file it was given.
-        frame = marshal.loads(blob)
-        if isinstance(frame, tuple):
-            raise FileProblem(frame[1])
-        for t in frame:
-            yield Item(*t) if len(t) == 5 else Item(t[0], t[1], ())
+def _read_frames(pipe: IO[bytes], child: subprocess.Popen) -> Iterator[Item]:
+    frames: queue.Queue[bytes | None] = queue.Queue(maxsize=AHEAD)
+    drain = threading.Thread(target=_drain, args=(pipe, frames), daemon=True)
+    drain.start()
+    try:
+        while (blob := frames.get()) is not None:
+            # Our own child wrote it, from the file it was given.
+            frame = marshal.loads(blob)
+            if isinstance(frame, tuple):
+                raise FileProblem(frame[1])
+            for t in frame:
+                yield Item(*t) if len(t) == 5 else Item(t[0], t[1], ())
+    finally:
+        if child.poll() is None:
+            child.kill()  # stopped early: the drain meets the end of the pipe
+        while drain.is_alive():
+            try:
+                frames.get_nowait()  # let a drain blocked on a full queue go on
+            except queue.Empty:
+                drain.join(0.01)
+        pipe.close()
+
+
+def _drain(pipe: IO[bytes], frames: queue.Queue[bytes | None]) -> None:
+    """Move whole frames from PIPE to FRAMES (None: the end), so that the child
+    reads on while the importer is busy with a long batch."""
+    try:
+        while True:
+            head = pipe.read(_HEAD)
+            if len(head) != _HEAD:
+                break
+            size = int.from_bytes(head, "little")
+            blob = pipe.read(size)
+            if len(blob) != size:
+                break  # the child died mid-frame: its exit status says why
+            frames.put(blob)
+    except (OSError, ValueError):
+        pass  # the pipe was closed: the importer stopped reading
+    frames.put(None)
 
 
 def main(argv: list[str]) -> None:
