@@ -6,7 +6,10 @@ standard input) reads the items and sends them back through a pipe, a frame of
 ``FRAME`` items at a time, while the importing process compares and writes
 the ones before. A frame is a length-prefixed marshal blob: a list of items as
 plain tuples (their problems rendered as English text), or ``("file", message)``
-when the file as a whole cannot be read (FileProblem). The child reads only its
+when the file as a whole cannot be read (FileProblem). A TBX entry comes
+parsed but not yet normalised and validated (six-tuples): parsing XML costs the
+child more than writing costs the importer, so the importer does that part
+(tbx.checked_entry), which balances the two processes. The child reads only its
 standard input and writes only its standard output; when the reader stops early
 (or dies) its pipe closes and the child ends.
 """
@@ -26,6 +29,7 @@ from typing import IO, cast
 
 from .csvfile import Item
 from .formats import FileProblem, read_items
+from .tbx import checked_entry, iter_tbx_items
 
 FRAME = 1000  # items sent together
 AHEAD = 16  # frames read from the pipe ahead of the importer
@@ -33,12 +37,16 @@ _HEAD = 8  # bytes of a frame's length
 _PACKAGE_ROOT = str(Path(__file__).resolve().parents[2])
 
 
-def _frames(items: Iterator[Item]) -> Iterator[bytes]:
-    """Encode ITEMS as frames (see the module's docstring)."""
+def _frames(items: Iterator[Item], unchecked: bool = False) -> Iterator[bytes]:
+    """Encode ITEMS as frames (see the module's docstring); UNCHECKED: TBX
+    entries not yet checked (see iter_tbx_items), sent as six-tuples."""
     batch: list[tuple] = []
     try:
         for item in items:
-            if item.problems:
+            if unchecked and item.pos and not item.fatal:
+                problems = [str(p) for p in item.problems]
+                batch.append((item.pos, item.record, problems, False, item.where, 1))
+            elif item.problems:
                 problems = [str(p) for p in item.problems]  # a Problem's English
                 batch.append((item.pos, None, problems, item.fatal, item.where))
             elif item.where or item.fatal:
@@ -59,7 +67,13 @@ def _frames(items: Iterator[Item]) -> Iterator[bytes]:
 
 def serve(fmt: str, f: IO[bytes], start: int, out: IO[bytes]) -> None:
     """The child's side: write the frames of F's items to OUT."""
-    for blob in _frames(read_items(fmt, f, start)):
+    if fmt == "tbx":
+        # Parsing TBX costs twice what checking costs: the importer checks.
+        f.seek(start)
+        frames = _frames(iter_tbx_items(f, check=False), unchecked=True)
+    else:
+        frames = _frames(read_items(fmt, f, start))
+    for blob in frames:
         out.write(len(blob).to_bytes(_HEAD, "little"))
         out.write(blob)
     out.flush()
@@ -107,7 +121,12 @@ def _read_frames(pipe: IO[bytes], child: subprocess.Popen) -> Iterator[Item]:
             if isinstance(frame, tuple):
                 raise FileProblem(frame[1])
             for t in frame:
-                yield Item(*t) if len(t) == 5 else Item(t[0], t[1], ())
+                if len(t) == 2:
+                    yield Item(t[0], t[1], ())
+                elif len(t) == 5:
+                    yield Item(*t)
+                else:  # a TBX entry read, not yet checked
+                    yield checked_entry(t[0], t[1], t[2], t[4])
     finally:
         if child.poll() is None:
             child.kill()  # stopped early: the drain meets the end of the pipe

@@ -600,8 +600,14 @@ def _parse_error(exc: expat.ExpatError) -> ParseError:
     return err
 
 
-def iter_tbx_items(f: IO[bytes], *, max_entries: int = MAX_ENTRIES) -> Iterator[Item]:
-    """Read and validate the concepts of a TBX file (v3 or v2) one entry at a time."""
+def iter_tbx_items(
+    f: IO[bytes], *, max_entries: int = MAX_ENTRIES, check: bool = True
+) -> Iterator[Item]:
+    """Read and validate the concepts of a TBX file (v3 or v2) one entry at a time.
+
+    With CHECK false, an entry's item carries the raw record and the problems
+    of reading it, for checked_entry() to finish (in another process).
+    """
     ours = False
     root_seen = None
     body = None
@@ -641,9 +647,10 @@ def iter_tbx_items(f: IO[bytes], *, max_entries: int = MAX_ENTRIES) -> Iterator[
                     body.remove(el)  # constant memory: drop each entry once read
                 except ValueError:
                     pass
-            record = normalise_concept(raw)
-            problems += validate_concept(record)
-            yield Item(position, None if problems else record, problems, where=where)
+            if check:
+                yield checked_entry(position, raw, problems, where)
+            else:
+                yield Item(position, raw, problems, where=where)
     except DefusedXmlException:
         yield Item(
             0,
@@ -659,6 +666,15 @@ def iter_tbx_items(f: IO[bytes], *, max_entries: int = MAX_ENTRIES) -> Iterator[
         yield Item(0, None, ["the file is empty"], True)
     elif position == 0:
         yield Item(0, None, ["the file has no concept entries"], True)
+
+
+def checked_entry(
+    position: int, raw: dict[str, Any], problems: list[str | Problem], where: str
+) -> Item:
+    """Normalise and validate an entry's raw record: its item."""
+    record = normalise_concept(raw)
+    problems = problems + validate_concept(record)
+    return Item(position, None if problems else record, problems, where=where)
 
 
 def read_tbx(f: IO[bytes], *, max_entries: int = MAX_ENTRIES) -> ReadResult:
