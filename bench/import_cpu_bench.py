@@ -1,14 +1,17 @@
-"""Benchmark an import's CPU time, pass by pass, for one or more checkouts.
+"""Benchmark an import's CPU time, process by process, for one or more checkouts.
 
 Not a test. Run: python bench/import_cpu_bench.py [--concepts 100000]
 [--formats csv,json,tbx] [--code PATH ...] [--profile csv]. Writes the synthetic
 glossary of bench/interchange_bench.py (three terms per concept) once per format,
 then for every checkout (default: this one) imports it into an empty term base in
-a fresh process and reports the CPU seconds (time.process_time) of pass 1
-(importer.scan: read and validate), pass 2 (importer.run: compare and write in
-one transaction) and the whole import_file call, its wall time and the peak RSS
-(VmHWM). Checkouts run back to back, format by format, so that they share the
-load of the moment, which is printed with each row (1-minute load average).
+a fresh process and reports CPU seconds: for a two-pass checkout (importer.scan
+and importer.run) each pass; for every checkout the importing process's whole
+import_file call (time.process_time) and the child process that reads the file
+beside it (RUSAGE_CHILDREN; 0 where there is none), their sum, the wall time and
+the peak RSS of each (VmHWM; the child's ru_maxrss). Checkouts run back to back,
+format by format, so that they share the load of the moment, which is printed
+with each row (1-minute load average). --profile profiles the importing process
+only.
 """
 
 from __future__ import annotations

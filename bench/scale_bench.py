@@ -17,7 +17,8 @@ and each worker's memory from /proc/PID/smaps_rollup: USS (private pages), PSS,
 RSS, and the part of RSS that is the shared index file. Then the import of
 --import-concepts concepts (three terms each, bench/interchange_bench.py's
 synthetic glossary) from CSV, TBX and JSON into an empty term base: wall time
-and peak RSS (VmHWM) of the importing process.
+and peak RSS of the importing process (VmHWM) and of the process that reads the
+file beside it (the largest child's ru_maxrss; 0 for code without one).
 """
 
 from __future__ import annotations
@@ -218,8 +219,11 @@ IMPORT_STEP = (
     "s = time.perf_counter() - t\n"
     "assert r['ok'], r['errors'][:3]\n"
     "hwm = [l for l in open('/proc/self/status') if l.startswith('VmHWM')]\n"
+    "import resource\n"
+    "child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024\n"
     "print(json.dumps({'seconds': s, 'new': r['new'],\n"
-    "                  'peak_mib': int(hwm[0].split()[1]) / 1024}))\n"
+    "                  'peak_mib': int(hwm[0].split()[1]) / 1024,\n"
+    "                  'reader_peak_mib': child}))\n"
 )
 
 
@@ -292,7 +296,10 @@ def main() -> None:
         import interchange_bench
 
         print()
-        print("| code | concepts | format | file size | import s | peak RSS | load |")
+        print(
+            "| code | concepts | format | file size | import s | "
+            "peak RSS (importer + reader process) | load |"
+        )
         print("|---|---:|---|---:|---:|---:|---:|")
         runs = [("new", ROOT, args.import_concepts)]
         if args.today and args.today_import_concepts:
@@ -309,7 +316,8 @@ def main() -> None:
                     continue
                 print(
                     f"| {name} | {n:,} | {fmt} | {mib:,.0f} MiB | {r['seconds']:.1f} "
-                    f"| {r['peak_mib']:.0f} MiB | {os.getloadavg()[0]:.1f} |",
+                    f"| {r['peak_mib']:.0f} + {r.get('reader_peak_mib', 0):.0f} MiB "
+                    f"| {os.getloadavg()[0]:.1f} |",
                     flush=True,
                 )
     print(f"load average at end: {os.getloadavg()}")
