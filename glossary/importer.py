@@ -432,8 +432,11 @@ class _Pass:
         self.db, self.s, self.out, self.writer = db, s, out, writer
         self.author, self.spool = author, spool
         self.known = _stored_ids(db)  # before anything is written
-        # Concepts without id are matched by their terms as stored at the start.
-        self.signatures = _stored_signatures(db) if len(self.known) else None
+        # Concepts without id are matched by their terms as stored at the start:
+        # read when the first one comes, with the terms that concepts changed
+        # before then had (changed_from: id -> hash of its terms at the start).
+        self.signatures: tuple[np.ndarray, np.ndarray] | None = None
+        self.changed_from: dict[int, int] = {}
         self.kept = array("q")  # per concept read: the id it has (0: not yet)
         # New concepts without id get their ids at the end, above every id the
         # file gives: (slot, record) pairs spooled to LATER until then.
@@ -536,6 +539,10 @@ class _Pass:
         """Write a batch's changed (merged, as stored) and new concepts."""
         writer = self.writer
         for merged, now_stored in touched:
+            if self.signatures is None:
+                self.changed_from.setdefault(
+                    merged["id"], hash(terms_signature(now_stored))
+                )
             writer.update(merged, now_stored)
         if new_records:
             writer.insert_new(new_records)
@@ -553,8 +560,10 @@ class _Pass:
         concept only when all its terms are the same (the lowest id of such).
         """
         targets = [r["id"] or 0 for r in records]
-        if self.signatures is None or all(targets):
+        if not len(self.known) or all(targets):
             return targets
+        if self.signatures is None:
+            self.signatures = self.signatures_at_start()
         hashes, stored = self.signatures
         need = [k for k, t in enumerate(targets) if not t]
         sigs = np.array([hash(terms_signature(records[k])) for k in need], np.int64)
@@ -563,6 +572,21 @@ class _Pass:
             if hashes[a] == sig:
                 targets[k] = int(stored[a])
         return targets
+
+    def signatures_at_start(self) -> tuple[np.ndarray, np.ndarray]:
+        """(hash of the terms, concept id) of the concepts stored at the start,
+        sorted by hash then id: what is stored now, less what this import wrote."""
+        hashes, ids = _stored_signatures(self.db)
+        if self.writer is None:
+            return hashes, ids  # nothing written
+        was = np.array(sorted(self.changed_from), dtype=np.int64)
+        keep = _in(ids, self.known) & ~_in(ids, was)
+        hashes = np.concatenate(
+            [hashes[keep], np.array([self.changed_from[i] for i in was.tolist()])]
+        ).astype(np.int64)
+        ids = np.concatenate([ids[keep], was])
+        order = np.lexsort((ids, hashes))
+        return hashes[order], ids[order]
 
     def new_without_id(self, progress) -> None:
         """Give the new concepts without id theirs, in file order, and write them."""

@@ -285,3 +285,31 @@ def test_a_reader_left_early_ends_its_child(tmp_path):
         assert _readers_of(path)  # the child reads the file as its standard input
         items.close()
         assert not _readers_of(path)
+
+
+def test_concepts_without_id_are_matched_with_the_glossary_as_it_was(
+    database, monkeypatch
+):
+    """Matched by their terms as stored when the import began, even when the
+    terms are first read after earlier concepts of the file were written."""
+    monkeypatch.setattr(importer, "BATCH", 1)  # each concept written before the next
+    db = connect(database)
+    first, second = (r[0] for r in db.execute("select id from concepts limit 2"))
+    one, two = concepts.load_record(db, first), concepts.load_record(db, second)
+    db.close()
+    renamed = {**one, "terms": [{**one["terms"][0], "text": "renamed concept"}]}
+    same_as_two = {**two, "id": None}
+    like_renamed = {**renamed, "id": None, "notes": []}
+    doc = {
+        "format": "glossary",
+        "version": 1,
+        "concepts": [renamed, same_as_two, like_renamed],
+    }
+    data = json.dumps(doc).encode()
+    check = _run(database, data, "g.json", dry_run=True)
+    report = _run(database, data, "g.json")
+    expected = (True, 1, 1, 1)  # renamed: changed; like two: unchanged; new
+    assert (report["ok"], report["new"], report["changed"], report["unchanged"]) == (
+        expected
+    ), report
+    assert [check[k] for k in ("new", "changed", "unchanged")] == [1, 1, 1]

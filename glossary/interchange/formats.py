@@ -163,19 +163,6 @@ def open_source(f: IO[bytes], filename: str, *, max_bytes: int = MAX_BYTES) -> S
     return Source(fmt, f, f.tell(), size)
 
 
-def item_reader(
-    f: IO[bytes], filename: str, *, max_bytes: int = MAX_BYTES
-) -> tuple[str, Callable[[], Iterator[Item]]]:
-    """Return (format, ITEMS) for file F: each call of ITEMS reads it again from
-    the start, one concept at a time (see open_source).
-
-    Raises FileProblem when the file as a whole cannot be read; a file that
-    turns out not to be UTF-8 part-way raises it from the iterator.
-    """
-    source = open_source(f, filename, max_bytes=max_bytes)
-    return source.fmt, source.items
-
-
 def read_items(fmt: str, f: IO[bytes], start: int = 0) -> Iterator[Item]:
     """Yield the items of F (a file of format FMT) from byte START, one at a time."""
     f.seek(start)
