@@ -28,7 +28,7 @@ import functools
 import re
 from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
-from typing import IO, Any
+from typing import IO, Any, cast
 from xml.etree.ElementTree import ParseError, TreeBuilder
 from xml.parsers import expat
 from xml.sax.saxutils import escape, quoteattr
@@ -44,6 +44,7 @@ from ..model import (
     DOMAINS,
     LANGS,
     STATUSES,
+    ConceptRecord,
     bad_id,
     normalise_concept,
     parse_id,
@@ -650,7 +651,8 @@ def iter_tbx_items(
             if check:
                 yield checked_entry(position, raw, problems, where)
             else:
-                yield Item(position, raw, problems, where=where)
+                # the raw record, not yet a ConceptRecord: checked_entry makes it one
+                yield Item(position, cast(ConceptRecord, raw), problems, where=where)
     except DefusedXmlException:
         yield Item(
             0,
@@ -673,7 +675,7 @@ def checked_entry(
 ) -> Item:
     """Normalise and validate an entry's raw record: its item."""
     record = normalise_concept(raw)
-    problems = problems + validate_concept(record)
+    problems = [*problems, *validate_concept(record)]
     return Item(position, None if problems else record, problems, where=where)
 
 
