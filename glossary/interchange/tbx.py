@@ -285,6 +285,20 @@ def _local(tag: str) -> str:
     return tag.rsplit("}", 1)[-1]
 
 
+class _LocalNames(dict):
+    """Tag -> local name, remembered (a file has few tags; a hostile one with
+    many gets the rest worked out each time)."""
+
+    def __missing__(self, tag: str) -> str:
+        name = _local(tag)
+        if len(self) < 1000:
+            self[tag] = name
+        return name
+
+
+_NAME = _LocalNames()
+
+
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 
@@ -321,7 +335,7 @@ class _Entry:
 def _read_notes_and_meta(parent, lang: str | None, term: str | None, acc: _Entry):
     """Collect the notes (and their transacGrp metadata) that are children of PARENT."""
     for child in parent:
-        name = _local(child.tag)
+        name = _NAME[child.tag]
         if name == "note":
             note_id = child.get("id") or ""
             if (
@@ -348,7 +362,7 @@ def _read_notes_and_meta(parent, lang: str | None, term: str | None, acc: _Entry
             target = None
             meta = {}
             for g in child:
-                gname = _local(g.tag)
+                gname = _NAME[g.tag]
                 if gname == "ref":
                     target = g.get("target")
                 elif gname == "date":
@@ -363,7 +377,7 @@ def _read_definition(group, lang: str | None) -> tuple[str | None, dict] | None:
     descrip = None
     source = ""
     for g in group:
-        name = _local(g.tag)
+        name = _NAME[g.tag]
         if name == "descrip" and g.get("type") == "definition":
             descrip = g
         elif name == "admin" and g.get("type") == "source":
@@ -388,11 +402,11 @@ def _read_term(el, lang: str, acc: _Entry) -> dict | None:
     }
     parts = list(el)
     # ntig: term and termNotes sit in a termGrp.
-    for child in list(parts):
-        if _local(child.tag) == "termGrp":
+    for child in el:
+        if _NAME[child.tag] == "termGrp":
             parts = list(child) + [c for c in parts if c is not child]
     for child in parts:
-        name = _local(child.tag)
+        name = _NAME[child.tag]
         kind = child.get("type")
         if name == "term":
             text = _all_text(child)
@@ -400,9 +414,9 @@ def _read_term(el, lang: str, acc: _Entry) -> dict | None:
             _term_note(term, kind, _all_text(child), acc)
         elif name == "termNoteGrp":
             for g in child:
-                if _local(g.tag) == "termNote":
+                if _NAME[g.tag] == "termNote":
                     _term_note(term, g.get("type"), _all_text(g), acc)
-            notes = [_all_text(g) for g in child if _local(g.tag) == "note"]
+            notes = [_all_text(g) for g in child if _NAME[g.tag] == "note"]
             if term["pos"] == "noun" and "properNoun" in notes:
                 term["pos"] = "properNoun"
         elif name == "admin" and kind == "source":
@@ -463,7 +477,7 @@ def entry_to_record(el, ours: bool) -> tuple[dict[str, Any], list[str | Problem]
             record["definitions"][lang] = d
 
     for child in el:
-        name = _local(child.tag)
+        name = _NAME[child.tag]
         kind = child.get("type")
         if name == "descrip" and kind == "subjectField":
             value = _all_text(child).strip()
@@ -480,7 +494,7 @@ def entry_to_record(el, ours: bool) -> tuple[dict[str, Any], list[str | Problem]
         elif name in ("langSec", "langSet"):
             lang = _base_lang(child.get(_XML_LANG))
             for part in child:
-                pname = _local(part.tag)
+                pname = _NAME[part.tag]
                 if pname == "descripGrp":
                     add_definition(_read_definition(part, lang))
                 elif pname == "descrip" and part.get("type") == "definition":
@@ -492,7 +506,7 @@ def entry_to_record(el, ours: bool) -> tuple[dict[str, Any], list[str | Problem]
                         _read_notes_and_meta(part, lang, f"{lang}:{term['text']}", acc)
                         if pname == "ntig":
                             for grp in part:
-                                if _local(grp.tag) == "termGrp":
+                                if _NAME[grp.tag] == "termGrp":
                                     _read_notes_and_meta(
                                         grp, lang, f"{lang}:{term['text']}", acc
                                     )
@@ -567,7 +581,7 @@ def _tbx_events(f: IO[bytes]) -> Iterator[tuple[str, Any]]:
 
     def end(tag: str) -> None:
         el = tb_end(tag)
-        name = _local(tag)
+        name = _NAME[tag]
         if name in _ENTRY_TAGS:
             append(("entry", el))
         elif name == "p":
