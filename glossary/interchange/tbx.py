@@ -326,7 +326,10 @@ def _all_text(el) -> str:
 class _Entry:
     """Collects one entry's parts while walking its element tree."""
 
-    def __init__(self) -> None:
+    def __init__(self, lang_key: str) -> None:
+        # The key of xml:lang in the tree's attributes: "{ns}lang" in
+        # ElementTree's trees, "ns}lang" in those _tbx_events builds.
+        self.lang_key = lang_key
         self.notes: list[tuple[tuple, dict]] = []
         self.meta: dict[str, dict] = {}
         self.problems: list[str | Problem] = []
@@ -334,13 +337,14 @@ class _Entry:
 
 def _read_notes_and_meta(parent, lang: str | None, term: str | None, acc: _Entry):
     """Collect the notes (and their transacGrp metadata) that are children of PARENT."""
+    lang_key = acc.lang_key
     for child in parent:
         name = _NAME[child.tag]
         if name == "note":
             note_id = child.get("id") or ""
             if (
                 note_id.endswith(("-usage", "-latin"))
-                or child.get(_XML_LANG) == "kk-Latn"
+                or child.get(lang_key) == "kk-Latn"
             ):
                 continue
             m = _NOTE_ID.match(note_id)
@@ -351,7 +355,7 @@ def _read_notes_and_meta(parent, lang: str | None, term: str | None, acc: _Entry
                     {
                         "id": note_id,
                         "text": _all_text(child),
-                        "lang": _base_lang(child.get(_XML_LANG)) or lang or "",
+                        "lang": _base_lang(child.get(lang_key)) or lang or "",
                         "author": "",
                         "date": None,
                         "term": term,
@@ -373,7 +377,9 @@ def _read_notes_and_meta(parent, lang: str | None, term: str | None, acc: _Entry
                 acc.meta[target] = meta
 
 
-def _read_definition(group, lang: str | None) -> tuple[str | None, dict] | None:
+def _read_definition(
+    group, lang: str | None, lang_key: str
+) -> tuple[str | None, dict] | None:
     descrip = None
     source = ""
     for g in group:
@@ -384,7 +390,7 @@ def _read_definition(group, lang: str | None) -> tuple[str | None, dict] | None:
             source = _all_text(g)
     if descrip is None:
         return None
-    return _base_lang(descrip.get(_XML_LANG)) or lang, {
+    return _base_lang(descrip.get(lang_key)) or lang, {
         "text": _all_text(descrip),
         "source": source,
     }
@@ -448,16 +454,22 @@ def _term_note(term: dict, kind: str | None, value: str, acc: _Entry) -> None:
         term["usage"] = value
 
 
-def entry_to_record(el, ours: bool) -> tuple[dict[str, Any], list[str | Problem]]:
-    """Turn one conceptEntry/termEntry element into a raw record and problems."""
-    acc = _Entry()
+def entry_to_record(
+    el, ours: bool, lang_key: str = _XML_LANG
+) -> tuple[dict[str, Any], list[str | Problem]]:
+    """Turn one conceptEntry/termEntry element into a raw record and problems.
+
+    LANG_KEY is how the tree names xml:lang (see _Entry).
+    """
+    acc = _Entry(lang_key)
     raw_id = el.get("id") or ""
     m = _OUR_ID.match(raw_id)
-    if ours and m and parse_id(m.group(1)) is None:
+    concept_id = parse_id(m.group(1)) if (ours and m) else None
+    if ours and m and concept_id is None:
         acc.problems.append(bad_id("id", m.group(1)))
     # Raw: cross-references stay text until normalise_concept reads them.
     record: dict[str, Any] = {
-        "id": parse_id(m.group(1)) if (ours and m) else None,
+        "id": concept_id,
         "domain": "",
         "terms": [],
         "definitions": {},
@@ -483,22 +495,22 @@ def entry_to_record(el, ours: bool) -> tuple[dict[str, Any], list[str | Problem]
             value = _all_text(child).strip()
             record["domain"] = _DOMAIN_BACK.get(value.casefold(), value)
         elif name == "descrip" and kind == "definition":
-            add_definition(_read_definition([child], None))
+            add_definition(_read_definition([child], None, lang_key))
         elif name == "descripGrp":
-            add_definition(_read_definition(child, None))
+            add_definition(_read_definition(child, None, lang_key))
         elif name == "ref" and kind == "crossReference" and ours:
             target = _OUR_ID.match(child.get("target") or "")
             if target:
                 # Kept as text when out of range: validate_concept reports it.
                 record["related"].append(target.group(1))
         elif name in ("langSec", "langSet"):
-            lang = _base_lang(child.get(_XML_LANG))
+            lang = _base_lang(child.get(lang_key))
             for part in child:
                 pname = _NAME[part.tag]
                 if pname == "descripGrp":
-                    add_definition(_read_definition(part, lang))
+                    add_definition(_read_definition(part, lang, lang_key))
                 elif pname == "descrip" and part.get("type") == "definition":
-                    add_definition(_read_definition([part], lang))
+                    add_definition(_read_definition([part], lang, lang_key))
                 elif pname in ("termSec", "tig", "ntig"):
                     term = _read_term(part, lang, acc)
                     if term is not None:
@@ -546,14 +558,16 @@ def _refuse_external(context, base, sysid, pubid) -> int:
 def _tbx_events(f: IO[bytes]) -> Iterator[tuple[str, Any]]:
     """Yield the events iter_tbx_items needs, as defusedxml's iterparse would.
 
-    Expat feeds ElementTree's C tree builder directly; Python runs once per
-    element (to spot the root, each body and the ends of entries and of the
-    generator's <p>), not the pure-Python parser defusedxml must use to set its
-    handlers. The defences are defusedxml's: a DTD, an entity declaration or an
-    external reference raises at once (DTDForbidden, EntitiesForbidden,
+    Expat feeds ElementTree's C tree builder directly: element starts go to it
+    without Python (after the root's), and Python runs once per element end (to
+    spot the ends of entries and of the generator's <p>), not the pure-Python
+    parser defusedxml must use to set its handlers. Tags and namespaced
+    attributes keep expat's names ("ns}name": xml:lang is _XML_LANG_EXPAT). The
+    defences are defusedxml's: a DTD, an entity declaration or an external
+    reference raises at once (DTDForbidden, EntitiesForbidden,
     ExternalReferenceForbidden). The events are ("root", el) for the first
-    element, ("body", el) when a <body> starts, ("p", el) when a <p> ends and
-    ("entry", el) when an entry ends, in document order, each chunk's events
+    element, ("p", el) when a <p> ends and ("entry", el) when an entry ends,
+    in document order, each chunk's events
     handed out after the chunk is parsed and before a parse error of that chunk
     is raised (as ParseError), as iterparse does.
     """
@@ -566,18 +580,11 @@ def _tbx_events(f: IO[bytes]) -> Iterator[tuple[str, Any]]:
     parser.ExternalEntityRefHandler = _refuse_external
     events: list[tuple[str, Any]] = []
     append, tb_start, tb_end = events.append, builder.start, builder.end
-    seen_root = False
 
-    def start(tag: str, attrs: dict[str, str]) -> None:
-        nonlocal seen_root
-        if _XML_LANG_EXPAT in attrs:
-            attrs[_XML_LANG] = attrs.pop(_XML_LANG_EXPAT)
-        el = tb_start(tag, attrs)
-        if not seen_root:
-            seen_root = True
-            append(("root", el))
-        if tag[-4:] == "body" and _local(tag) == "body":
-            append(("body", el))
+    def start_root(tag: str, attrs: dict[str, str]) -> None:
+        append(("root", tb_start(tag, attrs)))
+        # Every later element goes to the C tree builder without Python.
+        parser.StartElementHandler = tb_start
 
     def end(tag: str) -> None:
         el = tb_end(tag)
@@ -587,7 +594,7 @@ def _tbx_events(f: IO[bytes]) -> Iterator[tuple[str, Any]]:
         elif name == "p":
             append(("p", el))
 
-    parser.StartElementHandler = start
+    parser.StartElementHandler = start_root
     parser.EndElementHandler = end
     parser.CharacterDataHandler = builder.data
     while True:
@@ -615,6 +622,18 @@ def _parse_error(exc: expat.ExpatError) -> ParseError:
     return err
 
 
+def _parent_of(root, el):
+    """The element whose child EL is (EL has just ended: its open ancestors
+    and it are the last children from ROOT down), or None."""
+    node = root
+    while node is not None and len(node):
+        last = node[-1]
+        if last is el:
+            return node
+        node = last
+    return None
+
+
 def iter_tbx_items(
     f: IO[bytes], *, max_entries: int = MAX_ENTRIES, check: bool = True
 ) -> Iterator[Item]:
@@ -625,11 +644,12 @@ def iter_tbx_items(
     """
     ours = False
     root_seen = None
-    body = None
+    root = parent = None
     position = 0
     try:
         for event, el in _tbx_events(f):
             if event == "root":
+                root = el
                 root_seen = name = _local(el.tag)
                 if name not in ("tbx", "martif"):
                     yield Item(
@@ -643,9 +663,6 @@ def iter_tbx_items(
                     )
                     return
                 continue
-            if event == "body":
-                body = el
-                continue
             if event == "p":
                 if el.get("type") == "generator":
                     ours = (el.text or "").strip() == GENERATOR
@@ -655,13 +672,13 @@ def iter_tbx_items(
                 yield Item(0, None, [f"more than {max_entries} concept entries"], True)
                 return
             where = f" (id {el.get('id')})" if el.get("id") else ""
-            raw, problems = entry_to_record(el, ours)
+            raw, problems = entry_to_record(el, ours, _XML_LANG_EXPAT)
             el.clear()
-            if body is not None:
-                try:
-                    body.remove(el)  # constant memory: drop each entry once read
-                except ValueError:
-                    pass
+            # Constant memory: an entry in a <body> is dropped once read.
+            if parent is None or not len(parent) or parent[-1] is not el:
+                parent = _parent_of(root, el)
+            if parent is not None and _NAME[parent.tag] == "body":
+                parent.remove(el)
             if check:
                 yield checked_entry(position, raw, problems, where)
             else:
