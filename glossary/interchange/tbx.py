@@ -623,15 +623,19 @@ def _parse_error(exc: expat.ExpatError) -> ParseError:
 
 
 def _parent_of(root, el):
-    """The element whose child EL is (EL has just ended: its open ancestors
-    and it are the last children from ROOT down), or None."""
+    """The element whose child EL is, or None. EL ended within the chunk just
+    parsed, so its parent is on the chain of last children from ROOT down
+    (still open, or the last one closed), and EL among its latest children."""
     node = root
     while node is not None and len(node):
-        last = node[-1]
-        if last is el:
+        if _has_child(node, el):
             return node
-        node = last
+        node = node[-1]
     return None
+
+
+def _has_child(node, el) -> bool:
+    return any(child is el for child in reversed(node))
 
 
 def iter_tbx_items(
@@ -675,7 +679,7 @@ def iter_tbx_items(
             raw, problems = entry_to_record(el, ours, _XML_LANG_EXPAT)
             el.clear()
             # Constant memory: an entry in a <body> is dropped once read.
-            if parent is None or not len(parent) or parent[-1] is not el:
+            if parent is None or not _has_child(parent, el):
                 parent = _parent_of(root, el)
             if parent is not None and _NAME[parent.tag] == "body":
                 parent.remove(el)
