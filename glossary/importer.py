@@ -39,6 +39,7 @@ from .clock import now
 from .concepts import fill_note_defaults
 from .db import read_transaction, write_transaction
 from .interchange.csvfile import Item
+from .interchange.parallel import read_frame, write_frame
 from .model import ConceptRecord, term_key, terms_signature
 
 ERRORS_LISTED = 1000  # problems listed in a report (all are counted)
@@ -75,12 +76,8 @@ class Scan:
 
 
 def _spool_batch(spool: IO[bytes], batch: list) -> None:
-    """Append BATCH to SPOOL as one length-prefixed marshal blob."""
-    # marshal.load() on a file reads it a few bytes at a time (ten times slower
-    # than loads() on the whole blob): so each batch is framed by its length.
-    blob = marshal.dumps(batch)
-    spool.write(len(blob).to_bytes(8, "little"))
-    spool.write(blob)
+    """Append BATCH to SPOOL as one framed marshal blob."""
+    write_frame(spool, marshal.dumps(batch))
 
 
 def _duplicates(s: Scan, twice: Callable[[int, int], str]) -> None:
@@ -173,16 +170,8 @@ class Spooled:
 
     def batches(self) -> Iterator[list[tuple[int, ConceptRecord]]]:
         """Yield the spooled pairs a batch (as _spool_batch wrote it) at a time."""
-        spool = self.spool
-        spool.seek(0)
-        while True:
-            head = spool.read(8)
-            if not head:
-                return
-            size = int.from_bytes(head, "little")
-            blob = spool.read(size)
-            if len(head) != 8 or len(blob) != size:
-                raise ValueError("the import's spool file is truncated")
+        self.spool.seek(0)
+        while (blob := read_frame(self.spool)) is not None:
             # The spool is this process's own temporary file, written by a pass.
             yield marshal.loads(blob)
 

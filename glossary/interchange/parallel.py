@@ -74,9 +74,33 @@ def serve(fmt: str, f: IO[bytes], start: int, out: IO[bytes]) -> None:
     else:
         frames = _frames(read_items(fmt, f, start))
     for blob in frames:
-        out.write(len(blob).to_bytes(_HEAD, "little"))
-        out.write(blob)
+        write_frame(out, blob)
     out.flush()
+
+
+def write_frame(out: IO[bytes], blob: bytes) -> None:
+    """Write BLOB to OUT with its length before it (read_frame reads it back).
+
+    marshal.load() on a file reads it a few bytes at a time (ten times slower
+    than loads() on the whole blob): so each blob is framed by its length.
+    """
+    out.write(len(blob).to_bytes(_HEAD, "little"))
+    out.write(blob)
+
+
+def read_frame(f: IO[bytes]) -> bytes | None:
+    """Read the next blob write_frame wrote to F (None at the end).
+
+    Raises ValueError when the frame is cut short.
+    """
+    head = f.read(_HEAD)
+    if not head:
+        return None
+    size = int.from_bytes(head, "little")
+    blob = f.read(size)
+    if len(head) != _HEAD or len(blob) != size:
+        raise ValueError("a frame is cut short")
+    return blob
 
 
 def items_in_child(fmt: str, f: IO[bytes], start: int) -> Iterator[Item]:
@@ -142,17 +166,12 @@ def _drain(pipe: IO[bytes], frames: queue.Queue[bytes | None]) -> None:
     """Move whole frames from PIPE to FRAMES (None: the end), so that the child
     reads on while the importer is busy with a long batch."""
     try:
-        while True:
-            head = pipe.read(_HEAD)
-            if len(head) != _HEAD:
-                break
-            size = int.from_bytes(head, "little")
-            blob = pipe.read(size)
-            if len(blob) != size:
-                break  # the child died mid-frame: its exit status says why
+        while (blob := read_frame(pipe)) is not None:
             frames.put(blob)
     except (OSError, ValueError):
-        pass  # the pipe was closed: the importer stopped reading
+        # The pipe was closed (the importer stopped reading) or the child died
+        # mid-frame (its exit status says why).
+        pass
     frames.put(None)
 
 
