@@ -2,7 +2,8 @@
 
 iter_tbx_items now drives expat itself (ElementTree's C tree builder, Python
 once per element). The reference below is the reader as it was, on defusedxml's
-pure-Python iterparse; both must give the same items (numbers, records,
+pure-Python iterparse, with the entry walk as it was (tests/tbx_walk_reference.py);
+both must give the same items (numbers, records,
 messages, fatal flags) for our own files, hostile and foreign files, and files
 broken at any point, including past the first chunk of a large file.
 """
@@ -22,6 +23,7 @@ from glossary.interchange import tbx
 from glossary.interchange.csvfile import Item, read_concepts_csv
 from glossary.model import normalise_concept, validate_concept
 from glossary.search import to_kazakh_latin
+from tests import tbx_walk_reference
 from tests.glossaries import glossaries
 from tests.test_hostile import FILES
 
@@ -64,7 +66,7 @@ def reference_items(f, *, max_entries: int = tbx.MAX_ENTRIES):
                 yield Item(0, None, [f"more than {max_entries} concept entries"], True)
                 return
             where = f" (id {el.get('id')})" if el.get("id") else ""
-            raw, problems = tbx.entry_to_record(el, ours)
+            raw, problems = tbx_walk_reference.entry_to_record(el, ours)
             el.clear()
             if body is not None:
                 try:

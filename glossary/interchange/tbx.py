@@ -335,10 +335,15 @@ class _Entry:
         self.problems: list[str | Problem] = []
 
 
-def _read_notes_and_meta(parent, lang: str | None, term: str | None, acc: _Entry):
-    """Collect the notes (and their transacGrp metadata) that are children of PARENT."""
+# The elements _read_notes_and_meta reads: each walk collects them as it goes.
+_NOTE_PARTS = frozenset(("note", "transacGrp"))
+
+
+def _read_notes_and_meta(parts, lang: str | None, term: str | None, acc: _Entry):
+    """Collect the notes (and their transacGrp metadata) among PARTS, the
+    children of one element (or those of them named in _NOTE_PARTS), in order."""
     lang_key = acc.lang_key
-    for child in parent:
+    for child in parts:
         name = _NAME[child.tag]
         if name == "note":
             note_id = child.get("id") or ""
@@ -396,9 +401,8 @@ def _read_definition(
     }
 
 
-def _read_term(el, lang: str, acc: _Entry) -> dict | None:
-    text = None
-    term = {
+def _new_term(lang: str) -> dict:
+    return {
         "lang": lang,
         "text": "",
         "status": "",
@@ -406,34 +410,73 @@ def _read_term(el, lang: str, acc: _Entry) -> dict | None:
         "usage": "",
         "source": "",
     }
-    parts = list(el)
-    # ntig: term and termNotes sit in a termGrp.
-    for child in el:
-        if _NAME[child.tag] == "termGrp":
-            parts = list(child) + [c for c in parts if c is not child]
+
+
+_GROUPED = object()  # _term_parts met a termGrp
+
+
+def _read_term(el, lang: str, acc: _Entry) -> tuple[dict | None, list]:
+    """Read one termSec/tig/ntig: its term (None when it has no <term>, which
+    is a problem) and its children that may be notes (_NOTE_PARTS), in order.
+
+    The parts are walked once. In an ntig the term and its termNotes sit in a
+    termGrp: then the group's parts are read first and the others after.
+    """
+    term = _new_term(lang)
+    first_problem = len(acc.problems)
+    notes: list = []
+    text = _term_parts(el, term, acc, notes)
+    if text is _GROUPED:
+        del acc.problems[first_problem:]  # read again, in the group's order
+        term = _new_term(lang)
+        parts = list(el)
+        for child in el:
+            if _NAME[child.tag] == "termGrp":
+                parts = list(child) + [c for c in parts if c is not child]
+        text = _term_parts(parts, term, acc, None)
+        notes = [c for c in el if _NAME[c.tag] in _NOTE_PARTS]
+    if text is None:
+        acc.problems.append(f"a {lang} term entry has no <term>")
+        return None, notes
+    term["text"] = text
+    return term, notes
+
+
+def _term_parts(parts, term: dict, acc: _Entry, notes: list | None):
+    """Fill TERM from PARTS; return the term's text (None: no <term>).
+
+    NOTES, when given, gets the parts that may be notes, and a termGrp among
+    the parts stops the walk (_GROUPED): the caller reads them again in order.
+    """
+    text = None
     for child in parts:
         name = _NAME[child.tag]
-        kind = child.get("type")
         if name == "term":
-            text = _all_text(child)
+            text = "".join(child.itertext()) if len(child) else (child.text or "")
         elif name == "termNote":
-            _term_note(term, kind, _all_text(child), acc)
+            value = "".join(child.itertext()) if len(child) else (child.text or "")
+            _term_note(term, child.get("type"), value, acc)
         elif name == "termNoteGrp":
             for g in child:
                 if _NAME[g.tag] == "termNote":
                     _term_note(term, g.get("type"), _all_text(g), acc)
-            notes = [_all_text(g) for g in child if _NAME[g.tag] == "note"]
-            if term["pos"] == "noun" and "properNoun" in notes:
+            grp_notes = [_all_text(g) for g in child if _NAME[g.tag] == "note"]
+            if term["pos"] == "noun" and "properNoun" in grp_notes:
                 term["pos"] = "properNoun"
-        elif name == "admin" and kind == "source":
-            term["source"] = _all_text(child)
-        elif name == "note" and (child.get("id") or "").endswith("-usage"):
-            term["usage"] = _all_text(child)
-    if text is None:
-        acc.problems.append(f"a {lang} term entry has no <term>")
-        return None
-    term["text"] = text
-    return term
+        elif name == "admin":
+            if child.get("type") == "source":
+                term["source"] = _all_text(child)
+        elif name == "note":
+            if (child.get("id") or "").endswith("-usage"):
+                term["usage"] = _all_text(child)
+            if notes is not None:
+                notes.append(child)
+        elif name == "transacGrp":
+            if notes is not None:
+                notes.append(child)
+        elif name == "termGrp" and notes is not None:
+            return _GROUPED
+    return text
 
 
 def _term_note(term: dict, kind: str | None, value: str, acc: _Entry) -> None:
@@ -468,10 +511,11 @@ def entry_to_record(
     if ours and m and concept_id is None:
         acc.problems.append(bad_id("id", m.group(1)))
     # Raw: cross-references stay text until normalise_concept reads them.
+    terms: list[dict] = []
     record: dict[str, Any] = {
         "id": concept_id,
         "domain": "",
-        "terms": [],
+        "terms": terms,
         "definitions": {},
         "notes": [],
         "related": [],
@@ -488,47 +532,58 @@ def entry_to_record(
         else:
             record["definitions"][lang] = d
 
+    entry_notes = []
     for child in el:
         name = _NAME[child.tag]
-        kind = child.get("type")
-        if name == "descrip" and kind == "subjectField":
-            value = _all_text(child).strip()
-            record["domain"] = _DOMAIN_BACK.get(value.casefold(), value)
-        elif name == "descrip" and kind == "definition":
-            add_definition(_read_definition([child], None, lang_key))
-        elif name == "descripGrp":
-            add_definition(_read_definition(child, None, lang_key))
-        elif name == "ref" and kind == "crossReference" and ours:
-            target = _OUR_ID.match(child.get("target") or "")
-            if target:
-                # Kept as text when out of range: validate_concept reports it.
-                record["related"].append(target.group(1))
-        elif name in ("langSec", "langSet"):
+        if name == "langSec" or name == "langSet":
             lang = _base_lang(child.get(lang_key))
+            lang_notes = []
             for part in child:
                 pname = _NAME[part.tag]
-                if pname == "descripGrp":
-                    add_definition(_read_definition(part, lang, lang_key))
-                elif pname == "descrip" and part.get("type") == "definition":
-                    add_definition(_read_definition([part], lang, lang_key))
-                elif pname in ("termSec", "tig", "ntig"):
-                    term = _read_term(part, lang, acc)
+                if pname == "termSec" or pname == "tig" or pname == "ntig":
+                    term, notes = _read_term(part, lang, acc)
                     if term is not None:
-                        record["terms"].append(term)
-                        _read_notes_and_meta(part, lang, f"{lang}:{term['text']}", acc)
+                        terms.append(term)
+                        key = f"{lang}:{term['text']}"
+                        if notes:
+                            _read_notes_and_meta(notes, lang, key, acc)
                         if pname == "ntig":
                             for grp in part:
                                 if _NAME[grp.tag] == "termGrp":
-                                    _read_notes_and_meta(
-                                        grp, lang, f"{lang}:{term['text']}", acc
-                                    )
-            _read_notes_and_meta(child, lang, None, acc)
-    _read_notes_and_meta(el, None, None, acc)
-    for _order, note in sorted(acc.notes, key=lambda x: x[0]):
-        meta = acc.meta.get(note.pop("id"), {})
-        note["author"] = meta.get("author", "")
-        note["date"] = meta.get("date")
-        record["notes"].append(note)
+                                    _read_notes_and_meta(grp, lang, key, acc)
+                elif pname == "descripGrp":
+                    add_definition(_read_definition(part, lang, lang_key))
+                elif pname == "descrip" and part.get("type") == "definition":
+                    add_definition(_read_definition([part], lang, lang_key))
+                elif pname in _NOTE_PARTS:
+                    lang_notes.append(part)
+            if lang_notes:
+                _read_notes_and_meta(lang_notes, lang, None, acc)
+        elif name == "descrip":
+            kind = child.get("type")
+            if kind == "subjectField":
+                value = _all_text(child).strip()
+                record["domain"] = _DOMAIN_BACK.get(value.casefold(), value)
+            elif kind == "definition":
+                add_definition(_read_definition([child], None, lang_key))
+        elif name == "descripGrp":
+            add_definition(_read_definition(child, None, lang_key))
+        elif name == "ref":
+            if ours and child.get("type") == "crossReference":
+                target = _OUR_ID.match(child.get("target") or "")
+                if target:
+                    # Kept as text when out of range: validate_concept reports it.
+                    record["related"].append(target.group(1))
+        elif name in _NOTE_PARTS:
+            entry_notes.append(child)
+    if entry_notes:
+        _read_notes_and_meta(entry_notes, None, None, acc)
+    if acc.notes:
+        for _order, note in sorted(acc.notes, key=lambda x: x[0]):
+            meta = acc.meta.get(note.pop("id"), {})
+            note["author"] = meta.get("author", "")
+            note["date"] = meta.get("date")
+            record["notes"].append(note)
     return record, acc.problems
 
 
@@ -635,7 +690,10 @@ def _parent_of(root, el):
 
 
 def _has_child(node, el) -> bool:
-    return any(child is el for child in reversed(node))
+    # Entries are removed as they are read: the next one is usually the first.
+    return (len(node) > 0 and node[0] is el) or any(
+        child is el for child in reversed(node)
+    )
 
 
 def iter_tbx_items(
@@ -675,7 +733,8 @@ def iter_tbx_items(
             if position > max_entries:
                 yield Item(0, None, [f"more than {max_entries} concept entries"], True)
                 return
-            where = f" (id {el.get('id')})" if el.get("id") else ""
+            entry_id = el.get("id")
+            where = f" (id {entry_id})" if entry_id else ""
             raw, problems = entry_to_record(el, ours, _XML_LANG_EXPAT)
             el.clear()
             # Constant memory: an entry in a <body> is dropped once read.
