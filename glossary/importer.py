@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from typing import IO
 
 import numpy as np
+import orjson
 import sqlite_utils
 
 from . import concepts
@@ -51,9 +52,16 @@ REPLACE_CONFIRM_SHARE = 0.10
 # file from which they are dropped and built again after the write.
 DEFERRED_INDEXES = ("idx_terms_lang_text",)
 DEFER_INDEXES_FROM = 10_000
-# The history's JSON, as history.record writes it (one encoder for every row;
-# records read from a file hold no reference cycles to look for).
-_to_json = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
+_json = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
+
+
+def _to_json(record: dict) -> str:
+    """The history's JSON of RECORD (UTF-8 text, as history.record writes it,
+    without the spaces): orjson encodes a record in a sixth of the time."""
+    try:
+        return orjson.dumps(record).decode()
+    except (orjson.JSONEncodeError, UnicodeDecodeError):  # not JSON's types
+        return _json(record)
 
 
 @dataclass
@@ -193,6 +201,7 @@ class _Writer:
         self.db, self.author, self.reason = db, author, reason
         self.stamp = now()
         self.set_aside: list[tuple[str, str]] = []  # indexes to build again
+        self.logged = array("q")  # concepts changed, for the change log
         self.next_term = (
             db.execute("select coalesce(max(id), 0) from terms").fetchone()[0] + 1
         )
@@ -275,12 +284,30 @@ class _Writer:
         )
 
     def log(self, ids: list[int]) -> None:
-        """Leave the change log's row for each concept of IDS (see the triggers)."""
-        if ids:
-            self.db.conn.executemany(
-                "insert into search_changes (concept_id) values (?)",
-                [(i,) for i in ids],
-            )
+        """Note that the concepts of IDS changed, for the change log (write_log)."""
+        self.logged.extend(ids)
+
+    def write_log(self) -> None:
+        """Write the change log's rows, one per concept logged (see the triggers).
+
+        The log keeps its last CHANGE_LOG_KEEP rows (bump_generation deletes
+        the rest): of a longer list only those rows are written, numbered as
+        if all had been, so that a process which saw less rebuilds its index.
+        """
+        logged, keep = self.logged, concepts.CHANGE_LOG_KEEP
+        if len(logged) <= keep:
+            rows = [(None, i) for i in logged]
+        else:
+            last = self.db.execute(
+                "select coalesce((select seq from sqlite_sequence "
+                "where name = 'search_changes'), 0)"
+            ).fetchone()[0]
+            first = last + len(logged) - keep + 1
+            rows = list(enumerate(logged[-keep:].tolist(), first))
+        self.db.conn.executemany(
+            "insert into search_changes (id, concept_id) values (?, ?)", rows
+        )
+        self.logged = array("q")
 
     def update(self, record: dict, current: dict) -> None:
         """Replace one changed concept (hidden notes kept), with its history."""
@@ -399,6 +426,7 @@ def import_items(
             )
             if s.errors:
                 raise _Abort
+            writer.write_log()
             for _name, sql in triggers + writer.set_aside:
                 db.execute(sql)
             if out.new or out.changed or out.removed:

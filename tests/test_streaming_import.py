@@ -271,6 +271,49 @@ def test_a_bulk_import_is_seen_by_a_running_search_index(database):
     db.close()
 
 
+def change_log(path: Path) -> tuple[int, list[tuple[int, int]]]:
+    db = connect(path)
+    try:
+        seq = db.execute(
+            "select seq from sqlite_sequence where name = 'search_changes'"
+        ).fetchone()
+        rows = db.execute("select id, concept_id from search_changes order by id")
+        return (seq[0] if seq else 0), [tuple(r) for r in rows]
+    finally:
+        db.close()
+
+
+@pytest.mark.parametrize("keep", [30, 100])
+def test_the_change_log_keeps_its_last_rows_as_if_each_was_written(
+    database, monkeypatch, keep
+):
+    # 50 concepts logged; the log keeps KEEP rows: with 30, only the last 30
+    # are written, numbered as the 50 rows would have been.
+    monkeypatch.setattr(concepts, "CHANGE_LOG_KEEP", keep)
+    db = connect(database)
+    lookup = Lookup(database)
+    lookup.search(db, "museum")  # an index built before the import
+    seq, old_rows = change_log(database)
+    report = run_import(database, "t.csv", csv_rows(50))
+    assert report["new"] == 50
+    new_ids = [
+        r[0]
+        for r in db.execute(
+            "select concept_id from terms where text like 'stage term %' order by id"
+        )
+    ]
+    after, rows = change_log(database)
+    assert after == seq + 50
+    logged = [(seq + k, cid) for k, cid in enumerate(new_ids, 1)]
+    assert rows == (old_rows + logged)[-keep:]
+    # the index that saw the log before it follows (patched, or rebuilt when
+    # it saw less than the log keeps)
+    [hit, *_] = lookup.search(db, "stage term 49")
+    assert hit["match"]["text"] == "stage term 49"
+    assert lookup.events[-1] == ("patched" if keep == 100 else "built")
+    db.close()
+
+
 def indexes(path: Path) -> list[tuple]:
     db = connect(path)
     try:
@@ -487,7 +530,12 @@ def test_insert_new_writes_the_rows_it_wrote_before(records):
     ]
     expected = _reference_insert_rows(writer, records)
     writer.insert_new(records)
-    assert [rows for _sql, rows in db.calls] == expected
+    written = [rows for _sql, rows in db.calls]
+    # the history's JSON: the same document (orjson writes it without spaces)
+    assert [[*row[:-1], json.loads(row[-1])] for row in written[-1]] == [
+        [*row[:-1], json.loads(row[-1])] for row in expected[-1]
+    ]
+    assert written[:-1] == expected[:-1]
     assert writer.next_term == 42 + sum(len(r["terms"]) for r in records)
 
 
@@ -504,3 +552,9 @@ def test_spooled_batches_are_the_batches_of_the_items(tmp_path):
     assert [(i.pos, i.record, list(i.problems)) for i in items] == [
         (pos, record, []) for pos, record in pairs
     ]
+
+
+def test_the_history_json_is_the_record_even_where_orjson_refuses_it():
+    record = {"id": 7, "terms": [{"text": "музей"}], "n": 2**70, "s": "\ud800"}
+    assert json.loads(importer._to_json(record)) == record
+    assert importer._to_json({"id": 7, "t": "музей"}) == '{"id":7,"t":"музей"}'
