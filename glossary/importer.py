@@ -52,6 +52,7 @@ REPLACE_CONFIRM_SHARE = 0.10
 # file from which they are dropped and built again after the write.
 DEFERRED_INDEXES = ("idx_terms_lang_text",)
 DEFER_INDEXES_FROM = 10_000
+# Records read from a file hold no reference cycles to look for.
 _json = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
 
 
@@ -60,7 +61,7 @@ def _to_json(record: dict) -> str:
     without the spaces): orjson encodes a record in a sixth of the time."""
     try:
         return orjson.dumps(record).decode()
-    except (orjson.JSONEncodeError, UnicodeDecodeError):  # not JSON's types
+    except orjson.JSONEncodeError:  # a lone surrogate, a number past 64 bits
         return _json(record)
 
 
