@@ -296,6 +296,7 @@ class _Writer:
         if all had been, so that a process which saw less rebuilds its index.
         """
         logged, keep = self.logged, concepts.CHANGE_LOG_KEEP
+        rows: list[tuple[int | None, int]]
         if len(logged) <= keep:
             rows = [(None, i) for i in logged]
         else:
