@@ -1,10 +1,11 @@
 """The TBX entry walk as it was before it was made to walk each element once.
 
 A reference for tests/test_tbx_walk.py: tbx.entry_to_record must turn every
-entry into the same record and problems as this code (a3b7143) did.
+entry into the same record and problems as this code (a3b7143) did. Only the
+two functions that changed are kept; the helpers they call are the module's
+(_read_notes_and_meta still takes an element: its children are its parts).
 """
 
-# ruff: noqa
 from __future__ import annotations
 
 from typing import Any
@@ -12,94 +13,17 @@ from typing import Any
 from glossary.interchange.tbx import (
     _DOMAIN_BACK,
     _NAME,
-    _NOTE_ID,
     _OUR_ID,
-    _STATUS_BACK,
     _XML_LANG,
-    ADMIN_STATUS,
+    _all_text,
     _base_lang,
+    _Entry,
+    _read_definition,
+    _read_notes_and_meta,
+    _term_note,
 )
 from glossary.model import bad_id, parse_id
 from glossary.problems import Problem
-
-
-def _all_text(el) -> str:
-    if not len(el):  # no child elements: the text is all there is
-        return el.text or ""
-    return "".join(el.itertext())
-
-
-class _Entry:
-    """Collects one entry's parts while walking its element tree."""
-
-    def __init__(self, lang_key: str) -> None:
-        # The key of xml:lang in the tree's attributes: "{ns}lang" in
-        # ElementTree's trees, "ns}lang" in those _tbx_events builds.
-        self.lang_key = lang_key
-        self.notes: list[tuple[tuple, dict]] = []
-        self.meta: dict[str, dict] = {}
-        self.problems: list[str | Problem] = []
-
-
-def _read_notes_and_meta(parent, lang: str | None, term: str | None, acc: _Entry):
-    """Collect the notes (and their transacGrp metadata) that are children of PARENT."""
-    lang_key = acc.lang_key
-    for child in parent:
-        name = _NAME[child.tag]
-        if name == "note":
-            note_id = child.get("id") or ""
-            if (
-                note_id.endswith(("-usage", "-latin"))
-                or child.get(lang_key) == "kk-Latn"
-            ):
-                continue
-            m = _NOTE_ID.match(note_id)
-            order = (0, int(m.group(1))) if m else (1, len(acc.notes))
-            acc.notes.append(
-                (
-                    order,
-                    {
-                        "id": note_id,
-                        "text": _all_text(child),
-                        "lang": _base_lang(child.get(lang_key)) or lang or "",
-                        "author": "",
-                        "date": None,
-                        "term": term,
-                    },
-                )
-            )
-        elif name == "transacGrp":
-            target = None
-            meta = {}
-            for g in child:
-                gname = _NAME[g.tag]
-                if gname == "ref":
-                    target = g.get("target")
-                elif gname == "date":
-                    meta["date"] = _all_text(g).strip()
-                elif gname == "transacNote" and g.get("type") == "responsibility":
-                    meta["author"] = _all_text(g)
-            if target:
-                acc.meta[target] = meta
-
-
-def _read_definition(
-    group, lang: str | None, lang_key: str
-) -> tuple[str | None, dict] | None:
-    descrip = None
-    source = ""
-    for g in group:
-        name = _NAME[g.tag]
-        if name == "descrip" and g.get("type") == "definition":
-            descrip = g
-        elif name == "admin" and g.get("type") == "source":
-            source = _all_text(g)
-    if descrip is None:
-        return None
-    return _base_lang(descrip.get(lang_key)) or lang, {
-        "text": _all_text(descrip),
-        "source": source,
-    }
 
 
 def _read_term(el, lang: str, acc: _Entry) -> dict | None:
@@ -140,24 +64,6 @@ def _read_term(el, lang: str, acc: _Entry) -> dict | None:
         return None
     term["text"] = text
     return term
-
-
-def _term_note(term: dict, kind: str | None, value: str, acc: _Entry) -> None:
-    value_key = value.strip()
-    if kind == "administrativeStatus":
-        status = _STATUS_BACK.get(value_key.casefold().replace(" ", ""))
-        if status is None:
-            acc.problems.append(
-                f"unknown administrativeStatus {value_key!r} (allowed: "
-                + ", ".join(ADMIN_STATUS.values())
-                + ")"
-            )
-            status = value_key
-        term["status"] = status
-    elif kind == "partOfSpeech":
-        term["pos"] = value_key
-    elif kind == "usageNote":
-        term["usage"] = value
 
 
 def entry_to_record(
