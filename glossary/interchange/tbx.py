@@ -60,6 +60,7 @@ ADMIN_STATUS = {s: f"{s}Term-admn-sts" for s in STATUSES}
 _STATUS_BACK = {v.casefold(): k for k, v in ADMIN_STATUS.items()}
 _STATUS_BACK.update({s: s for s in STATUSES})
 _STATUS_BACK.update({f"{s}term": s for s in STATUSES})
+_STATUS_AS_WRITTEN = {v: k for k, v in ADMIN_STATUS.items()}  # as iter_tbx writes it
 # TBX-Basic's partOfSpeech picklist has no properNoun: v3 writes "noun" in a
 # termNoteGrp whose note says "properNoun".
 _V3_POS = {"noun", "verb", "adjective", "adverb", "other"}
@@ -455,7 +456,13 @@ def _term_parts(parts, term: dict, acc: _Entry, notes: list | None):
             text = "".join(child.itertext()) if len(child) else (child.text or "")
         elif name == "termNote":
             value = "".join(child.itertext()) if len(child) else (child.text or "")
-            _term_note(term, child.get("type"), value, acc)
+            kind = child.get("type")
+            if kind == "partOfSpeech":
+                term["pos"] = value.strip()
+            elif kind == "administrativeStatus" and value in _STATUS_AS_WRITTEN:
+                term["status"] = _STATUS_AS_WRITTEN[value]  # what _term_note finds
+            else:
+                _term_note(term, kind, value, acc)
         elif name == "termNoteGrp":
             for g in child:
                 if _NAME[g.tag] == "termNote":
@@ -544,8 +551,8 @@ def entry_to_record(
                     term, notes = _read_term(part, lang, acc)
                     if term is not None:
                         terms.append(term)
-                        key = f"{lang}:{term['text']}"
-                        if notes:
+                        if notes or pname == "ntig":
+                            key = f"{lang}:{term['text']}"
                             _read_notes_and_meta(notes, lang, key, acc)
                         if pname == "ntig":
                             for grp in part:
