@@ -60,7 +60,6 @@ ADMIN_STATUS = {s: f"{s}Term-admn-sts" for s in STATUSES}
 _STATUS_BACK = {v.casefold(): k for k, v in ADMIN_STATUS.items()}
 _STATUS_BACK.update({s: s for s in STATUSES})
 _STATUS_BACK.update({f"{s}term": s for s in STATUSES})
-_STATUS_AS_WRITTEN = {v: k for k, v in ADMIN_STATUS.items()}  # as iter_tbx writes it
 # TBX-Basic's partOfSpeech picklist has no properNoun: v3 writes "noun" in a
 # termNoteGrp whose note says "properNoun".
 _V3_POS = {"noun", "verb", "adjective", "adverb", "other"}
@@ -281,7 +280,6 @@ def write_tbx(records: Iterable[dict], out: IO[str], **kwargs) -> int:
 # --- reading ---------------------------------------------------------------
 
 
-@functools.lru_cache(maxsize=256)  # a file uses a few dozen tags, millions of times
 def _local(tag: str) -> str:
     return tag.rsplit("}", 1)[-1]
 
@@ -453,16 +451,9 @@ def _term_parts(parts, term: dict, acc: _Entry, notes: list | None):
     for child in parts:
         name = _NAME[child.tag]
         if name == "term":
-            text = "".join(child.itertext()) if len(child) else (child.text or "")
+            text = _all_text(child)
         elif name == "termNote":
-            value = "".join(child.itertext()) if len(child) else (child.text or "")
-            kind = child.get("type")
-            if kind == "partOfSpeech":
-                term["pos"] = value.strip()
-            elif kind == "administrativeStatus" and value in _STATUS_AS_WRITTEN:
-                term["status"] = _STATUS_AS_WRITTEN[value]  # what _term_note finds
-            else:
-                _term_note(term, kind, value, acc)
+            _term_note(term, child.get("type"), _all_text(child), acc)
         elif name == "termNoteGrp":
             for g in child:
                 if _NAME[g.tag] == "termNote":
